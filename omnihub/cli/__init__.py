@@ -1,0 +1,1 @@
+"""The `omnihub` command line."""
