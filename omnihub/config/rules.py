@@ -1,0 +1,202 @@
+"""Cross-reference rules: each a small function yielding findings with their location.
+
+The loader runs them once every file has been decoded. A finding names the section and
+key path it is about; `check_rules` turns that into file, line and column.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+
+import msgspec
+
+from omnihub.config.decode import dotted
+from omnihub.config.model import HubConfig
+from omnihub.config.problems import ConfigProblem
+from omnihub.config.yamlpos import Path, YamlDocument
+
+__all__ = ["RULES", "Finding", "RuleContext", "check_rules"]
+
+ROUTES = "routes.yaml"
+
+
+class Finding(msgspec.Struct, frozen=True):
+    path: Path  # e.g. ("routes", "orders", "tier")
+    message: str
+    hint: str = ""
+
+
+class RuleContext(msgspec.Struct, frozen=True):
+    config: HubConfig
+    # Every id written in each section, including entries that failed to decode, so that a
+    # reference to a broken entry is not reported a second time as dangling.
+    declared: Mapping[str, frozenset[str]]
+    broken: frozenset[tuple[str, str]]
+
+
+Rule = Callable[[RuleContext], Iterator[Finding]]
+
+
+def _suggest(name: str, known: Iterable[str], what: str) -> str:
+    known = sorted(known)
+    close = difflib.get_close_matches(name, known, n=1)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return f"known {what}: {', '.join(known) or 'none'}"
+
+
+def route_tiers_exist(ctx: RuleContext) -> Iterator[Finding]:
+    config = ctx.config
+    for rid, route in config.routes.items():
+        if route.tier not in ctx.declared["rate_limit_tiers"]:
+            yield Finding(
+                ("routes", rid, "tier"),
+                f"unknown rate-limit tier '{route.tier}'",
+                _suggest(route.tier, ctx.declared["rate_limit_tiers"], "tiers"),
+            )
+
+
+def route_schemas_exist(ctx: RuleContext) -> Iterator[Finding]:
+    config = ctx.config
+    from transforms.model import CANONICAL_TYPES
+
+    for rid, route in config.routes.items():
+        for version, spec in route.versions.items():
+            if spec.schema not in CANONICAL_TYPES:
+                yield Finding(
+                    ("routes", rid, "versions", version, "schema"),
+                    f"unknown canonical type '{spec.schema}'",
+                    _suggest(spec.schema, CANONICAL_TYPES, "types"),
+                )
+
+
+def routes_have_versions(ctx: RuleContext) -> Iterator[Finding]:
+    config = ctx.config
+    for rid, route in config.routes.items():
+        if not route.versions:
+            yield Finding(("routes", rid, "versions"), "a route needs at least one version")
+
+
+def routes_do_not_collide(ctx: RuleContext) -> Iterator[Finding]:
+    config = ctx.config
+    seen: dict[tuple[str, str, str], str] = {}
+    for rid, route in config.routes.items():
+        for version in route.versions:
+            key = (route.method, version, route.path)
+            if key in seen:
+                yield Finding(
+                    ("routes", rid, "path"),
+                    f"{route.method} /{version}{route.path} is also served by route '{seen[key]}'",
+                )
+            seen[key] = rid
+
+
+def delivery_targets_exist(ctx: RuleContext) -> Iterator[Finding]:
+    config = ctx.config
+    for did, delivery in config.deliveries.items():
+        if delivery.target not in ctx.declared["targets"]:
+            yield Finding(
+                ("deliveries", did, "target"),
+                f"unknown target '{delivery.target}'",
+                _suggest(delivery.target, ctx.declared["targets"], "targets"),
+            )
+
+
+def delivery_retry_policies_exist(ctx: RuleContext) -> Iterator[Finding]:
+    config = ctx.config
+    for did, delivery in config.deliveries.items():
+        if delivery.retry not in ctx.declared["retry_policies"] | {"default"}:
+            yield Finding(
+                ("deliveries", did, "retry"),
+                f"unknown retry policy '{delivery.retry}'",
+                _suggest(delivery.retry, ctx.declared["retry_policies"], "retry policies"),
+            )
+
+
+def one_delivery_per_target_event(ctx: RuleContext) -> Iterator[Finding]:
+    config = ctx.config
+    seen: dict[tuple[str, str], str] = {}
+    for did, delivery in config.deliveries.items():
+        for i, event in enumerate(delivery.events):
+            key = (delivery.target, event)
+            if key in seen:
+                yield Finding(
+                    ("deliveries", did, "events", i),
+                    f"target '{delivery.target}' already receives '{event}' "
+                    f"through delivery '{seen[key]}'",
+                    "a target gets each event type through one delivery",
+                )
+            seen[key] = did
+
+
+def partner_scopes_are_used(ctx: RuleContext) -> Iterator[Finding]:
+    config = ctx.config
+    if any(section == "routes" for section, _ in ctx.broken):
+        return  # the scopes of a route that failed to decode are unknown
+    used = {scope for route in config.routes.values() for scope in route.scopes}
+    used |= {"admin"}
+    for pid, partner in config.partners.items():
+        for i, scope in enumerate(partner.scopes):
+            if scope not in used:
+                yield Finding(
+                    ("partners", pid, "scopes", i),
+                    f"scope '{scope}' is not required by any route",
+                    _suggest(scope, used, "scopes"),
+                )
+
+
+def rate_limits_parse(ctx: RuleContext) -> Iterator[Finding]:
+    config = ctx.config
+    from limits import parse_many
+
+    for tid, tier in config.rate_limit_tiers.items():
+        for i, text in enumerate(tier.limits):
+            try:
+                parse_many(text)
+            except ValueError:
+                yield Finding(
+                    ("rate_limit_tiers", tid, "limits", i),
+                    f"'{text}' is not a rate limit",
+                    "write it as '<count>/<second|minute|hour|day>', e.g. '20/second'",
+                )
+
+
+RULES: tuple[Rule, ...] = (
+    route_tiers_exist,
+    route_schemas_exist,
+    routes_have_versions,
+    routes_do_not_collide,
+    delivery_targets_exist,
+    delivery_retry_policies_exist,
+    one_delivery_per_target_event,
+    partner_scopes_are_used,
+    rate_limits_parse,
+)
+
+
+def check_rules(
+    ctx: RuleContext,
+    documents: Mapping[str, YamlDocument],
+    origin: Mapping[tuple[str, str], str],
+) -> list[ConfigProblem]:
+    """Run every rule; locate each finding in the file its section entry came from."""
+    problems = []
+    for rule in RULES:
+        for finding in rule(ctx):
+            section, key = str(finding.path[0]), str(finding.path[1])
+            file = ROUTES if section in ("routes", "deliveries") else origin.get((section, key), "")
+            doc = documents.get(file)
+            pos = doc.position_of(finding.path) if doc else None
+            problems.append(
+                ConfigProblem(
+                    file=file,
+                    line=pos.line if pos else None,
+                    column=pos.column if pos else None,
+                    key=dotted(finding.path),
+                    message=finding.message,
+                    hint=finding.hint,
+                    kind="reference",
+                )
+            )
+    return problems
