@@ -1,0 +1,67 @@
+"""The sandbox application factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Litestar, Request, Response
+from litestar.di import Provide
+from litestar.enums import ScopeType
+from litestar.types import Receive, Scope, Send
+
+from sandbox.dropper import down_system, drop_connection
+from sandbox.errors import InvalidName, InvalidWebhookSecret
+from sandbox.responses import problem_answer, to_response
+from sandbox.routes_control import control_router
+from sandbox.routes_targets import TARGET_HANDLERS
+from sandbox.state import SandboxState
+
+
+class SandboxApp(Litestar):
+    """Litestar app that can drop a connection for a system in ``down`` mode.
+
+    The check runs before Litestar sees the request because only the server's own
+    ``send`` leads to the connection (see ``sandbox.dropper``).
+    """
+
+    sandbox: SandboxState
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
+        if scope["type"] == ScopeType.HTTP:
+            state = down_system(self.sandbox, scope["path"])
+            if state is not None:
+                await drop_connection(state, send)
+                return
+        await super().__call__(scope, receive, send)
+
+
+def _invalid_name(_: Request[Any, Any, Any], exc: InvalidName) -> Response[bytes]:
+    return to_response(problem_answer(404, str(exc)))
+
+
+def _invalid_secret(_: Request[Any, Any, Any], exc: InvalidWebhookSecret) -> Response[bytes]:
+    return to_response(problem_answer(400, str(exc)))
+
+
+def create_sandbox_app(state: SandboxState | None = None) -> Litestar:
+    """A sandbox of simulated ERP, WMS, carrier, partner and generic systems.
+
+    ``state`` holds everything the app records; pass one to inspect it directly, or let
+    the app make a fresh one (reachable as ``app.sandbox``).
+    """
+    sandbox = state if state is not None else SandboxState()
+
+    def provide_sandbox() -> SandboxState:
+        return sandbox
+
+    app = SandboxApp(
+        route_handlers=[control_router(), *TARGET_HANDLERS],
+        dependencies={"sandbox": Provide(provide_sandbox, sync_to_thread=False)},
+        exception_handlers={
+            InvalidName: _invalid_name,
+            InvalidWebhookSecret: _invalid_secret,
+        },
+        openapi_config=None,
+    )
+    app.sandbox = sandbox
+    return app

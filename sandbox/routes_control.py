@@ -1,0 +1,117 @@
+"""The control and inspection API under ``/_sandbox``: records, stats, modes, subscriptions."""
+
+from __future__ import annotations
+
+from litestar import Router, delete, get, put
+from litestar.handlers import HTTPRouteHandler
+
+from sandbox.models import (
+    FailureMode,
+    Health,
+    ModeView,
+    Record,
+    SubscriptionUpdate,
+    SubscriptionView,
+    SystemStats,
+)
+from sandbox.state import SandboxState, check_name
+
+CONTROL_PREFIX = "/_sandbox"
+
+
+@get("/health")
+async def health(sandbox: SandboxState) -> Health:
+    return Health(status="ok", systems=sandbox.system_names(), records=sandbox.record_count())
+
+
+@get("/{system:str}/records")
+async def list_records(
+    sandbox: SandboxState,
+    system: str,
+    idempotency_key: str | None = None,
+    status: int | None = None,
+) -> list[Record]:
+    """Records of ``system`` in arrival order, optionally filtered."""
+    records = sandbox.system(system).records
+    return [
+        r
+        for r in records
+        if (idempotency_key is None or r.idempotency_key == idempotency_key)
+        and (status is None or r.status == status)
+    ]
+
+
+@get("/{system:str}/stats")
+async def system_stats(sandbox: SandboxState, system: str) -> SystemStats:
+    return sandbox.system(system).stats()
+
+
+@delete("/records")
+async def reset_all(sandbox: SandboxState) -> None:
+    """Forget everything: records, idempotency keys, counters, modes and subscriptions."""
+    sandbox.reset()
+
+
+@delete("/{system:str}/records")
+async def reset_system(sandbox: SandboxState, system: str) -> None:
+    """Forget one system's records, idempotency keys, counters and failure mode."""
+    sandbox.reset_system(system)
+
+
+@get("/{system:str}/mode")
+async def get_mode(sandbox: SandboxState, system: str) -> ModeView:
+    return sandbox.system(system).mode_view()
+
+
+@put("/{system:str}/mode")
+async def set_mode(sandbox: SandboxState, system: str, data: FailureMode) -> ModeView:
+    state = sandbox.system(system)
+    state.set_mode(data)
+    return state.mode_view()
+
+
+@delete("/{system:str}/mode", status_code=200)
+async def clear_mode(sandbox: SandboxState, system: str) -> ModeView:
+    state = sandbox.system(system)
+    state.set_mode(FailureMode())
+    return state.mode_view()
+
+
+@get("/partner/subscriptions/{name:str}")
+async def get_subscription(sandbox: SandboxState, name: str) -> SubscriptionView:
+    return sandbox.subscription_view(check_name(name, "subscription"))
+
+
+@put("/partner/subscriptions/{name:str}")
+async def set_subscription(
+    sandbox: SandboxState, name: str, data: SubscriptionUpdate
+) -> SubscriptionView:
+    """Set the signing secret and/or the gone flag of a partner webhook subscription."""
+    return sandbox.set_subscription(
+        check_name(name, "subscription"), secret=data.secret, gone=data.gone
+    )
+
+
+@delete("/partner/subscriptions/{name:str}")
+async def delete_subscription(sandbox: SandboxState, name: str) -> None:
+    sandbox.subscriptions.pop(name, None)
+
+
+CONTROL_HANDLERS: tuple[HTTPRouteHandler, ...] = (
+    health,
+    list_records,
+    system_stats,
+    reset_all,
+    reset_system,
+    get_mode,
+    set_mode,
+    clear_mode,
+    get_subscription,
+    set_subscription,
+    delete_subscription,
+)
+
+
+def control_router() -> Router:
+    """A router with the whole control API mounted at ``/_sandbox``."""
+    return Router(path=CONTROL_PREFIX, route_handlers=list(CONTROL_HANDLERS))

@@ -1,0 +1,48 @@
+"""Serving the sandbox with uvicorn."""
+
+from __future__ import annotations
+
+import socket
+
+import uvicorn
+
+from sandbox.app import create_sandbox_app
+from sandbox.state import SandboxState
+
+GRACEFUL_SHUTDOWN_S = 5
+
+
+def build_server(
+    state: SandboxState | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8090,
+    log_level: str = "info",
+) -> uvicorn.Server:
+    """A uvicorn server for a new sandbox app (not started)."""
+    config = uvicorn.Config(
+        create_sandbox_app(state),
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=log_level in ("debug", "trace"),
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+        lifespan="on",
+    )
+    return uvicorn.Server(config)
+
+
+def serve(host: str, port: int) -> None:
+    """Run the sandbox in the foreground until interrupted (Ctrl-C / SIGTERM stop it
+    gracefully)."""
+    build_server(host=host, port=port).run()
+
+
+def bind_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
+    """A listening-ready TCP socket on ``host:port`` (``port=0``: a free port)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
