@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from litestar import Router, delete, get, put
+from litestar.di import NamedDependency
 from litestar.handlers import HTTPRouteHandler
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from sandbox.models import (
     FailureMode,
@@ -18,18 +20,21 @@ from sandbox.state import SandboxState, check_name
 
 CONTROL_PREFIX = "/_sandbox"
 
+Sandbox = NamedDependency[SandboxState]
+"""The app's SandboxState, injected by name (``sandbox``)."""
+
 
 @get("/health")
-async def health(sandbox: SandboxState) -> Health:
+async def health(sandbox: Sandbox) -> Health:
     return Health(status="ok", systems=sandbox.system_names(), records=sandbox.record_count())
 
 
 @get("/{system:str}/records")
 async def list_records(
-    sandbox: SandboxState,
-    system: str,
-    idempotency_key: str | None = None,
-    status: int | None = None,
+    sandbox: Sandbox,
+    system: FromPath[str],
+    idempotency_key: FromQuery[str | None] = None,
+    status: FromQuery[int | None] = None,
 ) -> list[Record]:
     """Records of ``system`` in arrival order, optionally filtered."""
     records = sandbox.system(system).records
@@ -42,49 +47,51 @@ async def list_records(
 
 
 @get("/{system:str}/stats")
-async def system_stats(sandbox: SandboxState, system: str) -> SystemStats:
+async def system_stats(sandbox: Sandbox, system: FromPath[str]) -> SystemStats:
     return sandbox.system(system).stats()
 
 
 @delete("/records")
-async def reset_all(sandbox: SandboxState) -> None:
+async def reset_all(sandbox: Sandbox) -> None:
     """Forget everything: records, idempotency keys, counters, modes and subscriptions."""
     sandbox.reset()
 
 
 @delete("/{system:str}/records")
-async def reset_system(sandbox: SandboxState, system: str) -> None:
+async def reset_system(sandbox: Sandbox, system: FromPath[str]) -> None:
     """Forget one system's records, idempotency keys, counters and failure mode."""
     sandbox.reset_system(system)
 
 
 @get("/{system:str}/mode")
-async def get_mode(sandbox: SandboxState, system: str) -> ModeView:
+async def get_mode(sandbox: Sandbox, system: FromPath[str]) -> ModeView:
     return sandbox.system(system).mode_view()
 
 
 @put("/{system:str}/mode")
-async def set_mode(sandbox: SandboxState, system: str, data: FailureMode) -> ModeView:
+async def set_mode(
+    sandbox: Sandbox, system: FromPath[str], data: JSONBody[FailureMode]
+) -> ModeView:
     state = sandbox.system(system)
     state.set_mode(data)
     return state.mode_view()
 
 
 @delete("/{system:str}/mode", status_code=200)
-async def clear_mode(sandbox: SandboxState, system: str) -> ModeView:
+async def clear_mode(sandbox: Sandbox, system: FromPath[str]) -> ModeView:
     state = sandbox.system(system)
     state.set_mode(FailureMode())
     return state.mode_view()
 
 
 @get("/partner/subscriptions/{name:str}")
-async def get_subscription(sandbox: SandboxState, name: str) -> SubscriptionView:
+async def get_subscription(sandbox: Sandbox, name: FromPath[str]) -> SubscriptionView:
     return sandbox.subscription_view(check_name(name, "subscription"))
 
 
 @put("/partner/subscriptions/{name:str}")
 async def set_subscription(
-    sandbox: SandboxState, name: str, data: SubscriptionUpdate
+    sandbox: Sandbox, name: FromPath[str], data: JSONBody[SubscriptionUpdate]
 ) -> SubscriptionView:
     """Set the signing secret and/or the gone flag of a partner webhook subscription."""
     return sandbox.set_subscription(
@@ -93,7 +100,7 @@ async def set_subscription(
 
 
 @delete("/partner/subscriptions/{name:str}")
-async def delete_subscription(sandbox: SandboxState, name: str) -> None:
+async def delete_subscription(sandbox: Sandbox, name: FromPath[str]) -> None:
     sandbox.subscriptions.pop(name, None)
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, post, route
+from litestar.di import NamedDependency
 from litestar.handlers import HTTPRouteHandler
+from litestar.params import FromPath
 
 from sandbox import operations as ops
 from sandbox.capture import IDEMPOTENCY_HEADER
@@ -14,40 +16,43 @@ from sandbox.state import SandboxState
 
 AnyRequest = Request[Any, Any, Any]
 
+Sandbox = NamedDependency[SandboxState]
+"""The app's SandboxState, injected by name (``sandbox``)."""
+
 
 @post("/erp/sales-orders")
-async def erp_sales_orders(request: AnyRequest, sandbox: SandboxState) -> Response[bytes]:
+async def erp_sales_orders(request: AnyRequest, sandbox: Sandbox) -> Response[bytes]:
     return await serve_target(request, sandbox, "erp", ops.erp_sales_order)
 
 
 @post("/erp/inventory-adjustments")
-async def erp_inventory_adjustments(request: AnyRequest, sandbox: SandboxState) -> Response[bytes]:
+async def erp_inventory_adjustments(request: AnyRequest, sandbox: Sandbox) -> Response[bytes]:
     return await serve_target(request, sandbox, "erp", ops.erp_inventory_adjustment)
 
 
 @post("/erp/credit-memos")
-async def erp_credit_memos(request: AnyRequest, sandbox: SandboxState) -> Response[bytes]:
+async def erp_credit_memos(request: AnyRequest, sandbox: Sandbox) -> Response[bytes]:
     return await serve_target(request, sandbox, "erp", ops.erp_credit_memo)
 
 
 @post("/wms/shipment-requests")
-async def wms_shipment_requests(request: AnyRequest, sandbox: SandboxState) -> Response[bytes]:
+async def wms_shipment_requests(request: AnyRequest, sandbox: Sandbox) -> Response[bytes]:
     return await serve_target(request, sandbox, "wms", ops.wms_shipment_request)
 
 
 @post("/wms/expected-receipts")
-async def wms_expected_receipts(request: AnyRequest, sandbox: SandboxState) -> Response[bytes]:
+async def wms_expected_receipts(request: AnyRequest, sandbox: Sandbox) -> Response[bytes]:
     return await serve_target(request, sandbox, "wms", ops.wms_expected_receipt)
 
 
 @post("/carrier/shipments")
-async def carrier_shipments(request: AnyRequest, sandbox: SandboxState) -> Response[bytes]:
+async def carrier_shipments(request: AnyRequest, sandbox: Sandbox) -> Response[bytes]:
     return await serve_target(request, sandbox, "carrier", ops.carrier_shipment)
 
 
 @post("/partner/webhooks/{name:str}")
 async def partner_webhooks(
-    request: AnyRequest, sandbox: SandboxState, name: str
+    request: AnyRequest, sandbox: Sandbox, name: FromPath[str]
 ) -> Response[bytes]:
     """A partner's webhook endpoint; ``Idempotency-Key`` or else ``webhook-id`` dedupes."""
     return await serve_target(
@@ -62,7 +67,7 @@ async def partner_webhooks(
 
 @route("/{system:str}/{path:path}", http_method=["POST", "PUT", "PATCH"])
 async def generic_target(
-    request: AnyRequest, sandbox: SandboxState, system: str, path: str
+    request: AnyRequest, sandbox: Sandbox, system: FromPath[str], path: FromPath[str]
 ) -> Response[bytes]:
     """Any other system or path: stored as a record and answered 201."""
     return await serve_target(request, sandbox, system, ops.generic_accept)

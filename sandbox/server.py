@@ -27,15 +27,23 @@ def build_server(
         log_level=log_level,
         access_log=log_level in ("debug", "trace"),
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
-        lifespan="on",
+        lifespan="off",  # the sandbox has no startup or shutdown work
     )
     return uvicorn.Server(config)
 
 
 def serve(host: str, port: int) -> None:
-    """Run the sandbox in the foreground until interrupted (Ctrl-C / SIGTERM stop it
-    gracefully)."""
-    build_server(host=host, port=port).run()
+    """Run the sandbox in the foreground until interrupted.
+
+    SIGINT (Ctrl-C) or SIGTERM stop it gracefully: uvicorn stops accepting connections,
+    lets requests in flight finish (up to ``GRACEFUL_SHUTDOWN_S``), then re-raises the
+    signal. SIGINT then surfaces as KeyboardInterrupt, taken here as a normal return;
+    SIGTERM ends the process with the signal's default status (143).
+    """
+    try:
+        build_server(host=host, port=port).run()
+    except KeyboardInterrupt:
+        return
 
 
 def bind_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:

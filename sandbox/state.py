@@ -89,6 +89,8 @@ class SystemState:
 class SandboxState:
     """All simulated systems of one sandbox app."""
 
+    # Mutated only from the serving event loop (see module docstring).
+
     def __init__(self, *, clock: Callable[[], datetime] | None = None) -> None:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._systems: dict[str, SystemState] = {}

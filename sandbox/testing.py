@@ -62,9 +62,9 @@ class SandboxServer:
         """Listen (on a free port the first time, then on the same port) and serve."""
         if self.running:
             return
-        sock = bind_socket(self.host, self.port)
-        self.port = sock.getsockname()[1]
         server = build_server(self.state, host=self.host, port=self.port, log_level="warning")
+        sock = bind_socket(self.host, self.port)
+        self.port = server.config.port = sock.getsockname()[1]
         thread = threading.Thread(
             target=server.run, kwargs={"sockets": [sock]}, name=f"sandbox:{self.port}", daemon=True
         )
