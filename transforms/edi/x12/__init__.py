@@ -1,0 +1,1 @@
+"""X12: read, validate, acknowledge, write."""
