@@ -1,1 +1,5 @@
-"""gateway."""
+"""The partner edge: Litestar app, authentication, ingest, problem details."""
+
+from gateway.app import create_app, create_publisher
+
+__all__ = ["create_app", "create_publisher"]

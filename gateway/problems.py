@@ -1,0 +1,107 @@
+"""RFC 9457 problem details: every error a partner can cause is answered this way.
+
+Handlers raise `ProblemError`; `exception_handlers()` turns it, and Litestar's own HTTP
+errors (404, 405, 413, ...), into ``application/problem+json`` responses.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import HTTPException
+
+__all__ = ["PROBLEM_JSON", "ProblemError", "exception_handlers", "problem_response"]
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "https://omnihub.dev/problems/"
+
+_encoder = msgspec.json.Encoder()
+
+
+class ProblemError(Exception):
+    """An error with an HTTP status and a message meant for the partner who caused it."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        kind: str | None = None,
+        title: str | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.kind = kind or HTTPStatus(status).phrase.lower().replace(" ", "-")
+        self.title = title or HTTPStatus(status).phrase
+        self.headers = headers or {}
+        self.extra = extra
+
+
+def problem_response(
+    status: int,
+    detail: str,
+    *,
+    kind: str,
+    title: str,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Response[bytes]:
+    body: dict[str, Any] = {
+        "type": TYPE_BASE + kind,
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    if extra:
+        body.update(extra)
+    return Response(
+        _encoder.encode(body), status_code=status, media_type=PROBLEM_JSON, headers=headers
+    )
+
+
+def _on_problem(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    assert isinstance(exc, ProblemError)
+    return problem_response(
+        exc.status,
+        exc.detail,
+        kind=exc.kind,
+        title=exc.title,
+        instance=request.url.path,
+        headers=exc.headers,
+        extra=exc.extra,
+    )
+
+
+def _on_http(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    assert isinstance(exc, HTTPException)
+    status = exc.status_code
+    detail = exc.detail if exc.detail and exc.detail != HTTPStatus(status).phrase else ""
+    if status == 404:
+        detail = detail or f"no route serves {request.method} {request.url.path}"
+    elif status == 405:
+        detail = f"{request.method} is not allowed on {request.url.path}"
+    elif status == 413:
+        detail = "the request body is larger than this route accepts"
+    phrase = HTTPStatus(status).phrase
+    headers = dict(exc.headers or {})
+    return problem_response(
+        status,
+        detail or phrase,
+        kind=phrase.lower().replace(" ", "-"),
+        title=phrase,
+        instance=request.url.path,
+        headers=headers,
+    )
+
+
+def exception_handlers() -> dict[type[Exception] | int, Any]:
+    return {ProblemError: _on_problem, HTTPException: _on_http}

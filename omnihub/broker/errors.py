@@ -1,0 +1,43 @@
+"""Map aio-pika / aiormq / socket errors to omnihub's broker errors, at the boundary."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import aiormq.exceptions as amqp
+from aio_pika.exceptions import CONNECTION_EXCEPTIONS
+
+from omnihub.errors import BrokerUnavailable
+
+__all__ = ["VENDOR_ERRORS", "map_broker_errors"]
+
+# (vendor exception, what it means for a caller) — every entry is covered by a test.
+VENDOR_ERRORS: tuple[tuple[type[BaseException], str], ...] = (
+    (amqp.DeliveryError, "the broker refused (nacked) the message"),
+    (amqp.PublishError, "the broker could not route the message"),
+    (amqp.ChannelInvalidStateError, "the channel is closed"),
+    (amqp.ChannelClosed, "the broker closed the channel"),
+    (amqp.ConnectionClosed, "the connection to the broker closed"),
+    (amqp.AMQPConnectionError, "cannot connect to the broker"),
+    (asyncio.TimeoutError, "the broker did not confirm in time"),
+    (ConnectionError, "cannot connect to the broker"),
+    (OSError, "network error talking to the broker"),
+)
+
+
+def describe(exc: BaseException) -> str:
+    for vendor, meaning in VENDOR_ERRORS:
+        if isinstance(exc, vendor):
+            return meaning
+    return "broker error"
+
+
+@asynccontextmanager
+async def map_broker_errors(action: str) -> AsyncIterator[None]:
+    """Turn any transport failure inside the block into `BrokerUnavailable`."""
+    try:
+        yield
+    except (TimeoutError, *CONNECTION_EXCEPTIONS) as exc:
+        raise BrokerUnavailable(f"{action}: {describe(exc)} ({type(exc).__name__})") from exc

@@ -1,0 +1,54 @@
+"""The envelope: the one message shape carried on the broker.
+
+Wire encoding (see docs/envelope.md): the AMQP body is the envelope as JSON (msgspec),
+``content_type=application/json``; AMQP properties repeat what brokers and tools look at
+without parsing the body: ``message_id`` = envelope id, ``type`` = event type,
+``timestamp``, ``delivery_mode=2`` (persistent), ``app_id=omnihub``, and the headers
+``traceparent``, ``x-omnihub-partner``, ``x-omnihub-route``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+__all__ = ["ENVELOPE_VERSION", "Envelope", "decode_envelope", "encode_envelope"]
+
+ENVELOPE_VERSION = 1
+
+
+class Envelope(msgspec.Struct, kw_only=True, frozen=True):
+    """An accepted event and everything needed to deliver, trace and replay it."""
+
+    id: str  # UUIDv7, time-ordered; also the idempotency key towards targets
+    event: str  # routing key, e.g. "order.created"
+    route: str  # route id from routes.yaml
+    partner: str  # partner id from policies/
+    api_version: str  # "v1", "v2", ...
+    occurred_at: datetime  # when the business event happened (UTC)
+    received_at: datetime  # when the gateway accepted it (UTC)
+    traceparent: str  # W3C trace context of the span that published it
+    idempotency_key: str | None = None  # the partner's Idempotency-Key, if any
+    scopes: tuple[str, ...] = ()  # the partner's scopes at the time (never credentials)
+    business_key: str | None = None  # e.g. the order number, for finding the message
+    payload: Any  # the canonical payload (JSON object)
+    v: int = ENVELOPE_VERSION  # envelope schema version
+
+    @property
+    def trace_id(self) -> str:
+        return self.traceparent.split("-")[1]
+
+
+_encoder = msgspec.json.Encoder()
+_decoder = msgspec.json.Decoder(Envelope)
+
+
+def encode_envelope(envelope: Envelope) -> bytes:
+    return _encoder.encode(envelope)
+
+
+def decode_envelope(body: bytes) -> Envelope:
+    """Decode a broker body; raises msgspec.ValidationError / DecodeError on bad input."""
+    return _decoder.decode(body)

@@ -1,0 +1,25 @@
+"""Time-ordered message ids (UUIDv7, RFC 9562 §5.7)."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+
+__all__ = ["new_message_id", "uuid7"]
+
+
+def uuid7(unix_ms: int | None = None) -> uuid.UUID:
+    """A UUIDv7: 48-bit Unix milliseconds, version and variant bits, 74 random bits."""
+    ms = time.time_ns() // 1_000_000 if unix_ms is None else unix_ms
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (ms & ((1 << 48) - 1)) << 80
+    value |= 0x7 << 76  # version 7
+    value |= ((rand >> 62) & 0xFFF) << 64  # rand_a, 12 bits
+    value |= 0b10 << 62  # RFC 9562 variant
+    value |= rand & ((1 << 62) - 1)  # rand_b, 62 bits
+    return uuid.UUID(int=value)
+
+
+def new_message_id() -> str:
+    return str(uuid7())

@@ -1,0 +1,56 @@
+"""Every broker and Redis name omnihub uses, built in one place.
+
+No other module writes a queue, exchange or key name as a literal: they call these
+functions, so a prefix (one per deployment, one per test run) isolates everything.
+"""
+
+from __future__ import annotations
+
+import re
+
+import msgspec
+
+from omnihub.config.model import Lane
+
+__all__ = ["Names"]
+
+_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+class Names(msgspec.Struct, frozen=True):
+    """Names under one prefix, e.g. ``omnihub`` in production, ``t-3f2a`` in a test run."""
+
+    prefix: str = "omnihub"
+
+    def __post_init__(self) -> None:
+        if not _SAFE.match(self.prefix):
+            raise ValueError(f"name prefix {self.prefix!r} may hold only letters, digits, . _ -")
+
+    # ------------------------------------------------------------ RabbitMQ
+    @property
+    def events_exchange(self) -> str:
+        """Topic exchange receiving every accepted canonical event (routing key = event type)."""
+        return f"{self.prefix}.events"
+
+    @property
+    def archive_stream(self) -> str:
+        """Stream queue bound to every event, for replay by time range."""
+        return f"{self.prefix}.archive"
+
+    def target_queue(self, target: str, lane: Lane = Lane.PRIORITY) -> str:
+        """The quorum queue a target's worker consumes, one per lane."""
+        base = f"{self.prefix}.target.{target}"
+        return base if lane is Lane.PRIORITY else f"{base}.{lane.value}"
+
+    def retry_queue(self, target: str, lane: Lane, rung: int) -> str:
+        """Delay queue for the `rung`-th retry (1-based); dead-letters back to the lane queue."""
+        return f"{self.target_queue(target, lane)}.retry.{rung}"
+
+    def dead_letter_queue(self, target: str) -> str:
+        """Parking-lot queue of a target: messages that will not be retried automatically."""
+        return f"{self.prefix}.target.{target}.dlq"
+
+    # ------------------------------------------------------------ Redis
+    def redis_key(self, *parts: str) -> str:
+        """A Redis key under the prefix, e.g. ``redis_key("idem", partner, key)``."""
+        return ":".join((self.prefix, *parts))
