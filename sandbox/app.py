@@ -10,7 +10,7 @@ from litestar.enums import ScopeType
 from litestar.types import Receive, Scope, Send
 
 from sandbox.dropper import down_system, drop_connection
-from sandbox.errors import InvalidName, InvalidWebhookSecret
+from sandbox.errors import InvalidName, InvalidWebhookSecret, NotAWebhookSystem
 from sandbox.responses import problem_answer, to_response
 from sandbox.routes_control import control_router
 from sandbox.routes_targets import TARGET_HANDLERS
@@ -35,7 +35,7 @@ class SandboxApp(Litestar):
         await super().__call__(scope, receive, send)
 
 
-def _invalid_name(_: Request[Any, Any, Any], exc: InvalidName) -> Response[bytes]:
+def _not_found(_: Request[Any, Any, Any], exc: InvalidName | NotAWebhookSystem) -> Response[bytes]:
     return to_response(problem_answer(404, str(exc)))
 
 
@@ -58,7 +58,8 @@ def create_sandbox_app(state: SandboxState | None = None) -> Litestar:
         route_handlers=[control_router(), *TARGET_HANDLERS],
         dependencies={"sandbox": Provide(provide_sandbox, sync_to_thread=False)},
         exception_handlers={
-            InvalidName: _invalid_name,
+            InvalidName: _not_found,
+            NotAWebhookSystem: _not_found,
             InvalidWebhookSecret: _invalid_secret,
         },
         openapi_config=None,

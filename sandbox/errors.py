@@ -2,6 +2,7 @@
 
 SandboxError
  ├── InvalidName             a system or subscription name in a URL is not a lower-case slug
+ ├── NotAWebhookSystem       subscriptions asked of a system other than ``partner``
  ├── InvalidWebhookSecret    a subscription secret is not ``whsec_`` + base64
  └── SandboxStartError       the sandbox server did not start listening in time
 """
@@ -23,6 +24,17 @@ class InvalidName(SandboxError):
         )
         self.name = name
         self.kind = kind
+
+
+class NotAWebhookSystem(SandboxError):
+    """Webhook subscriptions exist only for the ``partner`` system."""
+
+    def __init__(self, system: str) -> None:
+        super().__init__(
+            f"system {system!r} has no webhook subscriptions; "
+            "use /_sandbox/partner/subscriptions/{name}"
+        )
+        self.system = system
 
 
 class InvalidWebhookSecret(SandboxError):

@@ -36,15 +36,15 @@ async def serve_target(
 ) -> Response[bytes]:
     """Run one request through the sandbox pipeline and answer it."""
     try:
-        sandbox.system(system).received += 1
+        state = sandbox.system(system)
     except InvalidName as exc:
         return to_response(problem_answer(404, str(exc)))
+    state.received += 1
     delivery = await read_delivery(request, system, key_headers)
-    latency_ms = sandbox.system(system).mode.latency_ms
-    if latency_ms:
-        await asyncio.sleep(latency_ms / 1000)
-    # No await from here on: check-then-store is atomic within the event loop.
-    state = sandbox.system(system)  # fetched again: a reset may have happened meanwhile
+    if state.mode.latency_ms:
+        await asyncio.sleep(state.mode.latency_ms / 1000)
+    # No await from here on: check-then-store is atomic within the event loop. A reset
+    # during the delay orphans `state`, so a request in flight is forgotten with it.
     failure = decide_failure(state)
     if failure is not None:
         state.failures_served += 1

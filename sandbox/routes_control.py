@@ -7,6 +7,7 @@ from litestar.di import NamedDependency
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from sandbox.errors import NotAWebhookSystem
 from sandbox.models import (
     FailureMode,
     Health,
@@ -16,7 +17,7 @@ from sandbox.models import (
     SubscriptionView,
     SystemStats,
 )
-from sandbox.state import SandboxState, check_name
+from sandbox.state import WEBHOOK_SYSTEM, SandboxState, check_name
 
 CONTROL_PREFIX = "/_sandbox"
 
@@ -84,24 +85,35 @@ async def clear_mode(sandbox: Sandbox, system: FromPath[str]) -> ModeView:
     return state.mode_view()
 
 
-@get("/partner/subscriptions/{name:str}")
-async def get_subscription(sandbox: Sandbox, name: FromPath[str]) -> SubscriptionView:
-    return sandbox.subscription_view(check_name(name, "subscription"))
+def _subscription(system: str, name: str) -> str:
+    # One route shape for /{system}/...: Litestar's router does not backtrack from a static
+    # "partner" segment to "{system}", so "partner" cannot be a segment of its own here.
+    if system != WEBHOOK_SYSTEM:
+        raise NotAWebhookSystem(system)
+    return check_name(name, "subscription")
 
 
-@put("/partner/subscriptions/{name:str}")
+@get("/{system:str}/subscriptions/{name:str}")
+async def get_subscription(
+    sandbox: Sandbox, system: FromPath[str], name: FromPath[str]
+) -> SubscriptionView:
+    return sandbox.subscription_view(_subscription(system, name))
+
+
+@put("/{system:str}/subscriptions/{name:str}")
 async def set_subscription(
-    sandbox: Sandbox, name: FromPath[str], data: JSONBody[SubscriptionUpdate]
+    sandbox: Sandbox,
+    system: FromPath[str],
+    name: FromPath[str],
+    data: JSONBody[SubscriptionUpdate],
 ) -> SubscriptionView:
     """Set the signing secret and/or the gone flag of a partner webhook subscription."""
-    return sandbox.set_subscription(
-        check_name(name, "subscription"), secret=data.secret, gone=data.gone
-    )
+    return sandbox.set_subscription(_subscription(system, name), secret=data.secret, gone=data.gone)
 
 
-@delete("/partner/subscriptions/{name:str}")
-async def delete_subscription(sandbox: Sandbox, name: FromPath[str]) -> None:
-    sandbox.subscriptions.pop(name, None)
+@delete("/{system:str}/subscriptions/{name:str}")
+async def delete_subscription(sandbox: Sandbox, system: FromPath[str], name: FromPath[str]) -> None:
+    sandbox.subscriptions.pop(_subscription(system, name), None)
 
 
 CONTROL_HANDLERS: tuple[HTTPRouteHandler, ...] = (

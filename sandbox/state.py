@@ -21,6 +21,7 @@ from sandbox.models import FailureMode, ModeView, Record, SubscriptionView, Syst
 from sandbox.signatures import decode_secret
 
 KNOWN_SYSTEMS: tuple[str, ...] = ("erp", "wms", "carrier", "partner")
+WEBHOOK_SYSTEM = "partner"
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 

@@ -5,18 +5,23 @@
         assert sandbox.control.stats("erp").recorded == 1
 
 ``stop()`` closes the listening socket, so a client then gets a true connection refusal;
-``start()`` again serves on the same port with the same state.
+``start()`` again serves on the same port with the same state. ``sandbox_process()`` runs
+``python -m sandbox`` as a child process instead.
 """
 
 from __future__ import annotations
 
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
 
+import httpx
 import uvicorn
 
 from sandbox.control import SandboxClient
@@ -113,3 +118,48 @@ def running_sandbox(
     """A started sandbox server for the ``with`` block; stopped afterwards."""
     with SandboxServer(state, host=host, port=port) as server:
         yield server
+
+
+@contextmanager
+def sandbox_process(
+    *, host: str = "127.0.0.1", port: int = 0, timeout_s: float = START_TIMEOUT_S
+) -> Iterator[str]:
+    """``python -m sandbox`` as a child process for the ``with`` block; yields its base URL.
+
+    For tests that need the target in another process (kill it, restart it). Stopped with
+    SIGINT (graceful), killed if it does not stop within ``timeout_s``.
+    """
+    if port == 0:
+        with bind_socket(host, 0) as probe:
+            port = probe.getsockname()[1]
+    base_url = f"http://{host}:{port}"
+    command = [sys.executable, "-m", "sandbox", "--host", host, "--port", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _wait_healthy(base_url, process, timeout_s)
+        yield base_url
+    finally:
+        _stop_process(process, timeout_s)
+
+
+def _wait_healthy(base_url: str, process: subprocess.Popen[bytes], timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if httpx.get(f"{base_url}/_sandbox/health", timeout=1.0).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise SandboxStartError(base_url, timeout_s)
+
+
+def _stop_process(process: subprocess.Popen[bytes], timeout_s: float) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    if process.stderr is not None:
+        process.stderr.close()

@@ -1,0 +1,18 @@
+"""The sandbox package's public surface is explicit."""
+
+from __future__ import annotations
+
+import sandbox
+
+
+def test_every_exported_name_exists() -> None:
+    missing = [name for name in sandbox.__all__ if not hasattr(sandbox, name)]
+
+    assert missing == []
+
+
+def test_documented_entry_points_are_exported() -> None:
+    documented = {"create_sandbox_app", "SandboxState", "serve", "SandboxClient", "FailureMode"}
+
+    assert documented <= set(sandbox.__all__)
+    assert len(set(sandbox.__all__)) == len(sandbox.__all__)
