@@ -12,6 +12,7 @@ from transforms.edi.x12.acks import (
     build_interchange_ack,
     render_functional_ack,
 )
+from transforms.edi.x12.element_refs import element_ref
 from transforms.edi.x12.mapping import Mapper, default_mappers
 from transforms.edi.x12.mapping.base import MapContext
 from transforms.edi.x12.results import GroupResult, InterchangeResult, SetResult, X12ReadResult
@@ -63,7 +64,9 @@ def _map_set(event: SetRead, mappers: dict[str, Mapper], settings: X12ReadSettin
     event_type: str | None = None
     payload: msgspec.Struct | None = None
     mapper = mappers.get(transaction_set.set_id)
-    if accepted and mapper is not None and event.group is not None:
+    # A set rejected by its envelope is still mapped, for the AK3/AK4 it may add;
+    # its payload is never published.
+    if mapper is not None and event.group is not None:
         context = MapContext(
             interchange=event.interchange, group=event.group, settings=settings.mapping
         )
@@ -86,7 +89,8 @@ def _map_set(event: SetRead, mappers: dict[str, Mapper], settings: X12ReadSettin
             )
             accepted = False
         else:
-            event_type, payload = mapped.event_type, mapped.payload
+            if accepted:
+                event_type, payload = mapped.event_type, mapped.payload
     return SetResult(
         set_id=transaction_set.set_id,
         control_number=transaction_set.control_number,
@@ -111,6 +115,7 @@ def _mapping_finding(exc: EdiMappingError) -> Finding:
         segment_id=exc.segment_id,
         segment_position=exc.segment_position,
         element=exc.element,
+        data_element_ref=element_ref(exc.segment_id, exc.element),
         bad_value=exc.bad_value,
     )
 

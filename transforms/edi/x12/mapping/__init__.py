@@ -1,10 +1,20 @@
 """X12 transaction sets ↔ canonical model."""
 
+from transforms.edi.x12.mapping.ack_inbound import map_functional_ack
+from transforms.edi.x12.mapping.asn_856 import map_856
 from transforms.edi.x12.mapping.base import MapContext, Mapped, Mapper
+from transforms.edi.x12.mapping.order_850 import map_850
+from transforms.edi.x12.mapping.order_940 import map_940
 
 __all__ = ["MapContext", "Mapped", "Mapper", "default_mappers"]
 
 
 def default_mappers() -> dict[str, Mapper]:
     """The inbound mapper for each supported transaction set id."""
-    return {}
+    return {
+        "850": map_850,
+        "856": map_856,
+        "940": map_940,
+        "997": map_functional_ack,
+        "999": map_functional_ack,
+    }

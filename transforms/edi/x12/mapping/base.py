@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 import msgspec
@@ -140,6 +140,19 @@ def parse_time(raw: str) -> time | None:
 def local_datetime(day: date, at: time, settings: MappingSettings) -> datetime:
     """An EDI date and time, in the partner's zone, as an aware datetime."""
     return datetime.combine(day, at, tzinfo=settings.zone())
+
+
+UTC_TIME_CODES = ("UT", "GM", "UTC")
+"""DTM04 time codes meaning universal time; any other (or none) means the partner's zone."""
+
+
+def dtm_datetime(cursor: SetCursor, dtm: Segment, settings: MappingSettings) -> datetime:
+    """DTM02 date + DTM03 time, in UTC when DTM04 says so, else the partner's zone."""
+    day = cursor.date(dtm, 2, f"DTM {dtm.el(1)} date")
+    at = cursor.time(dtm, 3)
+    if dtm.el(4) in UTC_TIME_CODES:
+        return datetime.combine(day, at, tzinfo=UTC)
+    return local_datetime(day, at, settings)
 
 
 def loops(segments: Iterable[Segment], start: str) -> list[list[Segment]]:
