@@ -228,7 +228,10 @@ def load_config(directory: Path | str, env: Mapping[str, str] | None = None) -> 
         declared={s: frozenset(reader.declared.get(s, ())) for s in sections},
         broken=frozenset(reader.broken),
     )
-    reader.problems += check_rules(ctx, reader.documents, origin)
+    # A file that is not even YAML declares nothing we can see: checking references
+    # against it would only report its entries as missing. Fix syntax first.
+    if not any(p.kind == "yaml-syntax" for p in reader.problems):
+        reader.problems += check_rules(ctx, reader.documents, origin)
     if reader.problems:
         raise ConfigError(reader.problems)
     return config

@@ -1,0 +1,71 @@
+"""Run hub parts inside the test's event loop, over real sockets."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import uvicorn
+
+from connectors import Worker, create_worker
+from gateway import create_app
+from omnihub.broker import Publisher
+from omnihub.config.model import HubConfig
+from omnihub.settings import Settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class _QuietServer(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+@contextlib.asynccontextmanager
+async def running_app(app: Any, *, lifespan: str = "on") -> AsyncIterator[str]:
+    """Serve an ASGI app on a free port in this loop; yield its base URL."""
+    port = free_port()
+    server = _QuietServer(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan)
+    )
+    task = asyncio.create_task(server.serve())
+    for _ in range(500):
+        if server.started or task.done():
+            break
+        await asyncio.sleep(0.01)
+    if not server.started:
+        task.cancel()
+        raise RuntimeError("the test server did not start")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+@contextlib.asynccontextmanager
+async def running_gateway(
+    config: HubConfig, settings: Settings, *, publisher: Publisher | None = None
+) -> AsyncIterator[str]:
+    async with running_app(create_app(config, settings, publisher=publisher)) as url:
+        yield url
+
+
+@contextlib.asynccontextmanager
+async def running_worker(
+    config: HubConfig, settings: Settings, target: str
+) -> AsyncIterator[Worker]:
+    worker = create_worker(config, settings, target)
+    await worker.start()
+    try:
+        yield worker
+    finally:
+        await worker.stop()

@@ -1,0 +1,69 @@
+"""Reach the real RabbitMQ and Redis, with a vhost and key prefix of this test run's own.
+
+A test that needs them and cannot reach them fails with a message saying what to do;
+it never skips.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import uuid
+from urllib.parse import quote
+
+import pytest
+
+AMQP_HOST = os.environ.get("OMNIHUB_TEST_AMQP_HOST", "127.0.0.1")
+AMQP_PORT = int(os.environ.get("OMNIHUB_TEST_AMQP_PORT", "5672"))
+REDIS_URL = os.environ.get("OMNIHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+HOW_TO_START = (
+    "start them with `scripts/services.sh` (runs `rabbitmq-server -detached` and "
+    "`redis-server --daemonize yes ...` where installed), or install them: "
+    "`apt-get install rabbitmq-server redis-server`"
+)
+
+
+def _reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def require(name: str, host: str, port: int) -> None:
+    if not _reachable(host, port):
+        pytest.fail(f"{name} is not reachable on {host}:{port}: {HOW_TO_START}", pytrace=False)
+
+
+def run_id() -> str:
+    return f"t{uuid.uuid4().hex[:10]}"
+
+
+class Vhost:
+    """A RabbitMQ vhost for one test run, created and deleted with rabbitmqctl."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.url = f"amqp://guest:guest@{AMQP_HOST}:{AMQP_PORT}/{quote(name, safe='')}"
+
+    @staticmethod
+    def _ctl(*args: str) -> None:
+        ctl = shutil.which("rabbitmqctl")
+        if ctl is None:
+            pytest.fail(
+                "rabbitmqctl is not on PATH: the tests create a vhost per run with it. "
+                + HOW_TO_START,
+                pytrace=False,
+            )
+        subprocess.run([ctl, "-q", *args], check=True, capture_output=True, timeout=60)
+
+    def create(self) -> None:
+        self._ctl("add_vhost", self.name)
+        self._ctl("set_permissions", "-p", self.name, "guest", ".*", ".*", ".*")
+
+    def delete(self) -> None:
+        self._ctl("delete_vhost", self.name)
