@@ -43,7 +43,7 @@ def _invalid_secret(_: Request[Any, Any, Any], exc: InvalidWebhookSecret) -> Res
     return to_response(problem_answer(400, str(exc)))
 
 
-def create_sandbox_app(state: SandboxState | None = None) -> Litestar:
+def create_sandbox_app(state: SandboxState | None = None) -> SandboxApp:
     """A sandbox of simulated ERP, WMS, carrier, partner and generic systems.
 
     ``state`` holds everything the app records; pass one to inspect it directly, or let
