@@ -105,11 +105,11 @@ async def run_parts(parts: list[Part], *, on_ready: Callable[[], None] | None = 
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    tasks = [asyncio.create_task(part(stop)) for part in parts]
+    tasks: list[asyncio.Task[None]] = [asyncio.ensure_future(part(stop)) for part in parts]
     if on_ready is not None:
         loop.call_later(0.5, on_ready)
     try:
-        done, _ = await asyncio.wait(
+        await asyncio.wait(
             [*tasks, asyncio.create_task(stop.wait())], return_when=asyncio.FIRST_COMPLETED
         )
         stop.set()

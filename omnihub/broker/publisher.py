@@ -13,6 +13,7 @@ declared, idempotently.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC
@@ -76,10 +77,8 @@ class Publisher:
 
     async def start(self) -> None:
         """Connect now if possible; a broker that is down is not an error here."""
-        try:
+        with contextlib.suppress(BrokerUnavailable):
             await self._ensure()
-        except BrokerUnavailable:
-            pass
 
     async def _ensure(self) -> AbstractExchange:
         if self.connected:
@@ -124,10 +123,9 @@ class Publisher:
         self._channel = None
         self._exchange = None
         if connection is not None and not connection.is_closed:
-            try:
+            # Closing a connection that already broke: nothing worth reporting can come of it.
+            with contextlib.suppress(Exception):
                 await asyncio.wait_for(connection.close(), timeout=2)
-            except Exception:
-                pass
 
     async def close(self) -> None:
         await self._drop()

@@ -103,8 +103,10 @@ def _dev(args: argparse.Namespace) -> int:
     def ready() -> None:
         print(
             "\nomnihub dev is running (Ctrl-C stops everything):\n"
-            f"  gateway  http://{args.host}:{args.port}   (routes from {settings.config_dir}/routes.yaml)\n"
-            f"  sandbox  http://{args.host}:{args.sandbox_port}   (inspect: /_sandbox/erp/records)\n"
+            f"  gateway  http://{args.host}:{args.port}"
+            f"   (routes from {settings.config_dir}/routes.yaml)\n"
+            f"  sandbox  http://{args.host}:{args.sandbox_port}"
+            "   (inspect: /_sandbox/erp/records)\n"
             f"  workers  {', '.join(sorted(config.targets))}\n"
             f"  broker   {_redact(settings.amqp_url)}  prefix '{settings.prefix}'\n",
             flush=True,

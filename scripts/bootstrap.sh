@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Prepare a machine to run omnihub: a virtual environment with the project installed,
+# and RabbitMQ + Redis running. Safe to run again: it only does what is missing.
+# Used by ./run.sh and ./test.sh; you rarely call it yourself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "omnihub needs Python 3.11 or newer (set PYTHON=/path/to/python3.11)" >&2
+  exit 1
+fi
+
+stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  echo "==> installing omnihub and its dependencies into .venv (first run takes a minute)"
+  [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  # compat mode: a plain path entry, so the top-level packages import from the checkout.
+  .venv/bin/python -m pip install --quiet -e '.[dev]' --config-settings editable_mode=compat
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi
+
+exec scripts/services.sh

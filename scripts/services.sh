@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Make sure RabbitMQ and Redis answer on localhost; start them where installed but stopped.
+# Where they are not installed, say what to do and fail.
+set -euo pipefail
+
+AMQP_PORT=${OMNIHUB_SERVICES_AMQP_PORT:-5672}
+REDIS_PORT=${OMNIHUB_SERVICES_REDIS_PORT:-6379}
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_for() { # name port seconds
+  for _ in $(seq "$3"); do listening "$2" && return 0; sleep 1; done
+  echo "$1 did not start listening on 127.0.0.1:$2 within $3 s" >&2
+  return 1
+}
+
+if listening "$AMQP_PORT"; then
+  echo "==> RabbitMQ is up on 127.0.0.1:$AMQP_PORT"
+elif command -v rabbitmq-server >/dev/null; then
+  echo "==> starting RabbitMQ (rabbitmq-server -detached)"
+  rabbitmq-server -detached
+  wait_for RabbitMQ "$AMQP_PORT" 90
+  command -v rabbitmqctl >/dev/null && rabbitmqctl -q await_startup >/dev/null 2>&1 || true
+else
+  cat >&2 <<MSG
+RabbitMQ is not running on 127.0.0.1:$AMQP_PORT and is not installed here.
+  Debian/Ubuntu:  sudo apt-get install rabbitmq-server   (then run this again)
+  Docker:         docker compose up -d rabbitmq
+  Elsewhere:      point OMNIHUB_AMQP_URL at a RabbitMQ 3.10+ (quorum queues, streams)
+MSG
+  exit 1
+fi
+
+if listening "$REDIS_PORT"; then
+  echo "==> Redis is up on 127.0.0.1:$REDIS_PORT"
+elif command -v redis-server >/dev/null; then
+  echo "==> starting Redis (redis-server --daemonize yes)"
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no
+  wait_for Redis "$REDIS_PORT" 30
+else
+  cat >&2 <<MSG
+Redis is not running on 127.0.0.1:$REDIS_PORT and is not installed here.
+  Debian/Ubuntu:  sudo apt-get install redis-server   (then run this again)
+  Docker:         docker compose up -d redis
+  Elsewhere:      point OMNIHUB_REDIS_URL at a Redis 6+
+MSG
+  exit 1
+fi

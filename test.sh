@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Run the test suite against real RabbitMQ and Redis (started if installed but stopped),
+# then the linters. Extra arguments go to pytest (e.g. tests/gateway -k throttle).
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/bootstrap.sh
+.venv/bin/python -m pytest "$@"
+if [ $# -eq 0 ]; then
+  echo "==> ruff"
+  .venv/bin/ruff check .
+  .venv/bin/ruff format --check .
+  echo "==> mypy (strict)"
+  .venv/bin/mypy
+fi
