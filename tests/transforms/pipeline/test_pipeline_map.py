@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from transforms.testing import pipeline_from_yaml as build
+from transforms.testing import run_pipeline
+
+
+def test_map_builds_output_from_expressions() -> None:
+    pipeline = build("""
+- step: map
+  label: m
+  template: {id: order.id, total: "sum(items[].qty)", first: "items[0].sku"}
+""")
+    payload = {"order": {"id": "A1"}, "items": [{"sku": "X", "qty": 2}, {"sku": "Y", "qty": 3}]}
+    assert run_pipeline(pipeline, payload)[0].payload == {"id": "A1", "total": 5, "first": "X"}
+
+
+def test_map_constants_raw_strings_and_numbers() -> None:
+    pipeline = build("""
+- step: map
+  label: m
+  template: {a: {$const: "text with spaces"}, b: "'raw'", c: 7, d: true, e: null}
+""")
+    assert run_pipeline(pipeline, {})[0].payload == {
+        "a": "text with spaces",
+        "b": "raw",
+        "c": 7,
+        "d": True,
+        "e": None,
+    }
+
+
+def test_map_each_builds_one_object_per_element_with_root_access() -> None:
+    pipeline = build("""
+- step: map
+  label: m
+  template:
+    lines:
+      $each: items
+      $to: {sku: sku, currency: {$root: currency}}
+""")
+    payload = {"currency": "EUR", "items": [{"sku": "X"}, {"sku": "Y"}]}
+    assert run_pipeline(pipeline, payload)[0].payload == {
+        "lines": [{"sku": "X", "currency": "EUR"}, {"sku": "Y", "currency": "EUR"}]
+    }
+
+
+def test_map_context_values() -> None:
+    pipeline = build("""
+- step: map
+  label: m
+  template: {partner: {$ctx: partner_id}, at: {$ctx: now}, route: {$ctx: route_id}}
+""")
+    assert run_pipeline(pipeline, {}, partner="acme")[0].payload == {
+        "partner": "acme",
+        "at": "2026-11-23T14:00:00Z",
+        "route": "test",
+    }
+
+
+def test_map_omit_nulls_leaves_out_missing_values() -> None:
+    pipeline = build("""
+- {step: map, label: m, omit_nulls: true, template: {a: a, b: b, c: {d: d}}}
+""")
+    assert run_pipeline(pipeline, {"a": 1})[0].payload == {"a": 1, "c": {}}
+
+
+def test_map_copies_objects_it_takes_from_the_input() -> None:
+    pipeline = build("""
+- {step: map, label: m, template: {ship_to: address, bill_to: address}}
+- {step: set, label: s, fields: {ship_to.name: "'Ann'"}}
+""")
+    out = run_pipeline(pipeline, {"address": {"city": "Austin"}})[0].payload
+    assert out == {"ship_to": {"city": "Austin", "name": "Ann"}, "bill_to": {"city": "Austin"}}
+
+
+def test_custom_functions_are_available() -> None:
+    pipeline = build("""
+- step: map
+  label: m
+  template:
+    a: upper(code)
+    b: concat(first, ' ', last)
+    c: pad_left(n, `6`, '0')
+    d: coalesce(missing, `0`)
+    e: split(tags, ',')
+""")
+    payload = {"code": "ab", "first": "Ann", "last": "Lee", "n": 42, "tags": "x,y"}
+    assert run_pipeline(pipeline, payload)[0].payload == {
+        "a": "AB",
+        "b": "Ann Lee",
+        "c": "000042",
+        "d": 0,
+        "e": ["x", "y"],
+    }

@@ -1,0 +1,34 @@
+"""What a pipeline is given besides the payload, and what it gives back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+__all__ = ["PipelineContext", "PipelineOutput"]
+
+
+class PipelineContext(msgspec.Struct, frozen=True, kw_only=True):
+    """Per-message facts a pipeline may use; steps never read the clock themselves.
+
+    Attributes:
+        route_id: route (inbound) or delivery (outbound) running the pipeline.
+        partner_id: authenticated partner, or None (outbound, internal); picks the
+            per-partner entries of crosswalk tables.
+        now: the time to use for ``{$ctx: now}`` (timezone-aware), passed by the caller.
+        event_type: event type outputs get unless an ``event`` step chooses one.
+    """
+
+    route_id: str
+    now: datetime
+    partner_id: str | None = None
+    event_type: str | None = None
+
+
+class PipelineOutput(msgspec.Struct, frozen=True, kw_only=True):
+    """One message produced by a pipeline: JSON-ready payload plus its event type."""
+
+    payload: Any
+    event_type: str | None

@@ -1,0 +1,175 @@
+"""``convert``: money to and from minor units, timestamps and dates between formats and
+zones, quantities between units of measure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, tzinfo
+from typing import Any
+
+from transforms.pipeline.context import PipelineContext
+from transforms.pipeline.conversions import (
+    ConversionError,
+    check_date_format,
+    check_datetime_format,
+    check_zone,
+    convert_date,
+    convert_quantity,
+    format_datetime,
+    from_minor_units,
+    parse_datetime,
+    to_minor_units,
+    unit_dimension,
+)
+from transforms.pipeline.env import CompileEnv
+from transforms.pipeline.errors import StepFailure
+from transforms.pipeline.findings import FindingKind, Location
+from transforms.pipeline.runner import Message, StepFn
+from transforms.pipeline.spec import ConvertStep
+from transforms.pipeline.spec_convert import (
+    DateConversion,
+    DateTimeConversion,
+    FromMinorUnits,
+    ToMinorUnits,
+    UomConversion,
+)
+
+__all__ = ["compile_convert"]
+
+Converter = Callable[[Any, Any, Any], Any]
+"""(value, object holding it, payload root) → converted value."""
+Reader = Callable[[Any, Any], Any]
+
+
+def compile_convert(spec: ConvertStep, env: CompileEnv, at: Location) -> StepFn:
+    field = env.path(spec.field, (*at, "field"))
+    dest = env.path(spec.to, (*at, "to")) if spec.to is not None else None
+    convert = _converter(spec, env, at)
+    required = spec.required
+
+    def run(message: Message, ctx: PipelineContext) -> list[Message]:
+        root = message.payload
+        for target in list(field.targets(root)):
+            value = target.get()
+            if value is None:
+                if required:
+                    raise StepFailure("required value is missing", path=target.describe())
+                continue
+            try:
+                result = convert(value, target.container, root)
+            except ConversionError as exc:
+                raise StepFailure(str(exc), path=target.describe(), value=value) from exc
+            if dest is None:
+                target.container[target.key] = result
+            else:
+                base = root if dest.absolute else target.container
+                for place in list(dest.targets(base, create=True)):
+                    place.container[place.key] = result
+        return [message]
+
+    return run
+
+
+def _converter(spec: ConvertStep, env: CompileEnv, at: Location) -> Converter:
+    if spec.to_minor_units is not None:
+        return _to_minor(spec.to_minor_units, env, (*at, "to_minor_units"))
+    if spec.from_minor_units is not None:
+        return _from_minor(spec.from_minor_units, env, (*at, "from_minor_units"))
+    if spec.datetime is not None:
+        return _datetime(spec.datetime, env, (*at, "datetime"))
+    if spec.date is not None:
+        return _date(spec.date, env, (*at, "date"))
+    if spec.uom is not None:
+        return _uom(spec.uom, env, (*at, "uom"))
+    raise AssertionError("ConvertStep.__post_init__ guarantees one option")  # pragma: no cover
+
+
+def _reader(constant: str | None, path_text: str | None, env: CompileEnv, at: Location) -> Reader:
+    if path_text is None:
+        return lambda container, root: constant
+    path = env.path(path_text, at)
+    if path.absolute:
+        return lambda container, root: path.first(root)
+    return lambda container, root: path.first(container)
+
+
+def _currency(read: Reader, container: Any, root: Any) -> str:
+    currency = read(container, root)
+    if not isinstance(currency, str) or len(currency) != 3:
+        raise ConversionError(f"no ISO 4217 currency code found (got {currency!r})")
+    return currency
+
+
+def _to_minor(options: ToMinorUnits, env: CompileEnv, at: Location) -> Converter:
+    read = _reader(options.currency, options.currency_at, env, (*at, "currency_at"))
+    rounding = options.rounding
+    return lambda value, c, r: to_minor_units(value, _currency(read, c, r), rounding)
+
+
+def _from_minor(options: FromMinorUnits, env: CompileEnv, at: Location) -> Converter:
+    read = _reader(options.currency, options.currency_at, env, (*at, "currency_at"))
+    return lambda value, c, r: from_minor_units(value, _currency(read, c, r))
+
+
+def _zone(name: str, env: CompileEnv, at: Location) -> tzinfo | None:
+    try:
+        return check_zone(name)
+    except ConversionError as exc:
+        env.report(FindingKind.BAD_CONVERSION, at, str(exc))
+        return None
+
+
+def _check(check: Callable[[str], None], fmt: str, env: CompileEnv, at: Location) -> None:
+    try:
+        check(fmt)
+    except ConversionError as exc:
+        env.report(FindingKind.BAD_CONVERSION, at, str(exc))
+
+
+def _datetime(options: DateTimeConversion, env: CompileEnv, at: Location) -> Converter:
+    _check(check_datetime_format, options.input_format, env, (*at, "input_format"))
+    _check(check_datetime_format, options.output_format, env, (*at, "output_format"))
+    zone = _zone(options.zone, env, (*at, "zone")) if options.zone is not None else None
+    out_zone = _zone(options.output_zone, env, (*at, "output_zone")) or UTC
+    in_fmt, out_fmt = options.input_format, options.output_format
+
+    def convert(value: Any, container: Any, root: Any) -> Any:
+        moment = parse_datetime(value, in_fmt, zone)
+        return format_datetime(moment, out_fmt, out_zone)
+
+    return convert
+
+
+def _date(options: DateConversion, env: CompileEnv, at: Location) -> Converter:
+    _check(check_date_format, options.input_format, env, (*at, "input_format"))
+    _check(check_date_format, options.output_format, env, (*at, "output_format"))
+    in_fmt, out_fmt = options.input_format, options.output_format
+    return lambda value, c, r: convert_date(value, in_fmt, out_fmt)
+
+
+def _uom(options: UomConversion, env: CompileEnv, at: Location) -> Converter:
+    try:
+        dimension = unit_dimension(options.to_unit)
+        if options.from_unit is not None and unit_dimension(options.from_unit) != dimension:
+            raise ConversionError(
+                f"cannot convert {options.from_unit} to {options.to_unit}: different dimensions"
+            )
+    except ConversionError as exc:
+        env.report(FindingKind.BAD_CONVERSION, at, str(exc))
+    to_unit, places = options.to_unit, options.places
+    if options.unit_at is None:
+        from_unit = options.from_unit or to_unit
+        return lambda value, c, r: convert_quantity(value, from_unit, to_unit, places)
+    unit_path = env.path(options.unit_at, (*at, "unit_at"))
+
+    def convert(value: Any, container: Any, root: Any) -> Any:
+        base = root if unit_path.absolute else container
+        unit = unit_path.first(base)
+        if not isinstance(unit, str):
+            raise ConversionError(f"no unit of measure at {unit_path.text} (got {unit!r})")
+        result = convert_quantity(value, unit, to_unit, places)
+        for place in list(unit_path.targets(base, create=True)):
+            place.container[place.key] = to_unit
+        return result
+
+    return convert

@@ -1,0 +1,80 @@
+"""``lookup``: replace values by their entry in a crosswalk table (partner entries
+first, then shared ones)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from transforms.pipeline.context import PipelineContext
+from transforms.pipeline.env import CompileEnv
+from transforms.pipeline.errors import StepFailure
+from transforms.pipeline.findings import FindingKind, Location
+from transforms.pipeline.paths import Target
+from transforms.pipeline.runner import Message, StepFn
+from transforms.pipeline.spec import LookupStep, OnMiss, Table
+
+__all__ = ["compile_lookup", "table_key"]
+
+
+def table_key(value: Any) -> str:
+    """The text a value is looked up as: ``12`` → ``"12"``, ``12.0`` → ``"12"``."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def compile_lookup(spec: LookupStep, env: CompileEnv, at: Location) -> StepFn:
+    table = env.tables.get(spec.table)
+    if table is None:
+        known = ", ".join(sorted(env.tables)) or "none"
+        env.report(
+            FindingKind.UNKNOWN_TABLE,
+            (*at, "table"),
+            f"no table named {spec.table!r} in policies (known: {known})",
+        )
+        table = Table()
+    field = env.path(spec.field, (*at, "field"))
+    dest = env.path(spec.to, (*at, "to")) if spec.to is not None else None
+    on_miss = spec.on_miss or table.on_miss
+    default = spec.default if spec.default is not None else table.default
+    shared, partners, name = table.shared, table.partners, spec.table
+
+    def resolve(value: Any, target: Target, partner: str | None) -> Any:
+        key = table_key(value)
+        own = partners.get(partner) if partner is not None else None
+        if own is not None and key in own:
+            return own[key]
+        if key in shared:
+            return shared[key]
+        if on_miss is OnMiss.KEEP:
+            return value
+        if on_miss is OnMiss.DEFAULT:
+            return default
+        whose = f" (partner {partner})" if partner else ""
+        raise StepFailure(
+            f"no entry for {key!r} in table {name!r}{whose}; add it to the table "
+            "or set on_miss: keep or default",
+            path=target.describe(),
+            value=value,
+        )
+
+    def run(message: Message, ctx: PipelineContext) -> list[Message]:
+        root = message.payload
+        for target in list(field.targets(root)):
+            value = target.get()
+            if value is None:
+                continue
+            found = resolve(value, target, ctx.partner_id)
+            if dest is None:
+                target.container[target.key] = found
+            else:
+                base = root if dest.absolute else target.container
+                for place in list(dest.targets(base, create=True)):
+                    place.container[place.key] = found
+        return [message]
+
+    return run
