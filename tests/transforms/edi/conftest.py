@@ -54,8 +54,7 @@ def x12() -> X12Builder:
             OutboundSet(
                 set_id=set_id,
                 body=tuple(
-                    Segment(text.split("*")[0], tuple(text.split("*")[1:]))
-                    for text in body
+                    Segment(text.split("*")[0], tuple(text.split("*")[1:])) for text in body
                 ),
             )
             for set_id, body in sets

@@ -1,0 +1,207 @@
+"""Round trips: canonical → X12 → canonical is the identity (ASN/856, Order/850, Order/940)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import msgspec
+from conftest import NOW
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from transforms.edi.x12.mapping.asn_856_write import write_856
+from transforms.edi.x12.mapping.order_850_write import write_850
+from transforms.edi.x12.mapping.order_940_write import write_940
+from transforms.edi.x12.read import read_x12
+from transforms.edi.x12.writer import EnvelopeSettings, OutboundSet, render_interchange
+from transforms.model import (
+    ASN,
+    Address,
+    AsnItem,
+    AsnOrder,
+    AsnPack,
+    Customer,
+    Money,
+    Order,
+    OrderLine,
+    Quantity,
+    gs1_check_digit,
+)
+
+ENVELOPE = EnvelopeSettings(sender_id="SUPPLIER", receiver_id="OMNIHUB")
+
+ids = st.text("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789-", min_size=1, max_size=20).filter(
+    lambda s: s.strip("-") == s
+)
+words = st.text(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefxyz0123456789 .,#&/-", min_size=1, max_size=30
+).filter(lambda s: s.strip() == s and s != "")
+optional_words = st.none() | words
+instants = st.datetimes(
+    min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31), timezones=st.just(UTC)
+).map(lambda d: d.replace(microsecond=0))
+days = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))
+quantities = st.builds(
+    Quantity,
+    value=st.decimals(min_value=Decimal("0.001"), max_value=Decimal(99999), places=3),
+    uom=st.sampled_from(["EA", "CS", "KG", "LB"]),
+)
+
+
+def gs1(length: int) -> st.SearchStrategy[str]:
+    body = st.text("0123456789", min_size=length - 1, max_size=length - 1)
+    return body.map(lambda b: b + str(gs1_check_digit(b)))
+
+
+def roundtrip(outbound: OutboundSet) -> msgspec.Struct:
+    text = render_interchange(
+        [[outbound]],
+        ENVELOPE,
+        interchange_control_number=7,
+        group_control_numbers=[7],
+        now=NOW,
+    )
+    (item,) = read_x12(text).sets()
+    assert item.accepted, [f.describe() for f in item.findings]
+    assert item.payload is not None
+    return item.payload
+
+
+items = st.builds(
+    AsnItem,
+    sku=ids,
+    gtin=st.none() | gs1(13) | gs1(14),
+    quantity=quantities,
+    lot=st.none() | ids,
+    expiry_date=st.none() | days,
+)
+
+
+@st.composite
+def asns(draw: st.DrawFn) -> ASN:
+    ssccs = iter(draw(st.lists(gs1(18), min_size=9, max_size=9, unique=True)))
+    orders = [
+        AsnOrder(
+            purchase_order_number=draw(ids),
+            packs=[
+                AsnPack(sscc=next(ssccs), items=draw(st.lists(items, min_size=1, max_size=3)))
+                for _ in range(draw(st.integers(1, 3)))
+            ],
+        )
+        for _ in range(draw(st.integers(1, 3)))
+    ]
+    return ASN(
+        asn_number=draw(ids),
+        supplier_id=draw(ids),
+        ship_to_location_id=draw(ids),
+        shipped_at=draw(instants),
+        expected_at=draw(st.none() | instants),
+        carrier=draw(st.none() | st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=2, max_size=4)),
+        tracking_number=draw(st.none() | ids),
+        bill_of_lading=draw(st.none() | ids),
+        orders=orders,
+    )
+
+
+addresses = st.builds(
+    Address,
+    name=optional_words,
+    line1=words,
+    line2=optional_words,
+    city=words,
+    region=st.none() | st.sampled_from(["OH", "CA", "NY"]),
+    postal_code=st.none() | st.text("0123456789", min_size=5, max_size=5),
+    country=st.sampled_from(["US", "CA", "DE"]),
+    phone=st.none() | st.text("0123456789", min_size=7, max_size=12),
+    email=st.none() | st.just("buyer@example.com"),
+)
+customers = st.builds(
+    Customer,
+    customer_id=st.none() | ids,
+    name=optional_words,
+    email=st.none() | st.just("ap@example.com"),
+    phone=st.none() | st.text("0123456789", min_size=7, max_size=12),
+)
+
+
+@st.composite
+def orders_850(draw: st.DrawFn) -> Order:
+    currency = draw(st.sampled_from(["USD", "EUR", "JPY"]))
+    money = st.builds(Money, amount=st.integers(0, 10_000_000), currency=st.just(currency))
+    count = draw(st.integers(1, 4))
+    lines = [
+        OrderLine(
+            line_number=number,
+            sku=draw(ids),
+            quantity=draw(quantities),
+            unit_price=draw(money),
+            discount=draw(st.none() | money),
+            tax=draw(st.none() | money),
+            description=draw(optional_words),
+        )
+        for number in draw(
+            st.lists(st.integers(1, 999), min_size=count, max_size=count, unique=True)
+        )
+    ]
+    return Order(
+        order_number=draw(ids),
+        channel="edi",
+        placed_at=draw(instants),
+        currency=currency,
+        customer=draw(customers),
+        ship_to=draw(addresses),
+        bill_to=draw(st.none() | addresses),
+        promised_date=draw(st.none() | days),
+        shipping_charge=draw(st.none() | money),
+        lines=lines,
+        external_reference=draw(st.none() | ids),
+    )
+
+
+@st.composite
+def orders_940(draw: st.DrawFn) -> Order:
+    count = draw(st.integers(1, 4))
+    lines = [
+        OrderLine(
+            line_number=number,
+            sku=draw(ids),
+            quantity=draw(quantities),
+            unit_price=Money(amount=0, currency="USD"),
+            description=draw(optional_words),
+        )
+        for number in draw(
+            st.lists(st.integers(1, 999), min_size=count, max_size=count, unique=True)
+        )
+    ]
+    return Order(
+        order_number=draw(ids),
+        channel="edi",
+        placed_at=draw(instants),
+        currency="USD",
+        customer=draw(customers),
+        ship_to=draw(addresses),
+        bill_to=draw(st.none() | addresses),
+        fulfillment_location_id=draw(st.none() | ids),
+        promised_date=draw(st.none() | days),
+        lines=lines,
+        external_reference=draw(st.none() | ids),
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(asns())
+def test_asn_to_856_and_back_is_identity(asn: ASN) -> None:
+    assert roundtrip(write_856(asn)) == asn
+
+
+@settings(max_examples=150, deadline=None)
+@given(orders_850())
+def test_order_to_850_and_back_is_identity(order: Order) -> None:
+    assert roundtrip(write_850(order)) == order
+
+
+@settings(max_examples=150, deadline=None)
+@given(orders_940())
+def test_order_to_940_and_back_is_identity(order: Order) -> None:
+    assert roundtrip(write_940(order)) == order
