@@ -7,10 +7,12 @@ from typing import Any
 from litestar import Litestar, Request, Response
 from litestar.di import Provide
 from litestar.enums import ScopeType
+from litestar.exceptions import HTTPException
 from litestar.types import Receive, Scope, Send
 
 from sandbox.dropper import down_system, drop_connection
 from sandbox.errors import InvalidName, InvalidWebhookSecret, NotAWebhookSystem
+from sandbox.models import FieldError
 from sandbox.responses import problem_answer, to_response
 from sandbox.routes_control import control_router
 from sandbox.routes_targets import TARGET_HANDLERS
@@ -39,6 +41,27 @@ def _not_found(_: Request[Any, Any, Any], exc: InvalidName | NotAWebhookSystem) 
     return to_response(problem_answer(404, str(exc)))
 
 
+def _field_errors(extra: object) -> list[FieldError]:
+    """Litestar's validation details (``[{"key", "message", "source"}]``) as field errors."""
+    if not isinstance(extra, list):
+        return []
+    errors = []
+    for item in extra:
+        if isinstance(item, dict):
+            key = str(item.get("key") or "")
+            pointer = f"/{key}" if key else ""
+            errors.append(FieldError(field=key, pointer=pointer, message=str(item.get("message"))))
+    return errors
+
+
+def _http_problem(_: Request[Any, Any, Any], exc: HTTPException) -> Response[bytes]:
+    """Litestar's own errors (unknown route, wrong method, invalid control body) as
+    problem+json, like every other error the sandbox answers."""
+    headers = tuple((exc.headers or {}).items())
+    errors = _field_errors(exc.extra)
+    return to_response(problem_answer(exc.status_code, exc.detail, errors=errors, headers=headers))
+
+
 def _invalid_secret(_: Request[Any, Any, Any], exc: InvalidWebhookSecret) -> Response[bytes]:
     return to_response(problem_answer(400, str(exc)))
 
@@ -58,6 +81,7 @@ def create_sandbox_app(state: SandboxState | None = None) -> SandboxApp:
         route_handlers=[control_router(), *TARGET_HANDLERS],
         dependencies={"sandbox": Provide(provide_sandbox, sync_to_thread=False)},
         exception_handlers={
+            HTTPException: _http_problem,
             InvalidName: _not_found,
             NotAWebhookSystem: _not_found,
             InvalidWebhookSecret: _invalid_secret,

@@ -61,3 +61,18 @@ def test_subscriptions_exist_only_for_partner(control: SandboxClient) -> None:
 
     assert response.status_code == 404
     assert "partner" in response.json()["detail"]
+
+
+def test_invalid_mode_is_a_problem_naming_the_field(control: SandboxClient) -> None:
+    response = httpx.put(f"{control.base_url}/_sandbox/erp/mode", json={"error_rate": 2})
+
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert [e["field"] for e in response.json()["errors"]] == ["error_rate"]
+
+
+def test_unknown_route_is_a_404_problem(client: httpx.Client) -> None:
+    response = client.post("/erp")
+
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
