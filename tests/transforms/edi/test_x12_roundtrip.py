@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import msgspec
-from conftest import NOW
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -123,6 +122,8 @@ customers = st.builds(
     email=st.none() | st.just("ap@example.com"),
     phone=st.none() | st.text("0123456789", min_size=7, max_size=12),
 )
+
+NOW = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
 
 
 @st.composite

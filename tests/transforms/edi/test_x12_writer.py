@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
-from conftest import NOW
 
 from transforms.edi.errors import EdiWriteError
 from transforms.edi.x12.control_numbers import InMemoryControlNumbers, wrap
@@ -17,6 +18,8 @@ ORDER = OutboundSet(
     set_id="850",
     body=(Segment("BEG", ("00", "SA", "PO1", "", "20261123")), Segment("PO1", ("1", "2", "EA"))),
 )
+
+NOW = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
 
 
 async def test_interchange_uses_allocated_control_numbers() -> None:
