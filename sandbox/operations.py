@@ -174,5 +174,6 @@ def webhook_receiver(name: str) -> Operation:
 
 def generic_accept(delivery: Delivery, sandbox: SandboxState) -> StoredResponse:
     """Any other system and path: stored and answered 201."""
-    accepted = Accepted(id=sandbox.next_number(delivery.system.upper()), system=delivery.system)
+    number = sandbox.next_number(delivery.system.upper(), series=f"generic:{delivery.system}")
+    accepted = Accepted(id=number, system=delivery.system)
     return json_answer(201, accepted)

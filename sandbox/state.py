@@ -118,10 +118,15 @@ class SandboxState:
     def record_count(self) -> int:
         return sum(len(s.records) for s in self._systems.values())
 
-    def next_number(self, prefix: str) -> str:
-        """Next document number of a series, e.g. ``SO-000001``; series survive until reset."""
-        self._sequences[prefix] += 1
-        return f"{prefix}-{self._sequences[prefix]:06d}"
+    def next_number(self, prefix: str, *, series: str | None = None) -> str:
+        """Next number of a series, e.g. ``SO-000001``; series survive until a full reset.
+
+        ``series`` (default: the prefix) keeps counters apart when prefixes could clash,
+        e.g. a generic system named ``so`` and the ERP's sales orders.
+        """
+        key = series or prefix
+        self._sequences[key] += 1
+        return f"{prefix}-{self._sequences[key]:06d}"
 
     def set_subscription(self, name: str, *, secret: str | None, gone: bool) -> SubscriptionView:
         """Configure a partner webhook subscription; raises InvalidWebhookSecret."""

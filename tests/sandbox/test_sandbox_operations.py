@@ -113,3 +113,13 @@ def test_generic_answer_names_the_system(client: httpx.Client) -> None:
 
     assert response.status_code == 201
     assert response.json() == {"id": "POS-000001", "system": "pos", "status": "accepted"}
+
+
+def test_generic_system_numbers_do_not_share_a_series_with_erp_documents(
+    client: httpx.Client, sales_order: dict[str, object]
+) -> None:
+    client.post("/so/anything", json={})
+
+    response = client.post("/erp/sales-orders", json=sales_order)
+
+    assert response.json()["document_number"] == "SO-000001"
