@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from omnihub.config.types import Duration, Secret
+from transforms.pipeline import Step, Table
 
 __all__ = [
     "IDENTIFIER_RE",
@@ -68,7 +69,7 @@ class RouteVersion(_Strict, kw_only=True, frozen=True):
     """One API version of a route: the schema a partner sends and how it becomes canonical."""
 
     schema: str  # a canonical type name, e.g. "Order"
-    pipeline: list[Any] = []  # inbound steps (partner format -> canonical)
+    pipeline: list[Step] = []  # inbound steps (partner format -> canonical)
 
 
 class Route(_Strict, kw_only=True, frozen=True):
@@ -101,7 +102,7 @@ class Delivery(_Strict, kw_only=True, frozen=True):
     request: DeliveryRequest
     lane: Lane = Lane.PRIORITY
     retry: Identifier = "default"
-    pipeline: list[Any] = []  # outbound steps (canonical -> target format)
+    pipeline: list[Step] = []  # outbound steps (canonical -> target format)
 
 
 class RoutesFile(_Strict, kw_only=True, frozen=True):
@@ -194,7 +195,7 @@ class PoliciesFile(_Strict, kw_only=True, frozen=True):
     rate_limit_tiers: dict[Identifier, RateLimitTier] | None = None
     retry_policies: dict[Identifier, RetryPolicy] | None = None
     targets: dict[Identifier, Target] | None = None
-    tables: dict[Identifier, Any] | None = None
+    tables: dict[Identifier, Table] | None = None  # crosswalks for `lookup` steps
     broker: BrokerPolicy | None = None
 
 
@@ -211,7 +212,7 @@ class HubConfig(msgspec.Struct, kw_only=True, frozen=True):
     rate_limit_tiers: dict[str, RateLimitTier]
     retry_policies: dict[str, RetryPolicy]
     targets: dict[str, Target]
-    tables: dict[str, Any]
+    tables: dict[str, Table]
     broker: BrokerPolicy
 
     def deliveries_for(self, target: str) -> dict[str, Delivery]:

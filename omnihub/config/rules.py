@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 import msgspec
 
@@ -162,6 +163,28 @@ def rate_limits_parse(ctx: RuleContext) -> Iterator[Finding]:
                 )
 
 
+def pipelines_compile(ctx: RuleContext) -> Iterator[Finding]:
+    """Lint every pipeline: labels, tables, expressions, paths, conversions."""
+    from transforms.pipeline import lint_pipeline
+
+    config = ctx.config
+    pipelines: list[tuple[Path, str, list[Any]]] = [
+        (("routes", rid, "versions", v, "pipeline"), f"{rid}:{v}", spec.pipeline)
+        for rid, route in config.routes.items()
+        for v, spec in route.versions.items()
+    ]
+    pipelines += [
+        (("deliveries", did, "pipeline"), did, d.pipeline) for did, d in config.deliveries.items()
+    ]
+    for base, name, steps in pipelines:
+        for finding in lint_pipeline(steps, config.tables, name):
+            yield Finding(
+                (*base, *finding.location),
+                finding.message,
+                f"pipeline {name}, {finding.kind.value.replace('_', ' ')}",
+            )
+
+
 RULES: tuple[Rule, ...] = (
     route_tiers_exist,
     route_schemas_exist,
@@ -172,6 +195,7 @@ RULES: tuple[Rule, ...] = (
     one_delivery_per_target_event,
     partner_scopes_are_used,
     rate_limits_parse,
+    pipelines_compile,
 )
 
 

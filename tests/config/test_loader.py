@@ -145,3 +145,26 @@ def test_bad_duration_says_how_to_write_one(tmp_path: Path) -> None:
     edit(tmp_path / "policies" / "targets.yaml", "timeout: 5s", "timeout: 5 parsecs")
     (problem,) = problems_of(tmp_path)
     assert "targets.erp.timeout" in problem and "ms, s, m, h or d" in problem
+
+
+def test_pipeline_problems_are_located_in_the_step(tmp_path: Path) -> None:
+    example_copy(tmp_path)
+    edit(
+        tmp_path / "routes.yaml",
+        "    retry: standard",
+        "    retry: standard\n"
+        "    pipeline:\n"
+        "      - step: map\n"
+        "        label: to-erp\n"
+        "        template: {number: 'order_number[['}\n"
+        "      - step: lookup\n"
+        "        label: to-erp\n"
+        "        table: nowhere\n"
+        "        field: number\n",
+    )
+    problems = problems_of(tmp_path)
+    text = "\n".join(problems)
+    assert f"routes.yaml:{line_of(tmp_path / 'routes.yaml', 'order_number[[')}" in text
+    assert "deliveries.orders-to-erp.pipeline[0]" in text
+    assert "nowhere" in text  # unknown table named
+    assert len(problems) >= 3  # bad expression, duplicate label, unknown table
