@@ -28,6 +28,7 @@ from transforms.model import (
     gs1_check_digit,
 )
 
+NOW = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
 ENVELOPE = EnvelopeSettings(sender_id="SUPPLIER", receiver_id="OMNIHUB")
 
 ids = st.text("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789-", min_size=1, max_size=20).filter(
@@ -122,8 +123,6 @@ customers = st.builds(
     email=st.none() | st.just("ap@example.com"),
     phone=st.none() | st.text("0123456789", min_size=7, max_size=12),
 )
-
-NOW = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
 
 
 @st.composite

@@ -13,13 +13,12 @@ from transforms.edi.x12.segments import Segment, Separators
 from transforms.edi.x12.tokenizer import ISA_LENGTH
 from transforms.edi.x12.writer import EnvelopeSettings, OutboundSet, write_interchange
 
+NOW = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
 SETTINGS = EnvelopeSettings(sender_id="OMNIHUB", receiver_id="ACME3PL", sender_qualifier="01")
 ORDER = OutboundSet(
     set_id="850",
     body=(Segment("BEG", ("00", "SA", "PO1", "", "20261123")), Segment("PO1", ("1", "2", "EA"))),
 )
-
-NOW = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
 
 
 async def test_interchange_uses_allocated_control_numbers() -> None:
