@@ -184,6 +184,7 @@ def load_config(directory: Path | str, env: Mapping[str, str] | None = None) -> 
         "retry_policies": {},
         "targets": {},
         "tables": {},
+        "token_issuers": {},
     }
     origin: dict[tuple[str, str], str] = {}
     broker: BrokerPolicy | None = None

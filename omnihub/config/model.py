@@ -8,6 +8,7 @@ key given twice, so ids are unique by construction.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
@@ -20,13 +21,17 @@ from transforms.pipeline import Step, Table
 __all__ = [
     "IDENTIFIER_RE",
     "ApiKey",
+    "AuthMethod",
     "BreakerPolicy",
     "BrokerPolicy",
     "Delivery",
     "DeliveryRequest",
     "HubConfig",
+    "HubTokenIssuer",
     "Idempotency",
+    "JwksTokenIssuer",
     "Lane",
+    "OAuthClient",
     "Partner",
     "PoliciesFile",
     "RateLimitTier",
@@ -34,8 +39,11 @@ __all__ = [
     "Route",
     "RouteVersion",
     "RoutesFile",
+    "SigningKey",
     "Target",
     "TargetAuth",
+    "TokenIssuer",
+    "WebhookSecret",
 ]
 
 IDENTIFIER_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
@@ -65,11 +73,19 @@ class Lane(StrEnum):
     BULK = "bulk"  # low-priority master data (catalogue, prices): never delays orders
 
 
+AuthMethod = Literal["api_key", "oauth2", "webhook_standard", "webhook_shopify"]
+
+
 class RouteVersion(_Strict, kw_only=True, frozen=True):
     """One API version of a route: the schema a partner sends and how it becomes canonical."""
 
     schema: str  # a canonical type name, e.g. "Order"
     pipeline: list[Step] = []  # inbound steps (partner format -> canonical)
+    deprecated: datetime | None = None  # since when (Deprecation header, RFC 9745)
+    sunset: datetime | None = None  # when it stops (Sunset header, RFC 8594)
+    migration: str | None = None  # URL of the migration notes (Link rel="deprecation")
+    after_sunset: Literal["gone", "serve"] = "gone"  # past sunset: 410, or keep serving
+
 
 
 class Route(_Strict, kw_only=True, frozen=True):
@@ -78,10 +94,13 @@ class Route(_Strict, kw_only=True, frozen=True):
     method: Literal["POST", "PUT", "PATCH"] = "POST"
     path: Annotated[str, msgspec.Meta(pattern=r"^/[A-Za-z0-9/_{}.-]*$")]
     event: EventType
-    auth: list[Literal["api_key"]] = msgspec.field(default_factory=lambda: ["api_key"])
+    auth: list[AuthMethod] = msgspec.field(default_factory=lambda: ["api_key"])
+    api_key_header: str = "X-Api-Key"  # where a key may come besides Authorization: Bearer
+    webhook_tolerance: Duration = Duration(minutes=5)  # accepted webhook-timestamp skew
     scopes: list[Scope] = []
     tier: Identifier
     idempotency: Idempotency = Idempotency.OPTIONAL
+    idempotency_ttl: Duration = Duration(hours=24)  # how long a key (or webhook id) is kept
     max_body: Annotated[int, msgspec.Meta(gt=0)] = 1_048_576
     versions: dict[Annotated[str, msgspec.Meta(pattern=r"^v[0-9]+$")], RouteVersion]
     description: str = ""
@@ -120,10 +139,33 @@ class ApiKey(_Strict, kw_only=True, frozen=True):
     sha256: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")]
 
 
+class OAuthClient(_Strict, kw_only=True, frozen=True):
+    """An OAuth2 client of a partner.
+
+    Without `issuer` the client gets tokens from the hub's own ``POST /oauth/token`` and
+    authenticates there with a secret stored only as its SHA-256. With `issuer` (a `jwks`
+    entry of `token_issuers`) its tokens come from that identity provider; the token claim
+    the issuer names (`client_claim`) must equal `client_id`.
+    """
+
+    client_id: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9._~-]{1,128}$")]
+    secret_sha256: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")] | None = None
+    issuer: Identifier | None = None
+
+
+class WebhookSecret(_Strict, kw_only=True, frozen=True):
+    """A webhook signing secret (Standard Webhooks ``whsec_...`` or a Shopify app secret)."""
+
+    id: Identifier
+    secret: Secret
+
+
 class Partner(_Strict, kw_only=True, frozen=True):
     display_name: str = ""
     scopes: list[Scope] = []
     api_keys: list[ApiKey] = []
+    oauth_clients: list[OAuthClient] = []
+    webhook_secrets: list[WebhookSecret] = []
 
 
 class RateLimitTier(_Strict, kw_only=True, frozen=True):
@@ -183,6 +225,51 @@ class Target(_Strict, kw_only=True, frozen=True):
     breaker: BreakerPolicy = BreakerPolicy()
 
 
+class SigningKey(_Strict, kw_only=True, frozen=True):
+    """A key the hub signs (or, once rotated out, only verifies) access tokens with.
+
+    Give the PEM private key from the environment (`private_key`) or a file relative to the
+    configuration directory (`private_key_file`); a key whose private part is gone can stay
+    as `public_key_file` until the tokens it signed have expired.
+    """
+
+    algorithm: Literal["EdDSA", "RS256"] = "EdDSA"
+    private_key: Secret | None = None
+    private_key_file: str | None = None
+    public_key_file: str | None = None
+    generate: bool = False  # development only: create private_key_file if it is missing
+
+
+class HubTokenIssuer(_Strict, kw_only=True, frozen=True, tag="hub", tag_field="kind"):
+    """The hub's own OAuth2 token endpoint (client credentials) and the JWTs it issues."""
+
+    issuer: str
+    audience: str = "omnihub"
+    token_lifetime: Duration = Duration(minutes=5)
+    leeway: Duration = Duration(seconds=30)
+    signing_key: Identifier  # kid of the key in `keys` that signs new tokens
+    keys: dict[Identifier, SigningKey]  # kid -> key; every listed key verifies
+
+
+class JwksTokenIssuer(_Strict, kw_only=True, frozen=True, tag="jwks", tag_field="kind"):
+    """An external identity provider whose access tokens the gateway accepts."""
+
+    issuer: str
+    jwks_url: Annotated[str, msgspec.Meta(pattern=r"^https?://")]
+    audience: str
+    algorithms: list[Literal["RS256", "PS256", "ES256", "EdDSA"]] = msgspec.field(
+        default_factory=lambda: ["RS256"]
+    )
+    # accepted `typ` header values (RFC 8725 §3.11)
+    token_types: list[str] = msgspec.field(default_factory=lambda: ["at+jwt"])
+    client_claim: str = "client_id"  # the claim naming the OAuth client (azp, sub, ...)
+    leeway: Duration = Duration(seconds=30)
+    cache: Duration = Duration(minutes=10)  # how long fetched keys are trusted
+
+
+TokenIssuer = HubTokenIssuer | JwksTokenIssuer
+
+
 class BrokerPolicy(_Strict, kw_only=True, frozen=True):
     archive_max_age: Duration = Duration(days=7)
     delivery_limit: Annotated[int, msgspec.Meta(ge=1)] = 20  # poison-message guard
@@ -196,6 +283,7 @@ class PoliciesFile(_Strict, kw_only=True, frozen=True):
     retry_policies: dict[Identifier, RetryPolicy] | None = None
     targets: dict[Identifier, Target] | None = None
     tables: dict[Identifier, Table] | None = None  # crosswalks for `lookup` steps
+    token_issuers: dict[Identifier, TokenIssuer] | None = None
     broker: BrokerPolicy | None = None
 
 
@@ -214,6 +302,7 @@ class HubConfig(msgspec.Struct, kw_only=True, frozen=True):
     targets: dict[str, Target]
     tables: dict[str, Table]
     broker: BrokerPolicy
+    token_issuers: dict[str, TokenIssuer] = {}
 
     def deliveries_for(self, target: str) -> dict[str, Delivery]:
         return {k: d for k, d in self.deliveries.items() if d.target == target}
