@@ -7,7 +7,8 @@ Tree::
     ├── EdiSyntaxError          text that cannot be read as an interchange at all
     │   ├── X12SyntaxError
     │   └── EdifactSyntaxError
-    ├── EdiMappingError         a readable document that does not map to the canonical model
+    ├── EdiMappingError         a document breaking its standard's content rules (partner error)
+    ├── EdiUnmappableError      a valid document the canonical model cannot hold (our gap)
     └── EdiWriteError           a canonical document or envelope setting that cannot be written
 
 Envelope mistakes in otherwise readable interchanges are *not* exceptions: they are
@@ -69,6 +70,15 @@ class EdiMappingError(EdiError):
         self.code = code
         self.bad_value = bad_value
         super().__init__(message)
+
+
+class EdiUnmappableError(EdiError):
+    """A valid document that the canonical model cannot express (e.g. an 856 without
+    packs, an order delivered to a location with no postal address).
+
+    Not the partner's fault: the set is acknowledged as accepted and handed over as
+    an ``edi.unmapped`` event for operations, never silently dropped.
+    """
 
 
 class EdiWriteError(EdiError):

@@ -7,6 +7,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
+from transforms.edi.unmapped import UnmappedDocument
 from transforms.edi.x12.acks import AckStatus, FunctionalAck
 from transforms.edi.x12.read import read_x12
 from transforms.edi.x12.results import X12ReadResult
@@ -31,6 +32,7 @@ MODEL_GAP_SSCC = (
     "values have wrong check digits — needs a transforms.model decision"
 )
 
+UNMAPPED = "edi.unmapped"
 A = AckStatus.ACCEPTED
 R = AckStatus.REJECTED
 EXPECTED: dict[str, Expected] = {
@@ -40,9 +42,9 @@ EXPECTED: dict[str, Expected] = {
     "850_ediengine_850.OK_newline-seg.edi": Expected(("850",), ("order.created",), (A,)),
     "850_node-x12_850_3_redacted.edi": Expected(("850",), ("order.created",), (A,)),
     "850_edi-net_x12.850_nbsp-in-ISA.edi": Expected(("850",), ("order.created",), (A,), ("001",)),
-    "810_staedi_simple810.edi": Expected(("810", "810"), (None, None), (A,)),
+    "810_staedi_simple810.edi": Expected(("810", "810"), (UNMAPPED, UNMAPPED), (A,)),
     "mixed_staedi_invoice810_po850_dual.edi": Expected(
-        ("810", "810", "850"), (None, None, "order.created"), (A, A)
+        ("810", "810", "850"), (UNMAPPED, UNMAPPED, "order.created"), (A, A)
     ),
     "940_ediengine_940.OK_newline-seg.edi": Expected(
         ("940",), ("order.fulfillment_requested",), (A,)
@@ -86,7 +88,7 @@ def test_sample_maps_to_the_expected_events(samples: Path, name: str) -> None:
     assert tuple(s.event_type for s in result.sets()) == EXPECTED[name].events
 
 
-@pytest.mark.parametrize("name", cases())
+@pytest.mark.parametrize("name", list(EXPECTED))
 def test_sample_group_acknowledgements(samples: Path, name: str) -> None:
     result = read_sample(samples, name)
     statuses = tuple(
@@ -185,3 +187,12 @@ def test_inbound_997_sample_is_read_as_an_acknowledgement(samples: Path) -> None
     (response,) = ack.sets
     assert (response.set_id, response.control_number, response.codes) == ("837", "0021", ("5",))
     assert response.segment_errors[0].segment_id == "NM1"
+
+
+def test_856_without_packs_is_accepted_and_handed_over_unmapped(samples: Path) -> None:
+    result = read_sample(samples, "856_node-x12_856.edi")
+    (item,) = result.sets()
+    assert item.accepted and item.event_type == UNMAPPED
+    assert isinstance(item.payload, UnmappedDocument)
+    assert "S-O-I" in item.payload.reason
+    assert item.payload.text.startswith("ST*856*0008~BSN*14*829716")

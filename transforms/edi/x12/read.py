@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import msgspec
 
-from transforms.edi.errors import EdiMappingError
+from transforms.edi.errors import EdiMappingError, EdiUnmappableError
 from transforms.edi.findings import Finding, Kind, Level, Severity
 from transforms.edi.source import Source
+from transforms.edi.unmapped import EVENT_TYPE as UNMAPPED
+from transforms.edi.unmapped import UnmappedDocument
 from transforms.edi.x12.acks import (
     build_functional_ack,
     build_interchange_ack,
@@ -75,22 +77,16 @@ def _map_set(event: SetRead, mappers: dict[str, Mapper], settings: X12ReadSettin
         except EdiMappingError as exc:
             findings.append(_mapping_finding(exc))
             accepted = False
-        except (ValueError, msgspec.ValidationError) as exc:
-            findings.append(
-                Finding(
-                    level=Level.SET,
-                    kind=Kind.ENVELOPE,
-                    severity=Severity.ERROR,
-                    code="5",
-                    message=f"the canonical model refuses the {transaction_set.set_id}: {exc}",
-                    segment_id="ST",
-                    segment_position=1,
-                )
-            )
-            accepted = False
+        except (EdiUnmappableError, ValueError, msgspec.ValidationError) as exc:
+            if accepted:
+                reason = f"the canonical model cannot hold this {transaction_set.set_id}: {exc}"
+                event_type, payload = UNMAPPED, _unmapped(event, reason)
         else:
             if accepted:
                 event_type, payload = mapped.event_type, mapped.payload
+    elif accepted and event.group is not None:
+        event_type = UNMAPPED
+        payload = _unmapped(event, f"no mapping is configured for {transaction_set.set_id}")
     return SetResult(
         set_id=transaction_set.set_id,
         control_number=transaction_set.control_number,
@@ -101,6 +97,24 @@ def _map_set(event: SetRead, mappers: dict[str, Mapper], settings: X12ReadSettin
         payload=payload,
         findings=tuple(findings),
         transaction_set=transaction_set,
+    )
+
+
+def _unmapped(event: SetRead, reason: str) -> UnmappedDocument:
+    transaction_set = event.transaction_set
+    separators = transaction_set.separators
+    return UnmappedDocument(
+        standard="x12",
+        document_type=transaction_set.set_id,
+        control_number=transaction_set.control_number,
+        group_control_number=event.group.control_number if event.group else "",
+        interchange_control_number=event.interchange.control_number,
+        sender_id=event.interchange.sender_id,
+        receiver_id=event.interchange.receiver_id,
+        reason=reason,
+        text="".join(
+            segment.render(separators) + separators.segment for segment in transaction_set.segments
+        ),
     )
 
 

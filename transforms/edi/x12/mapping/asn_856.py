@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from transforms.edi.errors import EdiMappingError
+from transforms.edi.errors import EdiMappingError, EdiUnmappableError
 from transforms.edi.x12.envelope import TransactionSet
 from transforms.edi.x12.mapping.base import (
     MapContext,
@@ -72,13 +72,9 @@ def _order(cursor: SetCursor, level: Level) -> AsnOrder:
         )
     packs = [_pack(cursor, pack) for pack in _pack_levels(level)]
     if not packs:
-        raise EdiMappingError(
-            f"order level HL {level.id} has no pack (P) or tare (T) level: items shipped "
-            "loose (S-O-I) cannot be expressed in the canonical ASN, which needs an "
-            "SSCC-18 per pack",
-            segment_id="HL",
-            segment_position=level.position,
-            code="3",
+        raise EdiUnmappableError(
+            f"order level HL {level.id} (segment {level.position}) has no pack (P) or "
+            "tare (T) level: the canonical ASN needs at least one pack per order"
         )
     return AsnOrder(
         purchase_order_number=cursor.required_el(prf, 1, "purchase order number"),
@@ -91,14 +87,11 @@ def _pack_levels(order: Level) -> list[Level]:
     found: list[Level] = []
     for child in order.children:
         if child.code == "I":
-            raise EdiMappingError(
-                f"HL {child.id} is an item directly under HL {order.id} ({order.code}): "
-                "the canonical ASN needs a pack with an SSCC-18 for every item",
-                segment_id="HL",
-                segment_position=child.position,
-                element=3,
-                code="7",
-                bad_value=child.code,
+            raise EdiUnmappableError(
+                f"HL {child.id} (segment {child.position}) is an item directly under "
+                f"HL {order.id} ({order.code}): items shipped without a pack level "
+                "(S-O-I) cannot be expressed in the canonical ASN, which needs a pack "
+                "with an SSCC-18 for every item"
             )
         if child.code == "P" or (child.code == "T" and any(c.code == "I" for c in child.children)):
             found.append(child)
@@ -123,7 +116,9 @@ def _pack(cursor: SetCursor, level: Level) -> AsnPack:
     try:
         return AsnPack(sscc=sscc, items=items)
     except ValueError as exc:
-        raise cursor.error(man, 2, f"MAN02 SSCC {man.el(2)!r}: {exc}") from None
+        raise EdiUnmappableError(
+            f"MAN02 SSCC {man.el(2)!r} (segment {cursor.position(man)}): {exc}"
+        ) from None
 
 
 def _item(cursor: SetCursor, level: Level) -> AsnItem:
