@@ -54,3 +54,14 @@ class Names(msgspec.Struct, frozen=True):
     def redis_key(self, *parts: str) -> str:
         """A Redis key under the prefix, e.g. ``redis_key("idem", partner, key)``."""
         return ":".join((self.prefix, *parts))
+
+    # Per-partner keys carry the partner in a hash tag ``{...}``: a Redis Cluster keeps all
+    # of one partner's keys in one slot, so the gateway's one Lua script may touch them all.
+    def rate_limit_key(self, partner: str, tier: str, window_ms: int) -> str:
+        """Sliding-window log of one partner's requests in one tier window (sorted set)."""
+        return self.redis_key("rl", f"{{{partner}}}", tier, str(window_ms))
+
+    def idempotency_key(self, partner: str, digest: str) -> str:
+        """One partner's stored request fingerprint and response for one Idempotency-Key
+        (or webhook id); `digest` is a hash of the key so any partner text is safe."""
+        return self.redis_key("idem", f"{{{partner}}}", digest)

@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 
 from omnihub.config.decode import dotted
-from omnihub.config.model import HubConfig
+from omnihub.config.model import HubConfig, HubTokenIssuer, JwksTokenIssuer
 from omnihub.config.problems import ConfigProblem
 from omnihub.config.yamlpos import Path, YamlDocument
 
@@ -183,6 +183,112 @@ def pipelines_compile(ctx: RuleContext) -> Iterator[Finding]:
                 finding.message,
                 f"pipeline {name}, {finding.kind.value.replace('_', ' ')}",
             )
+
+
+def oauth_routes_have_an_issuer(ctx: RuleContext) -> Iterator[Finding]:
+    if ctx.declared["token_issuers"]:
+        return
+    for rid, route in ctx.config.routes.items():
+        if "oauth2" in route.auth:
+            yield Finding(
+                ("routes", rid, "auth"),
+                "the route accepts oauth2 tokens but no token issuer is configured",
+                "add a token_issuers entry (kind: hub or kind: jwks) under policies/",
+            )
+
+
+def hub_issuer_signs(ctx: RuleContext) -> Iterator[Finding]:
+    hubs = [k for k, v in ctx.config.token_issuers.items() if isinstance(v, HubTokenIssuer)]
+    for extra in hubs[1:]:
+        yield Finding(
+            ("token_issuers", extra, "kind"),
+            f"only one issuer may be of kind 'hub' (already '{hubs[0]}')",
+        )
+    for iid in hubs:
+        issuer = ctx.config.token_issuers[iid]
+        assert isinstance(issuer, HubTokenIssuer)
+        for kid, key in issuer.keys.items():
+            if not (key.private_key or key.private_key_file or key.public_key_file):
+                yield Finding(
+                    ("token_issuers", iid, "keys", kid),
+                    f"key '{kid}' has no key material",
+                    "give private_key (${env:...}), private_key_file or public_key_file",
+                )
+        active = issuer.keys.get(issuer.signing_key)
+        if active is None:
+            yield Finding(
+                ("token_issuers", iid, "signing_key"),
+                f"signing key '{issuer.signing_key}' is not among the keys",
+                _suggest(issuer.signing_key, issuer.keys, "keys"),
+            )
+        elif not (active.private_key or active.private_key_file):
+            yield Finding(
+                ("token_issuers", iid, "signing_key"),
+                f"signing key '{issuer.signing_key}' has no private key to sign with",
+                "give it private_key or private_key_file",
+            )
+
+
+def oauth_clients_resolve(ctx: RuleContext) -> Iterator[Finding]:
+    issuers = ctx.config.token_issuers
+    has_hub = any(isinstance(v, HubTokenIssuer) for v in issuers.values())
+    for pid, partner in ctx.config.partners.items():
+        for i, client in enumerate(partner.oauth_clients):
+            at = ("partners", pid, "oauth_clients", i)
+            if client.issuer is None:
+                if client.secret_sha256 is None:
+                    yield Finding(
+                        (*at, "client_id"),
+                        f"client '{client.client_id}' has neither secret_sha256 nor issuer",
+                        "store the SHA-256 of its secret, or name the identity provider",
+                    )
+                elif not has_hub:
+                    yield Finding(
+                        (*at, "client_id"),
+                        "the client gets tokens from the hub, but no issuer of kind 'hub' exists",
+                    )
+            elif not isinstance(issuers.get(client.issuer), JwksTokenIssuer) and (
+                client.issuer in issuers or client.issuer not in ctx.declared["token_issuers"]
+            ):
+                yield Finding(
+                    (*at, "issuer"),
+                    f"'{client.issuer}' is not a token issuer of kind 'jwks'",
+                    _suggest(client.issuer, ctx.declared["token_issuers"], "issuers"),
+                )
+
+
+def credentials_are_unique(ctx: RuleContext) -> Iterator[Finding]:
+    keys: dict[str, str] = {}
+    clients: dict[str, str] = {}
+    for pid, partner in ctx.config.partners.items():
+        for i, key in enumerate(partner.api_keys):
+            if key.sha256 in keys:
+                yield Finding(
+                    ("partners", pid, "api_keys", i, "sha256"),
+                    f"the same API key is already given to partner '{keys[key.sha256]}'",
+                    "every key belongs to one partner: generate a new one",
+                )
+            keys[key.sha256] = pid
+        for i, client in enumerate(partner.oauth_clients):
+            if client.client_id in clients:
+                yield Finding(
+                    ("partners", pid, "oauth_clients", i, "client_id"),
+                    f"client id '{client.client_id}' already belongs to "
+                    f"'{clients[client.client_id]}'",
+                )
+            clients[client.client_id] = pid
+
+
+def sunset_follows_deprecation(ctx: RuleContext) -> Iterator[Finding]:
+    for rid, route in ctx.config.routes.items():
+        for version, spec in route.versions.items():
+            at = ("routes", rid, "versions", version)
+            if spec.sunset is not None and spec.sunset.tzinfo is None:
+                yield Finding((*at, "sunset"), "write the sunset with a time zone, e.g. ...Z")
+            elif spec.deprecated is not None and spec.deprecated.tzinfo is None:
+                yield Finding((*at, "deprecated"), "write the date with a time zone, e.g. ...Z")
+            elif spec.sunset and spec.deprecated and spec.sunset < spec.deprecated:
+                yield Finding((*at, "sunset"), "the sunset is before the deprecation")
 
 
 RULES: tuple[Rule, ...] = (
