@@ -1,0 +1,122 @@
+"""Journeys in Redis, with a retention, found by message id, trace id or business key.
+
+Keys (all from `Names.redis_key`):
+    journey:<id>            list of JSON entries, in order
+    journey-meta:<id>       JSON `JourneyMeta`
+    journey-trace:<trace>   set of message ids in that trace
+    journey-key:<partner>:<business key>   set of message ids
+Each write is one pipelined round trip and refreshes the retention on what it touches.
+Journey writes never fail a request or a delivery: `record` reports failure by its
+return value, and the caller counts it (metric `journey_write_failures`).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import msgspec
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from omnihub.journey.model import Journey, JourneyEntry, JourneyMeta
+from omnihub.naming import Names
+
+__all__ = ["JourneyStore"]
+
+log = logging.getLogger("omnihub.journey")
+
+_entry_decoder = msgspec.json.Decoder(JourneyEntry)
+_meta_decoder = msgspec.json.Decoder(JourneyMeta)
+_encoder = msgspec.json.Encoder()
+
+
+class JourneyStore:
+    def __init__(self, redis: aioredis.Redis, names: Names, retention: timedelta) -> None:
+        self._redis = redis
+        self._names = names
+        self._ttl = max(1, int(retention.total_seconds()))
+        self.write_failures = 0
+
+    def _entries_key(self, message_id: str) -> str:
+        return self._names.redis_key("journey", message_id)
+
+    def _meta_key(self, message_id: str) -> str:
+        return self._names.redis_key("journey-meta", message_id)
+
+    def _trace_key(self, trace_id: str) -> str:
+        return self._names.redis_key("journey-trace", trace_id)
+
+    def _business_key(self, partner: str, key: str) -> str:
+        return self._names.redis_key("journey-key", partner, key)
+
+    async def start(self, meta: JourneyMeta, *entries: JourneyEntry) -> bool:
+        """Write a message's identity and its first entries (received, published)."""
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.set(self._meta_key(meta.message_id), _encoder.encode(meta), ex=self._ttl)
+        pipe.sadd(self._trace_key(meta.trace_id), meta.message_id)
+        pipe.expire(self._trace_key(meta.trace_id), self._ttl)
+        if meta.business_key:
+            bkey = self._business_key(meta.partner, meta.business_key)
+            pipe.sadd(bkey, meta.message_id)
+            pipe.expire(bkey, self._ttl)
+        if entries:
+            pipe.rpush(self._entries_key(meta.message_id), *map(_encoder.encode, entries))
+            pipe.expire(self._entries_key(meta.message_id), self._ttl)
+        return await self._run(pipe, meta.message_id)
+
+    async def record(self, message_id: str, *entries: JourneyEntry) -> bool:
+        """Append entries to a message's journey."""
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.rpush(self._entries_key(message_id), *map(_encoder.encode, entries))
+        pipe.expire(self._entries_key(message_id), self._ttl)
+        pipe.expire(self._meta_key(message_id), self._ttl)
+        return await self._run(pipe, message_id)
+
+    async def _run(self, pipe: aioredis.client.Pipeline, message_id: str) -> bool:
+        try:
+            await pipe.execute()
+        except (RedisError, OSError) as exc:
+            self.write_failures += 1
+            log.warning("journey write for %s failed: %s", message_id, type(exc).__name__)
+            return False
+        return True
+
+    async def get(self, message_id: str) -> Journey | None:
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.get(self._meta_key(message_id))
+        pipe.lrange(self._entries_key(message_id), 0, -1)
+        meta_raw, raw_entries = await pipe.execute()
+        if meta_raw is None:
+            return None
+        return Journey(
+            meta=_meta_decoder.decode(meta_raw),
+            entries=[_entry_decoder.decode(e) for e in raw_entries],
+        )
+
+    async def ids_for_trace(self, trace_id: str) -> list[str]:
+        return sorted(m.decode() for m in await self._redis.smembers(self._trace_key(trace_id)))
+
+    async def ids_for_business_key(self, partner: str, key: str) -> list[str]:
+        members = await self._redis.smembers(self._business_key(partner, key))
+        return sorted(m.decode() for m in members)
+
+    async def find(self, key: str, *, partner: str | None = None) -> list[Journey]:
+        """Journeys for a message id, a trace id, or (with `partner`) a business key.
+
+        With `partner` set, only that partner's messages are returned, whatever the key.
+        """
+        ids = [key] if await self._redis.exists(self._meta_key(key)) else []
+        if not ids:
+            ids = await self.ids_for_trace(key)
+        if not ids and partner is not None:
+            ids = await self.ids_for_business_key(partner, key)
+        if not ids and partner is None:
+            pattern = self._business_key("*", key)
+            keys = [k async for k in self._redis.scan_iter(match=pattern, count=500)]
+            for k in keys:
+                ids += [m.decode() for m in await self._redis.smembers(k)]
+        journeys = [j for j in [await self.get(i) for i in sorted(set(ids))] if j is not None]
+        if partner is not None:
+            journeys = [j for j in journeys if j.meta.partner == partner]
+        return journeys
