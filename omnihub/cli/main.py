@@ -16,6 +16,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "omnihub.cli.cmd_run",
     "omnihub.cli.cmd_routes",
     "omnihub.cli.cmd_sandbox",
+    "omnihub.cli.cmd_trace",
 )
 
 
