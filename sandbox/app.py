@@ -8,6 +8,7 @@ from litestar import Litestar, Request, Response
 from litestar.di import Provide
 from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException
+from litestar.logging.config import LoggingConfig
 from litestar.types import Receive, Scope, Send
 
 from sandbox.dropper import down_system, drop_connection
@@ -87,6 +88,8 @@ def create_sandbox_app(state: SandboxState | None = None) -> SandboxApp:
             InvalidWebhookSecret: _invalid_secret,
         },
         openapi_config=None,
+        # Log handler errors on the "litestar" logger; leave the root logger alone.
+        logging_config=LoggingConfig(configure_root_logger=False, log_exceptions="always"),
     )
     app.sandbox = sandbox
     return app

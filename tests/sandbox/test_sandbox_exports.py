@@ -1,6 +1,8 @@
-"""The sandbox package's public surface is explicit."""
+"""The sandbox package: explicit public surface, no global side effects."""
 
 from __future__ import annotations
+
+import logging
 
 import sandbox
 
@@ -16,3 +18,12 @@ def test_documented_entry_points_are_exported() -> None:
 
     assert documented <= set(sandbox.__all__)
     assert len(set(sandbox.__all__)) == len(sandbox.__all__)
+
+
+def test_creating_the_app_leaves_the_root_logger_alone() -> None:
+    root = logging.getLogger()
+    before = (list(root.handlers), root.level)
+
+    sandbox.create_sandbox_app()
+
+    assert (list(root.handlers), root.level) == before
