@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
 import sandbox
 
 
@@ -20,10 +22,11 @@ def test_documented_entry_points_are_exported() -> None:
     assert len(set(sandbox.__all__)) == len(sandbox.__all__)
 
 
-def test_creating_the_app_leaves_the_root_logger_alone() -> None:
+def test_creating_the_app_leaves_the_root_logger_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     root = logging.getLogger()
-    before = (list(root.handlers), root.level)
+    monkeypatch.setattr(root, "handlers", [])
+    monkeypatch.setattr(root, "level", logging.WARNING)
 
     sandbox.create_sandbox_app()
 
-    assert (list(root.handlers), root.level) == before
+    assert (root.handlers, root.level) == ([], logging.WARNING)
