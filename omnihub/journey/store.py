@@ -31,6 +31,10 @@ _meta_decoder = msgspec.json.Decoder(JourneyMeta)
 _encoder = msgspec.json.Encoder()
 
 
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
 class JourneyStore:
     def __init__(self, redis: aioredis.Redis, names: Names, retention: timedelta) -> None:
         self._redis = redis
@@ -95,11 +99,11 @@ class JourneyStore:
         )
 
     async def ids_for_trace(self, trace_id: str) -> list[str]:
-        return sorted(m.decode() for m in await self._redis.smembers(self._trace_key(trace_id)))
+        return sorted(_text(m) for m in await self._redis.smembers(self._trace_key(trace_id)))
 
     async def ids_for_business_key(self, partner: str, key: str) -> list[str]:
         members = await self._redis.smembers(self._business_key(partner, key))
-        return sorted(m.decode() for m in members)
+        return sorted(_text(m) for m in members)
 
     async def find(self, key: str, *, partner: str | None = None) -> list[Journey]:
         """Journeys for a message id, a trace id, or (with `partner`) a business key.
@@ -115,7 +119,7 @@ class JourneyStore:
             pattern = self._business_key("*", key)
             keys = [k async for k in self._redis.scan_iter(match=pattern, count=500)]
             for k in keys:
-                ids += [m.decode() for m in await self._redis.smembers(k)]
+                ids += [_text(m) for m in await self._redis.smembers(k)]
         journeys = [j for j in [await self.get(i) for i in sorted(set(ids))] if j is not None]
         if partner is not None:
             journeys = [j for j in journeys if j.meta.partner == partner]

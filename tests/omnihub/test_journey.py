@@ -35,8 +35,13 @@ async def test_journey_keeps_entries_in_order_and_renders_a_timeline(
     await store.record(
         "m1",
         JourneyEntry(
-            at=T0 + timedelta(milliseconds=20), stage=Stage.ATTEMPT, target="erp", attempt=1,
-            status=503, latency_ms=12.5, error="TransientFailure",
+            at=T0 + timedelta(milliseconds=20),
+            stage=Stage.ATTEMPT,
+            target="erp",
+            attempt=1,
+            status=503,
+            latency_ms=12.5,
+            error="TransientFailure",
         ),
     )
     await store.record(
@@ -45,7 +50,10 @@ async def test_journey_keeps_entries_in_order_and_renders_a_timeline(
     journey = await store.get("m1")
     assert journey is not None
     assert [e.stage for e in journey.entries] == [
-        Stage.RECEIVED, Stage.PUBLISHED, Stage.ATTEMPT, Stage.DELIVERED,
+        Stage.RECEIVED,
+        Stage.PUBLISHED,
+        Stage.ATTEMPT,
+        Stage.DELIVERED,
     ]
     assert journey.outcome == "delivered"
     text = render_timeline(journey)
@@ -66,8 +74,12 @@ async def test_find_by_trace_and_business_key_respects_the_partner(
     redis_client: aioredis.Redis, redis_prefix: str
 ) -> None:
     store = JourneyStore(redis_client, Names(f"{redis_prefix}-j3"), timedelta(hours=1))
-    await store.start(meta("a1", partner="acme", key="PO-7"), JourneyEntry(at=T0, stage=Stage.RECEIVED))
-    await store.start(meta("b1", partner="bolt", key="PO-7"), JourneyEntry(at=T0, stage=Stage.RECEIVED))
+    await store.start(
+        meta("a1", partner="acme", key="PO-7"), JourneyEntry(at=T0, stage=Stage.RECEIVED)
+    )
+    await store.start(
+        meta("b1", partner="bolt", key="PO-7"), JourneyEntry(at=T0, stage=Stage.RECEIVED)
+    )
     assert [j.meta.message_id for j in await store.find("a1")] == ["a1"]
     assert [j.meta.message_id for j in await store.find("PO-7", partner="acme")] == ["a1"]
     assert [j.meta.message_id for j in await store.find("PO-7", partner="bolt")] == ["b1"]
