@@ -20,7 +20,14 @@ from jmespath.visitor import TreeInterpreter
 
 from transforms.pipeline.functions import jmespath_options
 
-__all__ = ["Evaluator", "Expression", "ExpressionSyntaxError", "compile_expression", "is_truthy"]
+__all__ = [
+    "NOT_CONSTANT",
+    "Evaluator",
+    "Expression",
+    "ExpressionSyntaxError",
+    "compile_expression",
+    "is_truthy",
+]
 
 Evaluator = Callable[[Any], Any]
 Node = dict[str, Any]
@@ -35,14 +42,27 @@ def is_truthy(value: Any) -> bool:
     return not (value is None or value is False or value == "" or value == [] or value == {})
 
 
+NOT_CONSTANT: Any = object()
+
+
 class Expression:
-    """A compiled JMESPath expression: ``expr.evaluate(value)`` runs it."""
+    """A compiled JMESPath expression: ``expr.evaluate(value)`` runs it. ``constant`` is
+    the value of a literal expression (``'EA'``, ```1```), else ``NOT_CONSTANT``."""
 
-    __slots__ = ("evaluate", "text")
+    __slots__ = ("constant", "evaluate", "field_chain", "text")
 
-    def __init__(self, text: str, evaluate: Evaluator) -> None:
+    def __init__(
+        self,
+        text: str,
+        evaluate: Evaluator,
+        constant: Any = NOT_CONSTANT,
+        field_chain: tuple[str, ...] | None = None,
+    ) -> None:
         self.text = text
         self.evaluate = evaluate
+        self.constant = constant
+        self.field_chain = field_chain
+        """The keys of a plain field reference (``a.b.c`` → ``("a", "b", "c")``), else None."""
 
     def __repr__(self) -> str:
         return f"Expression({self.text!r})"
@@ -59,7 +79,19 @@ def compile_expression(text: str, options: jmespath.Options | None = None) -> Ex
     except jmespath_exceptions.JMESPathError as exc:
         raise ExpressionSyntaxError(_syntax_message(text, exc)) from None
     options = options or jmespath_options()
-    return Expression(text, _Compiler(options).compile(parsed))
+    constant = parsed["value"] if parsed["type"] == "literal" else NOT_CONSTANT
+    evaluate = _Compiler(options).compile(parsed)
+    return Expression(text, evaluate, constant, _field_chain(parsed))
+
+
+def _field_chain(parsed: Node) -> tuple[str, ...] | None:
+    if parsed["type"] == "field":
+        return (parsed["value"],)
+    if parsed["type"] == "subexpression" and all(
+        child["type"] == "field" for child in parsed["children"]
+    ):
+        return tuple(child["value"] for child in parsed["children"])
+    return None
 
 
 def _syntax_message(text: str, exc: Exception) -> str:
@@ -114,7 +146,30 @@ class _Compiler:
 
     def _c_field(self, node: Node) -> Evaluator:
         key = node["value"]
-        return lambda value: value.get(key) if isinstance(value, dict) else None
+
+        def field(value: Any) -> Any:
+            try:
+                return value.get(key)
+            except AttributeError:  # not an object (JSON values: only dicts have get)
+                return None
+
+        return field
+
+    def _c_subexpression(self, node: Node) -> Evaluator:
+        children = node["children"]
+        if all(child["type"] == "field" for child in children):
+            keys = tuple(child["value"] for child in children)
+
+            def fields(value: Any) -> Any:
+                try:
+                    for key in keys:
+                        value = value.get(key)
+                except AttributeError:
+                    return None
+                return value
+
+            return fields
+        return self._chain(node)
 
     def _chain(self, node: Node) -> Evaluator:
         parts = self._children(node)
@@ -129,7 +184,6 @@ class _Compiler:
 
         return chain
 
-    _c_subexpression = _chain
     _c_index_expression = _chain
     _c_pipe = _chain
 

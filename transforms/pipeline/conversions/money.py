@@ -30,7 +30,16 @@ def decimal_of(value: Any) -> Decimal:
 def to_minor_units(value: Any, currency: str, rounding: Rounding = Rounding.EXACT) -> int:
     """``"19.99"`` USD → ``1999``; with ``Rounding.EXACT`` extra decimals are an error."""
     exponent = minor_unit_exponent(currency)
-    scaled = decimal_of(value).scaleb(exponent)
+    if value.__class__ is str:  # the common case, kept short
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            raise ConversionError(f"{value!r} is not a decimal number") from None
+        if not number.is_finite():
+            raise ConversionError(f"{value!r} is not a finite number")
+    else:
+        number = decimal_of(value)
+    scaled = number.scaleb(exponent)
     integral = scaled.to_integral_value()
     if scaled != integral:
         if rounding is Rounding.EXACT:

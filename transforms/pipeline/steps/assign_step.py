@@ -55,7 +55,7 @@ def _compile(
         for obj in scope_objects(scope, root):
             for path, build in assignments:
                 base = root if path.absolute else obj
-                for target in list(path.targets(base, create=True)):
+                for target in path.targets(base, create=True):
                     if only_missing and target.get() is not None:
                         continue
                     if isinstance(target.key, int) and not target.exists():

@@ -43,27 +43,35 @@ Reader = Callable[[Any, Any], Any]
 
 def compile_convert(spec: ConvertStep, env: CompileEnv, at: Location) -> StepFn:
     field = env.path(spec.field, (*at, "field"))
+    key = field.field_name or ""
+    if field.field_name is None:
+        env.report(FindingKind.BAD_PATH, (*at, "field"), "convert field must end with a key")
     dest = env.path(spec.to, (*at, "to")) if spec.to is not None else None
     convert = _converter(spec, env, at)
     required = spec.required
 
     def run(message: Message, ctx: PipelineContext) -> list[Message]:
         root = message.payload
-        for target in list(field.targets(root)):
-            value = target.get()
+        holders = field.holders(root)
+        if required and not holders:
+            raise StepFailure("required value is missing", path=field.describe_in(root, None))
+        for holder in holders:
+            value = holder.get(key)
             if value is None:
                 if required:
-                    raise StepFailure("required value is missing", path=target.describe())
+                    path = field.describe_in(root, holder)
+                    raise StepFailure("required value is missing", path=path)
                 continue
             try:
-                result = convert(value, target.container, root)
+                result = convert(value, holder, root)
             except ConversionError as exc:
-                raise StepFailure(str(exc), path=target.describe(), value=value) from exc
+                path = field.describe_in(root, holder)
+                raise StepFailure(str(exc), path=path, value=value) from exc
             if dest is None:
-                target.container[target.key] = result
+                holder[key] = result
             else:
-                base = root if dest.absolute else target.container
-                for place in list(dest.targets(base, create=True)):
+                base = root if dest.absolute else holder
+                for place in dest.targets(base, create=True):
                     place.container[place.key] = result
         return [message]
 
@@ -101,8 +109,10 @@ def _currency(read: Reader, container: Any, root: Any) -> str:
 
 
 def _to_minor(options: ToMinorUnits, env: CompileEnv, at: Location) -> Converter:
-    read = _reader(options.currency, options.currency_at, env, (*at, "currency_at"))
-    rounding = options.rounding
+    rounding, fixed = options.rounding, options.currency
+    if fixed is not None:
+        return lambda value, c, r: to_minor_units(value, fixed, rounding)
+    read = _reader(None, options.currency_at, env, (*at, "currency_at"))
     return lambda value, c, r: to_minor_units(value, _currency(read, c, r), rounding)
 
 
@@ -168,7 +178,7 @@ def _uom(options: UomConversion, env: CompileEnv, at: Location) -> Converter:
         if not isinstance(unit, str):
             raise ConversionError(f"no unit of measure at {unit_path.text} (got {unit!r})")
         result = convert_quantity(value, unit, to_unit, places)
-        for place in list(unit_path.targets(base, create=True)):
+        for place in unit_path.targets(base, create=True):
             place.container[place.key] = to_unit
         return result
 

@@ -17,7 +17,7 @@ def compile_drop(spec: DropStep, env: CompileEnv, at: Location) -> StepFn:
     def run(message: Message, ctx: PipelineContext) -> list[Message]:
         for path in paths:
             # delete from the end so list indexes stay valid
-            for target in reversed(list(path.targets(message.payload))):
+            for target in reversed(path.targets(message.payload)):
                 if target.exists():
                     del target.container[target.key]
         return [message]

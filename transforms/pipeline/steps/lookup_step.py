@@ -9,7 +9,6 @@ from transforms.pipeline.context import PipelineContext
 from transforms.pipeline.env import CompileEnv
 from transforms.pipeline.errors import StepFailure
 from transforms.pipeline.findings import FindingKind, Location
-from transforms.pipeline.paths import Target
 from transforms.pipeline.runner import Message, StepFn
 from transforms.pipeline.spec import LookupStep, OnMiss, Table
 
@@ -38,12 +37,16 @@ def compile_lookup(spec: LookupStep, env: CompileEnv, at: Location) -> StepFn:
         )
         table = Table()
     field = env.path(spec.field, (*at, "field"))
+    name_key = field.field_name
+    if name_key is None:
+        env.report(FindingKind.BAD_PATH, (*at, "field"), "lookup field must end with a key")
     dest = env.path(spec.to, (*at, "to")) if spec.to is not None else None
     on_miss = spec.on_miss or table.on_miss
     default = spec.default if spec.default is not None else table.default
     shared, partners, name = table.shared, table.partners, spec.table
+    key = name_key or ""
 
-    def resolve(value: Any, target: Target, partner: str | None) -> Any:
+    def resolve(value: Any, holder: Any, root: Any, partner: str | None) -> Any:
         key = table_key(value)
         own = partners.get(partner) if partner is not None else None
         if own is not None and key in own:
@@ -58,22 +61,23 @@ def compile_lookup(spec: LookupStep, env: CompileEnv, at: Location) -> StepFn:
         raise StepFailure(
             f"no entry for {key!r} in table {name!r}{whose}; add it to the table "
             "or set on_miss: keep or default",
-            path=target.describe(),
+            path=field.describe_in(root, holder),
             value=value,
         )
 
     def run(message: Message, ctx: PipelineContext) -> list[Message]:
         root = message.payload
-        for target in list(field.targets(root)):
-            value = target.get()
+        partner = ctx.partner_id
+        for holder in field.holders(root):
+            value = holder.get(key)
             if value is None:
                 continue
-            found = resolve(value, target, ctx.partner_id)
+            found = resolve(value, holder, root, partner)
             if dest is None:
-                target.container[target.key] = found
+                holder[key] = found
             else:
-                base = root if dest.absolute else target.container
-                for place in list(dest.targets(base, create=True)):
+                base = root if dest.absolute else holder
+                for place in dest.targets(base, create=True):
                     place.container[place.key] = found
         return [message]
 

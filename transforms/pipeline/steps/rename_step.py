@@ -24,12 +24,12 @@ def compile_rename(spec: RenameStep, env: CompileEnv, at: Location) -> StepFn:
     def run(message: Message, ctx: PipelineContext) -> list[Message]:
         root = message.payload
         for source, dest in moves:
-            for target in list(source.targets(root)):
+            for target in source.targets(root):
                 if not target.exists():
                     continue
                 value = target.container.pop(target.key)
                 base = root if dest.absolute else target.container
-                for place in list(dest.targets(base, create=True)):
+                for place in dest.targets(base, create=True):
                     place.container[place.key] = value
         return [message]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import msgspec
@@ -72,7 +71,7 @@ def compile_split(spec: SplitStep, env: CompileEnv, at: Location) -> StepFn:
     return run
 
 
-def _array(targets: Iterator[Target], text: str) -> Target:
+def _array(targets: list[Target], text: str) -> Target:
     for target in targets:
         if isinstance(target.get(), list):
             return target
