@@ -25,7 +25,7 @@ def text_chunks(
     """
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     consumed = 0
-    for chunk in _raw_chunks(source, chunk_size):
+    for chunk in raw_chunks(source, chunk_size):
         if isinstance(chunk, str):
             yield chunk
             continue
@@ -50,7 +50,7 @@ def text_chunks(
         yield tail
 
 
-def _raw_chunks(source: Source, chunk_size: int) -> Iterator[bytes | str]:
+def raw_chunks(source: Source, chunk_size: int) -> Iterator[bytes | str]:
     if isinstance(source, bytes | str):
         for start in range(0, len(source), chunk_size):
             yield source[start : start + chunk_size]

@@ -7,18 +7,9 @@ from enum import StrEnum
 import msgspec
 
 from transforms.edi.mapping_settings import MappingSettings
+from transforms.edi.strictness import Strictness
 
-
-class Strictness(StrEnum):
-    """What an interchange- or group-level envelope mismatch does.
-
-    ``WARN`` (the default): the sets are read and the mismatch is acknowledged
-    (TA1 ``E``, AK9 ``E``). ``REJECT``: the whole interchange or group is rejected.
-    Set-level errors (ST/SE) always reject their set.
-    """
-
-    WARN = "warn"
-    REJECT = "reject"
+__all__ = ["AckKind", "Strictness", "X12ReadSettings"]
 
 
 class AckKind(StrEnum):

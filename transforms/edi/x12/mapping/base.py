@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 import msgspec
 
 from transforms.edi.errors import EdiMappingError
+from transforms.edi.mapped import Mapped as Mapped
 from transforms.edi.mapping_settings import MappingSettings
 from transforms.edi.x12.envelope import GroupHeader, InterchangeHeader, TransactionSet
 from transforms.edi.x12.segments import Segment
@@ -20,13 +21,6 @@ class MapContext(msgspec.Struct, frozen=True, kw_only=True):
     interchange: InterchangeHeader
     group: GroupHeader
     settings: MappingSettings = MappingSettings()
-
-
-class Mapped(msgspec.Struct, frozen=True, kw_only=True):
-    """A set mapped to a canonical event: routing key and payload."""
-
-    event_type: str
-    payload: msgspec.Struct
 
 
 Mapper = Callable[[TransactionSet, MapContext], Mapped]

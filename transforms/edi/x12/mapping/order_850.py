@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from transforms.edi.errors import EdiMappingError
+from transforms.edi.money import to_money
 from transforms.edi.x12.envelope import TransactionSet
 from transforms.edi.x12.mapping.base import (
     MapContext,
@@ -19,7 +20,6 @@ from transforms.edi.x12.mapping.base import (
     local_datetime,
     loops,
 )
-from transforms.edi.x12.mapping.money import to_money
 from transforms.edi.x12.mapping.parties import parties
 from transforms.edi.x12.mapping.products import product_ids
 from transforms.edi.x12.segments import Segment

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from transforms.edi.x12.mapping.money import to_decimal_text
+from transforms.edi.money import to_decimal_text
 from transforms.edi.x12.mapping.parties import address_segments
 from transforms.edi.x12.mapping.products import id_elements
 from transforms.edi.x12.segments import Segment

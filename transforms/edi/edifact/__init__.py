@@ -1,0 +1,1 @@
+"""EDIFACT: read, check, acknowledge (CONTRL), map."""

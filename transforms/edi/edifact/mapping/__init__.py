@@ -1,0 +1,11 @@
+"""EDIFACT messages → canonical model."""
+
+from transforms.edi.edifact.mapping.base import EdifactMapContext, EdifactMapper
+from transforms.edi.edifact.mapping.orders import map_orders
+
+__all__ = ["EdifactMapContext", "EdifactMapper", "default_mappers"]
+
+
+def default_mappers() -> dict[str, EdifactMapper]:
+    """The mapper for each supported message type."""
+    return {"ORDERS": map_orders}
