@@ -17,6 +17,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "omnihub.cli.cmd_routes",
     "omnihub.cli.cmd_sandbox",
     "omnihub.cli.cmd_trace",
+    "omnihub.cli.cmd_replay",
 )
 
 
