@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -15,12 +14,7 @@ from gateway import create_app
 from omnihub.broker import Publisher
 from omnihub.config.model import HubConfig
 from omnihub.settings import Settings
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.support.ports import free_port
 
 
 class _QuietServer(uvicorn.Server):
