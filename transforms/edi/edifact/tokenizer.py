@@ -33,6 +33,8 @@ class EdifactTokenizer:
         index = 0
         started = False
         while self._skip_whitespace():
+            while len(self._buf) - self._pos < 3 and self._fill():
+                pass
             if self._buf.startswith("UNA", self._pos):
                 self._read_una()
                 continue
