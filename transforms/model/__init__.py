@@ -30,6 +30,11 @@ from transforms.model.master import Location, LocationType, Product, ProductStat
 from transforms.model.order import Customer, FulfillmentType, Order, OrderLine
 from transforms.model.registry import CANONICAL_TYPES
 from transforms.model.returns import InspectionResult, Return, ReturnLine, ReturnStage
+from transforms.model.schema import (
+    canonical_json_schema,
+    canonical_schema_components,
+    render_canonical_schema,
+)
 from transforms.model.shipment import Package, Shipment, ShipmentLine
 
 __all__ = [
@@ -70,7 +75,10 @@ __all__ = [
     "UnitOfMeasure",
     "UtcDateTime",
     "as_utc",
+    "canonical_json_schema",
+    "canonical_schema_components",
     "gs1_check_digit",
     "is_valid_gs1",
     "minor_unit_exponent",
+    "render_canonical_schema",
 ]

@@ -75,7 +75,9 @@ class Order(CanonicalStruct, kw_only=True):
         Identifier, Meta(description="Sales channel, e.g. web, store, marketplace:acme.")
     ]
     placed_at: Annotated[UtcDateTime, Meta(description="When the customer placed the order.")]
-    currency: Annotated[CurrencyCode, Meta(description="Currency of every amount in the order.")]
+    currency: Annotated[
+        CurrencyCode, Meta(description="ISO 4217 currency of every amount in the order.")
+    ]
     customer: Annotated[Customer, Meta(description="Who placed the order.")]
     ship_to: Annotated[
         Address | None, Meta(description="Delivery address; required unless pickup_in_store.")
