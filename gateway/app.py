@@ -1,23 +1,48 @@
-"""Build the gateway: one Litestar app from one configuration (no globals, no import effects)."""
+"""Build the gateway: one Litestar app from one configuration (no globals, no import effects).
+
+Everything a request needs is built here, once: credential indexes, signing keys, compiled
+pipelines, parsed rate-limit tiers, one Redis client and one publisher. Handlers hold no
+per-request state.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
+import httpx
+import redis.asyncio as aioredis
 from litestar import Litestar, Request, Response, get
 from litestar.handlers import HTTPRouteHandler
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin
 
-from gateway.auth import ApiKeyIndex
-from gateway.ingest import IngestHandler
+from gateway.admission import Admission
+from gateway.auth import (
+    ApiKeyIndex,
+    Credentials,
+    RouteAuthenticator,
+    SigningKeys,
+    TokenService,
+    WebhookVerifier,
+)
+from gateway.auth.remote_jwks import RemoteJwks
+from gateway.backpressure import PendingPublishes
+from gateway.inbound import Inbound, compile_tables
+from gateway.ingest import EdgeServices, IngestHandler
+from gateway.oauth import jwks_handler, token_handler
+from gateway.openapi import describe_api
 from gateway.problems import exception_handlers
+from gateway.ratelimit import TierLimits
+from gateway.versions import unknown_version
 from omnihub.broker import Publisher, declare_topology, plan_topology
-from omnihub.config.model import HubConfig
+from omnihub.config.model import HubConfig, HubTokenIssuer, JwksTokenIssuer
 from omnihub.settings import Settings
-from transforms.model import CANONICAL_TYPES
 
-__all__ = ["create_app", "create_publisher"]
+__all__ = ["DEFAULT_MAX_PENDING_PUBLISHES", "create_app", "create_publisher"]
+
+DEFAULT_MAX_PENDING_PUBLISHES = 2000
 
 
 def create_publisher(config: HubConfig, settings: Settings) -> Publisher:
@@ -51,27 +76,79 @@ def _ingest_route(handler: IngestHandler) -> HTTPRouteHandler:
     )(ingest)
 
 
+def _unknown_version_route(path: str, methods: set[str], versions: list[str]) -> HTTPRouteHandler:
+    async def unknown(request: Request[Any, Any, Any]) -> Response[bytes]:
+        raise unknown_version(path, str(request.path_params["version"]), versions)
+
+    return HTTPRouteHandler(
+        path="/{version:str}" + path,
+        http_method=cast(Any, sorted(methods)),
+        include_in_schema=False,
+        name=f"unknown-version:{path}",
+    )(unknown)
+
+
+def _token_service(
+    config: HubConfig, http: httpx.AsyncClient
+) -> tuple[TokenService, SigningKeys | None]:
+    hub: tuple[HubTokenIssuer, SigningKeys] | None = None
+    remotes: dict[str, tuple[JwksTokenIssuer, RemoteJwks]] = {}
+    for iid, issuer in config.token_issuers.items():
+        if isinstance(issuer, HubTokenIssuer):
+            hub = (issuer, SigningKeys(issuer, config.directory))
+        else:
+            remotes[iid] = (issuer, RemoteJwks(issuer, http))
+    return TokenService(config, hub, remotes), hub[1] if hub else None
+
+
 def create_app(
-    config: HubConfig, settings: Settings, *, publisher: Publisher | None = None
+    config: HubConfig,
+    settings: Settings,
+    *,
+    publisher: Publisher | None = None,
+    max_pending_publishes: int = DEFAULT_MAX_PENDING_PUBLISHES,
 ) -> Litestar:
+    """The gateway app. Raises `KeyLoadError` when a signing key cannot be loaded and
+    `PipelineCompileError` when a route version's pipeline does not compile."""
     publisher = publisher or create_publisher(config, settings)
-    keys = ApiKeyIndex(config)
-    handlers: list[Any] = []
+    redis = aioredis.Redis.from_url(settings.redis_url)
+    http = httpx.AsyncClient()
+    tokens, signing = _token_service(config, http)
+    credentials = Credentials(ApiKeyIndex(config), tokens, WebhookVerifier(config))
+    tables = compile_tables(config.tables)
+    tiers = {name: TierLimits.parse(name, tier) for name, tier in config.rate_limit_tiers.items()}
+    services = EdgeServices(
+        publisher,
+        Admission(redis, settings.names),
+        PendingPublishes(max_pending_publishes, settings.retry_after_s),
+        settings.retry_after_s,
+    )
+    ingest: list[IngestHandler] = []
+    paths: dict[str, tuple[set[str], set[str]]] = {}
     for route_id, route in config.routes.items():
+        auth = RouteAuthenticator(route, credentials)
+        methods, versions = paths.setdefault(route.path, (set(), set()))
+        methods.add(route.method)
         for version, spec in route.versions.items():
-            handlers.append(
-                _ingest_route(
-                    IngestHandler(
-                        route_id=route_id,
-                        route=route,
-                        version=version,
-                        schema=CANONICAL_TYPES[spec.schema],
-                        keys=keys,
-                        publisher=publisher,
-                        retry_after_s=settings.retry_after_s,
-                    )
+            versions.add(version)
+            ingest.append(
+                IngestHandler(
+                    route_id=route_id,
+                    route=route,
+                    version=version,
+                    inbound=Inbound(route_id, route, version, spec, tables),
+                    auth=auth,
+                    tier=tiers[route.tier],
+                    services=services,
                 )
             )
+    handlers: list[Any] = [_ingest_route(h) for h in ingest]
+    handlers += [
+        _unknown_version_route(path, methods, sorted(versions))
+        for path, (methods, versions) in paths.items()
+    ]
+    if signing is not None:
+        handlers += [token_handler(tokens), jwks_handler(signing.jwks())]
 
     @get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, Any]:
@@ -84,12 +161,20 @@ def create_app(
             yield
         finally:
             await publisher.close()
+            await redis.aclose()
+            await http.aclose()
 
     app = Litestar(
         route_handlers=[*handlers, healthz],
         exception_handlers=exception_handlers(),
         lifespan=[lifespan],
-        openapi_config=None,
+        openapi_config=OpenAPIConfig(
+            title="omnihub partner API",
+            version="1",
+            path="/schema",
+            render_plugins=[JsonRenderPlugin(), RedocRenderPlugin()],
+        ),
     )
+    describe_api(app, config, ingest, tiers, oauth=signing is not None)
     app.state.publisher = publisher
     return app

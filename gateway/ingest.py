@@ -1,39 +1,71 @@
 """Accept one partner request for a route version: the edge's main path.
 
-authenticate -> authorize -> content type -> decode + validate (msgspec) -> envelope ->
-publish with confirm -> 202 {message_id, trace_id}. Broker trouble -> 503 + Retry-After.
+version (410 after sunset) -> authenticate -> scopes (403) -> content type (415) -> body
+(413 without reading past the limit) -> back-pressure (503) -> one Redis round trip for
+throttle (429) and idempotency (replay / 409 in flight / 422 reused key) -> decode,
+pipeline, validate (400 / 422) -> publish with confirm (503 on broker trouble) -> 202
+{message_id, trace_id}. Every answer carries the version's deprecation headers and, once
+throttled, the rate-limit headers.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
 from litestar import Request, Response
 
-from gateway.auth import ApiKeyIndex
+from gateway.admission import Admission
+from gateway.auth import Principal, RouteAuthenticator, authorize
+from gateway.backpressure import PendingPublishes
+from gateway.idempotency import digest, fingerprint, parse_key
+from gateway.inbound import Inbound
 from gateway.problems import ProblemError
+from gateway.ratelimit import TierLimits, ratelimit_header
+from gateway.versions import VersionPolicy
 from omnihub.broker import Publisher
-from omnihub.config.model import Route
+from omnihub.config.model import Idempotency, Route
 from omnihub.envelope import Envelope, encode_envelope
 from omnihub.errors import BrokerError
 from omnihub.ids import new_message_id
 from omnihub.tracecontext import TraceParent
 
-__all__ = ["IngestHandler"]
+__all__ = ["Accepted", "EdgeServices", "IngestHandler"]
 
 log = logging.getLogger("omnihub.gateway")
+IN_FLIGHT_LOCK_MS = 60_000  # an unfinished request holds its Idempotency-Key this long
+REPLAYED = "Idempotent-Replayed"
+
+
+class Accepted(msgspec.Struct, frozen=True):
+    """The 202 body: the message id (the first, when a pipeline split the request)."""
+
+    message_id: str | None
+    trace_id: str
+    event: str
+    message_ids: list[str]
+
+
 _encoder = msgspec.json.Encoder()
 
 
-def _field_path(message: str) -> tuple[str, str]:
-    """Split msgspec's 'Expected `int`, got `str` - at `$.lines[0].quantity`'."""
-    text, sep, path = message.rpartition(" - at `")
-    if not sep:
-        return message, "$"
-    return text, path.rstrip("`")
+class EdgeServices:
+    """What every route version shares: broker, Redis, the pending-publish bound."""
+
+    def __init__(
+        self,
+        publisher: Publisher,
+        admission: Admission,
+        pending: PendingPublishes,
+        retry_after_s: int,
+    ) -> None:
+        self.publisher = publisher
+        self.admission = admission
+        self.pending = pending
+        self.retry_after_s = retry_after_s
 
 
 class IngestHandler:
@@ -45,78 +77,186 @@ class IngestHandler:
         route_id: str,
         route: Route,
         version: str,
-        schema: type[msgspec.Struct],
-        keys: ApiKeyIndex,
-        publisher: Publisher,
-        retry_after_s: int,
+        inbound: Inbound,
+        auth: RouteAuthenticator,
+        tier: TierLimits,
+        services: EdgeServices,
     ) -> None:
         self.route_id = route_id
         self.route = route
         self.version = version
-        self.keys = keys
-        self.publisher = publisher
-        self.retry_after_s = retry_after_s
-        self._decoder = msgspec.json.Decoder(schema)
+        self.inbound = inbound
+        self.auth = auth
+        self.tier = tier
+        self.services = services
+        self.policy = VersionPolicy(route_id, version, route.versions[version])
+        self._scopes = tuple(route.scopes)
+        self._lock_ms = IN_FLIGHT_LOCK_MS
+        self._ttl_ms = int(route.idempotency_ttl.total_seconds() * 1000)
 
     async def __call__(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        try:
+            return await self._handle(request)
+        except ProblemError as exc:
+            if self.policy.headers:
+                exc.headers = {**self.policy.headers, **exc.headers}
+            raise
+
+    async def _handle(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        now = datetime.now(UTC)
+        self.policy.check(now)
         headers = request.headers
-        principal = self.keys.authenticate(headers)  # type: ignore[arg-type]
-        self.keys.authorize(principal, self.route.scopes)
-        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        webhook_id: str | None = None
+        if self.auth.needs_body:
+            self._check_content_type(headers.get("content-type"))
+            body = await request.body()
+            signed = await self.auth.authenticate_signed(headers, body)
+            principal, webhook_id = signed.principal, signed.webhook_id
+            authorize(principal, self._scopes)
+        else:
+            principal = await self.auth.authenticate(headers)
+            authorize(principal, self._scopes)
+            self._check_content_type(headers.get("content-type"))
+            body = await request.body()
+        self.services.pending.check()
+
+        key = parse_key(headers.get("idempotency-key"))
+        key_digest = None
+        if key is not None:
+            key_digest = digest("idem", key)
+        elif webhook_id is not None:
+            key, key_digest = webhook_id, digest("webhook", webhook_id)
+        elif self.route.idempotency is Idempotency.REQUIRED:
+            raise ProblemError(
+                400,
+                "this route requires an Idempotency-Key header: send a unique key per "
+                "request (a UUID) and the same key when you retry it",
+                kind="idempotency-key-missing",
+            )
+        verdict = await self.services.admission.admit(
+            principal.partner,
+            self.tier,
+            idempotency_digest=key_digest
+            if self.route.idempotency is not Idempotency.OFF
+            else None,
+            fingerprint=fingerprint(self.route_id, self.version, body),
+            lock_ms=self._lock_ms,
+        )
+        if not verdict.allowed:
+            retry = max(1, math.ceil(verdict.retry_after_ms / 1000))
+            raise ProblemError(
+                429,
+                f"partner '{principal.partner}' is over the '{self.tier.name}' rate limit; "
+                f"send it again after {retry} s",
+                kind="rate-limited",
+                headers={
+                    "Retry-After": str(retry),
+                    "RateLimit-Policy": self.tier.policy_header,
+                    "RateLimit": f'"{self.tier.windows[0].policy}";r=0;t={retry}',
+                },
+            )
+        limit_headers = {
+            "RateLimit-Policy": self.tier.policy_header,
+            "RateLimit": ratelimit_header(self.tier, verdict.remaining, verdict.reset_ms),
+        }
+        try:
+            if verdict.state == "done":
+                return self._response(
+                    verdict.stored_body,
+                    {**limit_headers, "traceparent": verdict.stored_traceparent, REPLAYED: "true"},
+                )
+            if verdict.state == "inflight":
+                raise ProblemError(
+                    409,
+                    "a request with this Idempotency-Key is still being processed; "
+                    "send it again in a moment to get its response",
+                    kind="idempotency-key-in-flight",
+                    headers={"Retry-After": "1"},
+                )
+            if verdict.state == "mismatch":
+                raise ProblemError(
+                    422,
+                    "this Idempotency-Key was already used for a different request; "
+                    "use a new key for a new request",
+                    kind="idempotency-key-reused",
+                )
+            try:
+                accepted, trace = await self._accept(request, principal, body, key, now)
+            except BaseException:
+                if verdict.state == "new" and key_digest is not None:
+                    await self.services.admission.release(principal.partner, key_digest)
+                raise
+            payload = _encoder.encode(accepted)
+            if verdict.state == "new" and key_digest is not None:
+                await self.services.admission.complete(
+                    principal.partner, key_digest, payload, trace, self._ttl_ms
+                )
+            return self._response(payload, {**limit_headers, "traceparent": trace})
+        except ProblemError as exc:
+            exc.headers = {**limit_headers, **exc.headers}
+            raise
+
+    def _response(self, body: bytes, headers: dict[str, str]) -> Response[bytes]:
+        if self.policy.headers:
+            headers = {**self.policy.headers, **headers}
+        return Response(body, status_code=202, media_type="application/json", headers=headers)
+
+    @staticmethod
+    def _check_content_type(value: str | None) -> None:
+        content_type = (value or "").split(";")[0].strip().lower()
         if content_type != "application/json":
             raise ProblemError(
                 415,
                 f"send the body as application/json (got '{content_type or 'none'}')",
                 kind="unsupported-media-type",
             )
-        body = await request.body()
-        try:
-            payload = self._decoder.decode(body)
-        except msgspec.ValidationError as exc:
-            reason, path = _field_path(str(exc))
-            raise ProblemError(
-                422,
-                f"{reason} at {path}",
-                kind="validation-error",
-                errors=[{"path": path, "message": reason}],
-            ) from None
-        except msgspec.DecodeError as exc:
-            raise ProblemError(
-                400, f"the body is not valid JSON: {exc}", kind="malformed-json"
-            ) from None
 
-        now = datetime.now(UTC)
-        incoming = TraceParent.parse(headers.get("traceparent"))
+    async def _accept(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        body: bytes,
+        key: str | None,
+        now: datetime,
+    ) -> tuple[Accepted, str]:
+        canonicals = self.inbound.convert(body, principal.partner, now)
+        incoming = TraceParent.parse(request.headers.get("traceparent"))
         trace = incoming.child() if incoming else TraceParent.start()
-        envelope = Envelope(
-            id=new_message_id(),
-            event=self.route.event,
-            route=self.route_id,
-            partner=principal.partner,
-            api_version=self.version,
-            occurred_at=now,
-            received_at=now,
-            traceparent=trace.header(),
-            idempotency_key=headers.get("idempotency-key"),
-            scopes=tuple(sorted(principal.scopes)),
-            payload=payload,
+        scopes = tuple(sorted(principal.scopes))
+        ids = []
+        for canonical in canonicals:
+            envelope = Envelope(
+                id=new_message_id(),
+                event=canonical.event,
+                route=self.route_id,
+                partner=principal.partner,
+                api_version=self.version,
+                occurred_at=now,
+                received_at=now,
+                traceparent=trace.header(),
+                idempotency_key=key,
+                scopes=scopes,
+                business_key=canonical.business_key,
+                payload=canonical.payload,
+            )
+            try:
+                with self.services.pending:
+                    await self.services.publisher.publish(envelope, encode_envelope(envelope))
+            except BrokerError as exc:
+                log.warning("publish failed for %s on %s: %s", envelope.id, self.route_id, exc)
+                retry = self.services.retry_after_s
+                raise ProblemError(
+                    503,
+                    "the hub cannot store messages right now; nothing was accepted, send it "
+                    f"again after {retry} s",
+                    kind="broker-unavailable",
+                    headers={"Retry-After": str(retry)},
+                ) from None
+            ids.append(envelope.id)
+        accepted = Accepted(
+            message_id=ids[0] if ids else None,
+            trace_id=trace.trace_id,
+            event=self.route.event if not canonicals else canonicals[0].event,
+            message_ids=ids,
         )
-        try:
-            await self.publisher.publish(envelope, encode_envelope(envelope))
-        except BrokerError as exc:
-            log.warning("publish failed for %s on %s: %s", envelope.id, self.route_id, exc)
-            raise ProblemError(
-                503,
-                "the hub cannot store messages right now; nothing was accepted, send it again "
-                f"after {self.retry_after_s} s",
-                kind="broker-unavailable",
-                headers={"Retry-After": str(self.retry_after_s)},
-            ) from None
-        return Response(
-            _encoder.encode(
-                {"message_id": envelope.id, "trace_id": trace.trace_id, "event": envelope.event}
-            ),
-            status_code=202,
-            media_type="application/json",
-            headers={"traceparent": trace.header()},
-        )
+        return accepted, trace.header()

@@ -1,0 +1,45 @@
+"""Idempotency-Key (draft-ietf-httpapi-idempotency-key-header): parsing and fingerprints.
+
+The key is scoped to the partner (the Redis key holds the partner id), so two partners
+using the same key never meet. A fingerprint of route, version and body tells a retry
+(same fingerprint: the stored response is replayed, ``Idempotent-Replayed: true``) from a
+reuse of the key for another request (422). The outcome itself lives in `admission`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from gateway.problems import ProblemError
+
+__all__ = ["MAX_KEY_LENGTH", "digest", "fingerprint", "parse_key"]
+
+MAX_KEY_LENGTH = 255
+
+
+def parse_key(header: str | None) -> str | None:
+    """The key of an ``Idempotency-Key`` header (a structured-field string, quotes optional)."""
+    if header is None:
+        return None
+    key = header.strip()
+    if len(key) >= 2 and key[0] == key[-1] == '"':
+        key = key[1:-1]
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise ProblemError(
+            400,
+            f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable characters",
+            kind="bad-idempotency-key",
+        )
+    return key
+
+
+def digest(namespace: str, key: str) -> str:
+    """Fixed-length Redis-safe form of a partner's key (`namespace`: idem or webhook)."""
+    return hashlib.sha256(f"{namespace}\x00{key}".encode()).hexdigest()[:40]
+
+
+def fingerprint(route_id: str, version: str, body: bytes) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{route_id}\x00{version}\x00".encode())
+    h.update(body)
+    return h.hexdigest()
