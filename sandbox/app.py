@@ -14,6 +14,8 @@ from litestar.types import Receive, Scope, Send
 from sandbox.dropper import down_system, drop_connection
 from sandbox.errors import InvalidName, InvalidWebhookSecret, NotAWebhookSystem
 from sandbox.models import FieldError
+from sandbox.oauth import oauth_router
+from sandbox.oauth import token as oauth_token
 from sandbox.responses import problem_answer, to_response
 from sandbox.routes_control import control_router
 from sandbox.routes_targets import TARGET_HANDLERS
@@ -79,7 +81,7 @@ def create_sandbox_app(state: SandboxState | None = None) -> SandboxApp:
         return sandbox
 
     app = SandboxApp(
-        route_handlers=[control_router(), *TARGET_HANDLERS],
+        route_handlers=[control_router(), oauth_router(), oauth_token, *TARGET_HANDLERS],
         dependencies={"sandbox": Provide(provide_sandbox, sync_to_thread=False)},
         exception_handlers={
             HTTPException: _http_problem,

@@ -55,6 +55,21 @@ class SandboxClient:
         body = {"secret": secret, "gone": gone}
         return self._call("PUT", f"/partner/subscriptions/{name}", SubscriptionView, json=body)
 
+    def set_oauth(
+        self, *, clients: dict[str, str], expires_in: int = 3600, protect: list[str] | None = None
+    ) -> dict[str, Any]:
+        """Register OAuth2 clients and protect systems with bearer tokens (sandbox.oauth)."""
+        body = {"clients": clients, "expires_in": expires_in, "protect": protect or []}
+        return self._call("PUT", "/oauth", dict[str, Any], json=body)
+
+    def oauth(self) -> dict[str, Any]:
+        """Tokens issued and valid now, registered client ids, protected systems."""
+        return self._call("GET", "/oauth", dict[str, Any])
+
+    def revoke_tokens(self) -> dict[str, Any]:
+        """Every token issued so far stops working: the next call with one gets 401."""
+        return self._call("POST", "/oauth/revoke", dict[str, Any])
+
     def reset(self) -> None:
         """Forget all records, idempotency keys, counters, modes and subscriptions."""
         self._http.delete("/records").raise_for_status()

@@ -1,6 +1,7 @@
 """The path every request to a simulated system takes.
 
-received → latency → injected failure? → guard (auth, gone) → idempotent replay? →
+received → latency → injected failure? → bearer token (protected systems, see
+sandbox.oauth) → guard (auth, gone) → idempotent replay? →
 operation → record (+ remember the answer under its idempotency key when it is a 2xx).
 """
 
@@ -15,6 +16,7 @@ from litestar import Request, Response
 from sandbox.capture import IDEMPOTENCY_HEADER, Delivery, make_record, read_delivery
 from sandbox.errors import InvalidName
 from sandbox.failures import decide_failure, failure_answer
+from sandbox.oauth import bearer_guard
 from sandbox.responses import problem_answer, to_response
 from sandbox.state import SandboxState, StoredResponse
 
@@ -50,7 +52,9 @@ async def serve_target(
         state.failures_served += 1
         state.by_status[failure.status] += 1
         return to_response(failure_answer(system, failure))
-    answer = guard(delivery, sandbox) if guard is not None else None
+    answer = bearer_guard(sandbox, system, request.headers.get("authorization"))
+    if answer is None and guard is not None:
+        answer = guard(delivery, sandbox)
     key = delivery.idempotency_key
     if answer is None and key is not None and key in state.replays:
         replay = state.replays[key]
