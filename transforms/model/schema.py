@@ -1,6 +1,6 @@
 """JSON Schema of the canonical model, for the docs and the OpenAPI document.
 
-Write the published file with ``python -m transforms.model docs/schemas/canonical.json``;
+Write the published file with ``python -m transforms.model`` (see ``__main__``);
 a test checks the committed file is current.
 """
 
