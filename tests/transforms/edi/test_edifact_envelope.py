@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from transforms.edi.control_numbers import InMemoryControlNumbers
+from transforms.edi.edifact.contrl import ContrlAck
+from transforms.edi.edifact.contrl_writer import write_contrl
 from transforms.edi.edifact.read import read_edifact
 from transforms.edi.edifact.results import EdifactReadResult
 from transforms.edi.edifact.settings import EdifactReadSettings
+from transforms.edi.edifact.writer import EdifactEnvelopeSettings
 from transforms.edi.findings import Severity
 from transforms.edi.strictness import Strictness
 
+NOW = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
 UNB = "UNA:+.? 'UNB+UNOC:3+SENDER:14+RECIPIENT:14+261123:1430+42'"
 ORDER = (
     "UNH+M1+ORDERS:D:96A:UN'BGM+220+PO42+9'DTM+137:20261123:102'"
@@ -73,3 +80,20 @@ def test_content_error_is_reported_with_ucs_and_ucd() -> None:
     (message,) = result.messages()
     assert not message.accepted
     assert "UCS+6'UCD+12+1'" in result.interchanges[0].contrl_text
+
+
+async def test_contrl_is_written_as_its_own_interchange_that_reads_back() -> None:
+    result = read(UNB + ORDER.replace("UNT+8", "UNT+7") + "UNZ+1+42'")
+    settings = EdifactEnvelopeSettings(sender_id="RECIPIENT", recipient_id="SENDER")
+    text = await write_contrl(result.interchanges[0], settings, InMemoryControlNumbers(), NOW)
+    assert text is not None
+    reply = read_edifact(text)
+    (contrl,) = reply.messages()
+    assert contrl.message_type == "CONTRL"
+    assert reply.interchanges[0].findings == ()
+    assert reply.interchanges[0].contrl is None  # a CONTRL is not acknowledged
+    assert "UCM+M1+ORDERS:D:96A:UN+4+29+UNT+1'" in text
+    ack = contrl.payload
+    assert isinstance(ack, ContrlAck) and contrl.event_type == "edi.ack_received"
+    assert (ack.interchange_reference, ack.action) == ("42", "7")
+    assert [(m.reference, m.action, m.code) for m in ack.messages] == [("M1", "4", "29")]

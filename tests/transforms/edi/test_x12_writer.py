@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from transforms.edi.control_numbers import InMemoryControlNumbers, wrap
 from transforms.edi.errors import EdiWriteError
-from transforms.edi.x12.control_numbers import InMemoryControlNumbers, wrap
+from transforms.edi.x12.ack_writer import write_acknowledgements
 from transforms.edi.x12.read import read_x12
 from transforms.edi.x12.segments import Segment, Separators
 from transforms.edi.x12.tokenizer import ISA_LENGTH
@@ -93,3 +94,30 @@ def test_repetition_separator_before_00402_is_refused() -> None:
 def test_sender_id_longer_than_15_is_refused() -> None:
     with pytest.raises(EdiWriteError, match="1 to 15 characters"):
         EnvelopeSettings(sender_id="A" * 16, receiver_id="B")
+
+
+async def test_acknowledgements_are_written_as_one_reply_interchange() -> None:
+    inbound = read_x12(
+        (await write_interchange([ORDER], SETTINGS, InMemoryControlNumbers(), NOW)).text.replace(
+            "IEA*1*000000001", "IEA*1*000000009"
+        ),
+        mappers={},
+    )
+    reply_settings = EnvelopeSettings(sender_id="ACME3PL", receiver_id="OMNIHUB")
+    written = await write_acknowledgements(
+        inbound.interchanges[0], reply_settings, InMemoryControlNumbers(), NOW
+    )
+    assert written is not None
+    reply = read_x12(written.text)
+    assert "TA1*000000001*261123*1430*E*001" in written.text
+    (ack,) = reply.sets()
+    assert ack.set_id == "997" and ack.event_type == "edi.ack_received"
+
+
+async def test_clean_interchange_without_groups_to_acknowledge_needs_no_reply() -> None:
+    text = (await write_interchange([], SETTINGS, InMemoryControlNumbers(), NOW)).text
+    inbound = read_x12(text, mappers={})
+    reply = await write_acknowledgements(
+        inbound.interchanges[0], SETTINGS, InMemoryControlNumbers(), NOW
+    )
+    assert reply is None

@@ -2,7 +2,7 @@
 
 ``render_interchange`` is pure (control numbers and ``now`` are passed in);
 ``write_interchange`` allocates the control numbers from a
-:class:`~transforms.edi.x12.control_numbers.ControlNumberAllocator` first.
+:class:`~transforms.edi.control_numbers.ControlNumberAllocator` first.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from typing import Literal
 
 import msgspec
 
-from transforms.edi.errors import EdiWriteError
-from transforms.edi.x12.control_numbers import (
+from transforms.edi.control_numbers import (
     ControlNumberAllocator,
     control_number_scope,
     wrap,
 )
+from transforms.edi.errors import EdiWriteError
 from transforms.edi.x12.segments import Segment, Separators
 
 FUNCTIONAL_IDS = {
