@@ -1,4 +1,7 @@
-"""Round trips: canonical → X12 → canonical is the identity (ASN/856, Order/850, Order/940)."""
+"""Round trips: canonical → EDI → canonical is the identity.
+
+ASN via 856 and via DESADV, Order via 850 and via 940.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,10 @@ import msgspec
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from transforms.edi.edifact.mapping.desadv_write import write_desadv
+from transforms.edi.edifact.read import read_edifact
+from transforms.edi.edifact.writer import EdifactEnvelopeSettings
+from transforms.edi.edifact.writer import render_interchange as render_edifact
 from transforms.edi.x12.mapping.asn_856_write import write_856
 from transforms.edi.x12.mapping.order_850_write import write_850
 from transforms.edi.x12.mapping.order_940_write import write_940
@@ -30,6 +37,7 @@ from transforms.model import (
 
 NOW = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
 ENVELOPE = EnvelopeSettings(sender_id="SUPPLIER", receiver_id="OMNIHUB")
+EDIFACT = EdifactEnvelopeSettings(sender_id="SUPPLIER", recipient_id="OMNIHUB")
 
 ids = st.text("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789-", min_size=1, max_size=20).filter(
     lambda s: s.strip("-") == s
@@ -79,11 +87,12 @@ items = st.builds(
 
 
 @st.composite
-def asns(draw: st.DrawFn) -> ASN:
+def asns(draw: st.DrawFn, unique_orders: bool = False) -> ASN:
     ssccs = iter(draw(st.lists(gs1(18), min_size=9, max_size=9, unique=True)))
+    po_numbers = iter(draw(st.lists(ids, min_size=3, max_size=3, unique=unique_orders)))
     orders = [
         AsnOrder(
-            purchase_order_number=draw(ids),
+            purchase_order_number=next(po_numbers),
             packs=[
                 AsnPack(sscc=next(ssccs), items=draw(st.lists(items, min_size=1, max_size=3)))
                 for _ in range(draw(st.integers(1, 3)))
@@ -196,6 +205,17 @@ def test_asn_to_856_and_back_is_identity(asn: ASN) -> None:
 
 
 @settings(max_examples=150, deadline=None)
+@given(asns(unique_orders=True))
+def test_asn_to_desadv_and_back_is_identity(asn: ASN) -> None:
+    """Orders must have distinct PO numbers: DESADV groups packs by RFF+ON."""
+    message = write_desadv(asn, EDIFACT.delimiters)
+    text = render_edifact([message], EDIFACT, control_reference=7, now=NOW)
+    (item,) = read_edifact(text).messages()
+    assert item.accepted, [f.describe() for f in item.findings]
+    assert item.payload == asn
+
+
+@settings(max_examples=150, deadline=None)
 @given(orders_850())
 def test_order_to_850_and_back_is_identity(order: Order) -> None:
     assert roundtrip(write_850(order)) == order
@@ -205,3 +225,29 @@ def test_order_to_850_and_back_is_identity(order: Order) -> None:
 @given(orders_940())
 def test_order_to_940_and_back_is_identity(order: Order) -> None:
     assert roundtrip(write_940(order)) == order
+
+
+def test_edifact_service_characters_in_data_are_released_and_read_back() -> None:
+    sscc = "00012345600001234"
+    asn = ASN(
+        asn_number="ASN+1:2'3?4",
+        supplier_id="SUP",
+        ship_to_location_id="DC1",
+        shipped_at=NOW,
+        orders=[
+            AsnOrder(
+                purchase_order_number="PO'1",
+                packs=[
+                    AsnPack(
+                        sscc=sscc + str(gs1_check_digit(sscc)),
+                        items=[AsnItem(sku="A+B:C", quantity=Quantity(value=Decimal(2)))],
+                    )
+                ],
+            )
+        ],
+    )
+    message = write_desadv(asn, EDIFACT.delimiters)
+    assert "BGM+351+ASN?+1?:2?'3??4+9'" in message
+    text = render_edifact([message], EDIFACT, control_reference=7, now=NOW)
+    (item,) = read_edifact(text).messages()
+    assert item.payload == asn
