@@ -97,7 +97,7 @@ def test_latency_beyond_client_timeout_times_out_but_is_still_processed(
     control.set_mode("erp", latency_ms=500)
 
     with pytest.raises(httpx.ReadTimeout):
-        client.post("/erp/credit-memos", json={}, timeout=0.1)
+        client.post("/erp/credit-memos", json={}, timeout=httpx.Timeout(5.0, read=0.1))
 
     deadline = time.monotonic() + 5
     while not control.records("erp") and time.monotonic() < deadline:
