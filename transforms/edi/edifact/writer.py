@@ -90,12 +90,25 @@ def render_interchange(
             + d.segment
             + newline
         )
-    body = "".join(
-        text.replace(d.segment, d.segment + newline) if newline else text for text in messages
-    )
+    body = "".join(_break_lines(text, d) if newline else text for text in messages)
     return (
         una
         + render_segment(unb, d) + d.segment + newline
         + body
         + render_segment(unz, d) + d.segment + newline
     )  # fmt: skip
+
+
+def _break_lines(text: str, d: Delimiters) -> str:
+    """A newline after each real segment terminator (not after released ones)."""
+    out: list[str] = []
+    released = False
+    for char in text:
+        out.append(char)
+        if released:
+            released = False
+        elif char == d.release:
+            released = True
+        elif char == d.segment:
+            out.append("\n")
+    return "".join(out)
