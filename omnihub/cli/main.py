@@ -15,6 +15,7 @@ from collections.abc import Sequence
 COMMAND_MODULES: tuple[str, ...] = (
     "omnihub.cli.cmd_run",
     "omnihub.cli.cmd_routes",
+    "omnihub.cli.cmd_partners",
     "omnihub.cli.cmd_sandbox",
     "omnihub.cli.cmd_trace",
     "omnihub.cli.cmd_replay",
