@@ -1,1 +1,3 @@
-"""X12: read, validate, acknowledge, write."""
+"""X12: read, validate, acknowledge, write. The public surface is ``transforms.edi``."""
+
+__all__: list[str] = []
