@@ -24,7 +24,7 @@ SHIPPING_ADVICE = (
         "W27*M*UPSN*GROUND",
         "LX*1",
         "MAN*GM*00000123450000000010",
-        "W12*CC*2*2**EA**SK*SKU-1**LOT7",
+        "W12*CC*2*2**EA**SK*SKU-1*LOT7",
         "LX*2",
         "W12*CC*1*1**EA**SK*SKU-2",
         "W03*3",
