@@ -87,7 +87,7 @@ def render_trail(trail: tuple[str | int, ...]) -> str:
 class FieldPath:
     """A parsed path; build with ``parse_path``."""
 
-    __slots__ = ("_holders", "_inner", "_last", "absolute", "has_each", "text", "tokens")
+    __slots__ = ("_inner", "_last", "absolute", "has_each", "holders", "text", "tokens")
 
     def __init__(self, text: str, tokens: tuple[Token, ...], absolute: bool) -> None:
         self.text = text
@@ -96,7 +96,9 @@ class FieldPath:
         self.has_each = any(isinstance(t, Each) for t in tokens)
         self._inner = tokens[:-1]
         self._last = tokens[-1]
-        self._holders = _compile_holders(self._inner)
+        self.holders: Callable[[Any], list[dict[str, Any]]] = _compile_holders(self._inner)
+        """``holders(root)``: the objects the path's last key is looked up in (generated
+        loops; no ``create``)."""
 
     def __repr__(self) -> str:
         return f"FieldPath({self.text!r})"
@@ -142,10 +144,6 @@ class FieldPath:
     def field_name(self) -> str | None:
         """The last token when it is a key (``lines[].sku`` → ``sku``), else None."""
         return self._last if isinstance(self._last, str) else None
-
-    def holders(self, root: Any) -> list[dict[str, Any]]:
-        """The objects the path's last key is looked up in (fast; no ``create``)."""
-        return self._holders(root)
 
     def describe_in(self, root: Any, holder: Any) -> str:
         """Concrete path (``$.lines[2].sku``) of this path's field inside ``holder``."""

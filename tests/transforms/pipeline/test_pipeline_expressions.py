@@ -77,3 +77,14 @@ def test_syntax_error_names_the_expression() -> None:
 def test_wrong_argument_count_is_refused_at_compile_time() -> None:
     with pytest.raises(ExpressionSyntaxError, match=r"upper\(\) takes 1 argument"):
         compile_expression("upper(a, b)")
+
+
+@pytest.mark.parametrize("text", ["a", "a.b", "a.b.c", "b.a"])
+@settings(max_examples=60)
+@given(data=json_values)
+def test_inlined_field_references_in_templates_match_jmespath(text: str, data: Any) -> None:
+    from transforms.testing import pipeline_from_yaml, run_pipeline
+
+    pipeline = pipeline_from_yaml(f"- {{step: map, label: m, template: {{x: '{text}'}}}}")
+    expected = jmespath.search(text, data)
+    assert run_pipeline(pipeline, data)[0].payload == {"x": expected}

@@ -92,3 +92,41 @@ def test_custom_functions_are_available() -> None:
         "d": 0,
         "e": ["x", "y"],
     }
+
+
+def test_map_copies_elements_placed_whole_and_iterated() -> None:
+    pipeline = build("""
+- step: map
+  label: m
+  template:
+    raw: items
+    lines: {$each: items, $to: {dims: dims}}
+- {step: set, label: s, fields: {"lines[].dims.unit": "'CM'"}}
+""")
+    out = run_pipeline(pipeline, {"items": [{"dims": {"w": 1}}]})[0].payload
+    assert out == {"raw": [{"dims": {"w": 1}}], "lines": [{"dims": {"w": 1, "unit": "CM"}}]}
+
+
+def test_map_copies_root_objects_placed_in_every_element() -> None:
+    pipeline = build("""
+- step: map
+  label: m
+  template: {lines: {$each: items, $to: {buyer: {$root: buyer}}}}
+- {step: set, label: s, fields: {"lines[0].buyer.name": "'changed'"}}
+""")
+    out = run_pipeline(pipeline, {"buyer": {"name": "Ann"}, "items": [1, 2]})[0].payload
+    assert out["lines"] == [{"buyer": {"name": "changed"}}, {"buyer": {"name": "Ann"}}]
+
+
+def test_set_copies_the_objects_it_takes() -> None:
+    pipeline = build("""
+- {step: set, label: s, fields: {bill_to: ship_to}}
+- {step: set, label: t, fields: {bill_to.name: "'Bob'"}}
+""")
+    out = run_pipeline(pipeline, {"ship_to": {"name": "Ann"}})[0].payload
+    assert out == {"ship_to": {"name": "Ann"}, "bill_to": {"name": "Bob"}}
+
+
+def test_map_of_non_object_input_gives_nulls() -> None:
+    pipeline = build("- {step: map, label: m, template: {a: a, b: b.c, all: '@'}}")
+    assert run_pipeline(pipeline, [1, 2])[0].payload == {"a": None, "b": None, "all": [1, 2]}

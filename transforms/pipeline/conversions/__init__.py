@@ -1,7 +1,11 @@
 """Pure conversion functions used by the ``convert`` step (money, times, units)."""
 
 from transforms.pipeline.conversions.errors import ConversionError
-from transforms.pipeline.conversions.money import from_minor_units, to_minor_units
+from transforms.pipeline.conversions.money import (
+    from_minor_units,
+    minor_units_converter,
+    to_minor_units,
+)
 from transforms.pipeline.conversions.times import (
     check_date_format,
     check_datetime_format,
@@ -21,6 +25,7 @@ __all__ = [
     "convert_quantity",
     "format_datetime",
     "from_minor_units",
+    "minor_units_converter",
     "parse_datetime",
     "to_minor_units",
     "unit_dimension",

@@ -17,8 +17,8 @@ from transforms.pipeline.conversions import (
     convert_quantity,
     format_datetime,
     from_minor_units,
+    minor_units_converter,
     parse_datetime,
-    to_minor_units,
     unit_dimension,
 )
 from transforms.pipeline.env import CompileEnv
@@ -36,9 +36,17 @@ from transforms.pipeline.spec_convert import (
 
 __all__ = ["compile_convert"]
 
-Converter = Callable[[Any, Any, Any], Any]
-"""(value, object holding it, payload root) → converted value."""
-Reader = Callable[[Any, Any], Any]
+Converter = Callable[[Any, Any], Any]
+"""(value, object holding it) → converted value."""
+Prepare = Callable[[Any], Converter]
+"""payload root → the converter for this message (reads root-level options once)."""
+
+
+def _static(convert: Callable[[Any], Any]) -> Prepare:
+    def converter(value: Any, holder: Any) -> Any:
+        return convert(value)
+
+    return lambda root: converter
 
 
 def compile_convert(spec: ConvertStep, env: CompileEnv, at: Location) -> StepFn:
@@ -47,12 +55,13 @@ def compile_convert(spec: ConvertStep, env: CompileEnv, at: Location) -> StepFn:
     if field.field_name is None:
         env.report(FindingKind.BAD_PATH, (*at, "field"), "convert field must end with a key")
     dest = env.path(spec.to, (*at, "to")) if spec.to is not None else None
-    convert = _converter(spec, env, at)
+    prepare = _converter(spec, env, at)
     required = spec.required
 
     def run(message: Message, ctx: PipelineContext) -> list[Message]:
         root = message.payload
         holders = field.holders(root)
+        convert = prepare(root)
         if required and not holders:
             raise StepFailure("required value is missing", path=field.describe_in(root, None))
         for holder in holders:
@@ -63,7 +72,7 @@ def compile_convert(spec: ConvertStep, env: CompileEnv, at: Location) -> StepFn:
                     raise StepFailure("required value is missing", path=path)
                 continue
             try:
-                result = convert(value, holder, root)
+                result = convert(value, holder)
             except ConversionError as exc:
                 path = field.describe_in(root, holder)
                 raise StepFailure(str(exc), path=path, value=value) from exc
@@ -78,7 +87,7 @@ def compile_convert(spec: ConvertStep, env: CompileEnv, at: Location) -> StepFn:
     return run
 
 
-def _converter(spec: ConvertStep, env: CompileEnv, at: Location) -> Converter:
+def _converter(spec: ConvertStep, env: CompileEnv, at: Location) -> Prepare:
     if spec.to_minor_units is not None:
         return _to_minor(spec.to_minor_units, env, (*at, "to_minor_units"))
     if spec.from_minor_units is not None:
@@ -92,33 +101,73 @@ def _converter(spec: ConvertStep, env: CompileEnv, at: Location) -> Converter:
     raise AssertionError("ConvertStep.__post_init__ guarantees one option")  # pragma: no cover
 
 
-def _reader(constant: str | None, path_text: str | None, env: CompileEnv, at: Location) -> Reader:
-    if path_text is None:
-        return lambda container, root: constant
-    path = env.path(path_text, at)
-    if path.absolute:
-        return lambda container, root: path.first(root)
-    return lambda container, root: path.first(container)
-
-
-def _currency(read: Reader, container: Any, root: Any) -> str:
-    currency = read(container, root)
+def _checked_currency(currency: Any) -> str:
     if not isinstance(currency, str) or len(currency) != 3:
         raise ConversionError(f"no ISO 4217 currency code found (got {currency!r})")
     return currency
 
 
-def _to_minor(options: ToMinorUnits, env: CompileEnv, at: Location) -> Converter:
-    rounding, fixed = options.rounding, options.currency
-    if fixed is not None:
-        return lambda value, c, r: to_minor_units(value, fixed, rounding)
-    read = _reader(None, options.currency_at, env, (*at, "currency_at"))
-    return lambda value, c, r: to_minor_units(value, _currency(read, c, r), rounding)
+def _with_currency(
+    constant: str | None,
+    path_text: str | None,
+    make: Callable[[str], Converter],
+    env: CompileEnv,
+    at: Location,
+) -> Prepare:
+    """A ``Prepare`` using ``make(currency)``: the currency is a constant, read once per
+    message (``$.`` path), or read from each value's holder (relative path)."""
+    if constant is not None:
+        fixed = make(constant)
+        return lambda root: fixed
+    made: dict[str, Converter] = {}  # per currency code seen: the converters are pure
+
+    def for_currency(currency: Any) -> Converter:
+        code = _checked_currency(currency)
+        converter = made.get(code)
+        if converter is None:
+            converter = made[code] = make(code)
+        return converter
+
+    path = env.path(path_text or "", (*at, "currency_at"))
+    if path.absolute:
+
+        def per_message(root: Any) -> Converter:
+            try:
+                return for_currency(path.first(root))
+            except ConversionError as exc:
+                return _failing(exc)
+
+        return per_message
+
+    def per_value(value: Any, holder: Any) -> Any:
+        return for_currency(path.first(holder))(value, holder)
+
+    return lambda root: per_value
 
 
-def _from_minor(options: FromMinorUnits, env: CompileEnv, at: Location) -> Converter:
-    read = _reader(options.currency, options.currency_at, env, (*at, "currency_at"))
-    return lambda value, c, r: from_minor_units(value, _currency(read, c, r))
+def _failing(exc: ConversionError) -> Converter:
+    def fail(value: Any, holder: Any) -> Any:
+        raise exc
+
+    return fail
+
+
+def _to_minor(options: ToMinorUnits, env: CompileEnv, at: Location) -> Prepare:
+    rounding = options.rounding
+    return _with_currency(
+        options.currency,
+        options.currency_at,
+        lambda currency: minor_units_converter(currency, rounding),
+        env,
+        at,
+    )
+
+
+def _from_minor(options: FromMinorUnits, env: CompileEnv, at: Location) -> Prepare:
+    def make(currency: str) -> Converter:
+        return lambda value, holder: from_minor_units(value, currency)
+
+    return _with_currency(options.currency, options.currency_at, make, env, at)
 
 
 def _zone(name: str, env: CompileEnv, at: Location) -> tzinfo | None:
@@ -136,28 +185,27 @@ def _check(check: Callable[[str], None], fmt: str, env: CompileEnv, at: Location
         env.report(FindingKind.BAD_CONVERSION, at, str(exc))
 
 
-def _datetime(options: DateTimeConversion, env: CompileEnv, at: Location) -> Converter:
+def _datetime(options: DateTimeConversion, env: CompileEnv, at: Location) -> Prepare:
     _check(check_datetime_format, options.input_format, env, (*at, "input_format"))
     _check(check_datetime_format, options.output_format, env, (*at, "output_format"))
     zone = _zone(options.zone, env, (*at, "zone")) if options.zone is not None else None
     out_zone = _zone(options.output_zone, env, (*at, "output_zone")) or UTC
     in_fmt, out_fmt = options.input_format, options.output_format
 
-    def convert(value: Any, container: Any, root: Any) -> Any:
-        moment = parse_datetime(value, in_fmt, zone)
-        return format_datetime(moment, out_fmt, out_zone)
+    def convert(value: Any) -> Any:
+        return format_datetime(parse_datetime(value, in_fmt, zone), out_fmt, out_zone)
 
-    return convert
+    return _static(convert)
 
 
-def _date(options: DateConversion, env: CompileEnv, at: Location) -> Converter:
+def _date(options: DateConversion, env: CompileEnv, at: Location) -> Prepare:
     _check(check_date_format, options.input_format, env, (*at, "input_format"))
     _check(check_date_format, options.output_format, env, (*at, "output_format"))
     in_fmt, out_fmt = options.input_format, options.output_format
-    return lambda value, c, r: convert_date(value, in_fmt, out_fmt)
+    return _static(lambda value: convert_date(value, in_fmt, out_fmt))
 
 
-def _uom(options: UomConversion, env: CompileEnv, at: Location) -> Converter:
+def _uom(options: UomConversion, env: CompileEnv, at: Location) -> Prepare:
     try:
         dimension = unit_dimension(options.to_unit)
         if options.from_unit is not None and unit_dimension(options.from_unit) != dimension:
@@ -169,11 +217,13 @@ def _uom(options: UomConversion, env: CompileEnv, at: Location) -> Converter:
     to_unit, places = options.to_unit, options.places
     if options.unit_at is None:
         from_unit = options.from_unit or to_unit
-        return lambda value, c, r: convert_quantity(value, from_unit, to_unit, places)
+        return _static(lambda value: convert_quantity(value, from_unit, to_unit, places))
     unit_path = env.path(options.unit_at, (*at, "unit_at"))
 
-    def convert(value: Any, container: Any, root: Any) -> Any:
-        base = root if unit_path.absolute else container
+    def prepare(root: Any) -> Converter:
+        return lambda value, holder: convert(value, root if unit_path.absolute else holder)
+
+    def convert(value: Any, base: Any) -> Any:
         unit = unit_path.first(base)
         if not isinstance(unit, str):
             raise ConversionError(f"no unit of measure at {unit_path.text} (got {unit!r})")
@@ -182,4 +232,4 @@ def _uom(options: UomConversion, env: CompileEnv, at: Location) -> Converter:
             place.container[place.key] = to_unit
         return result
 
-    return convert
+    return prepare

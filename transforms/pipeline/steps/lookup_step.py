@@ -10,9 +10,11 @@ from transforms.pipeline.env import CompileEnv
 from transforms.pipeline.errors import StepFailure
 from transforms.pipeline.findings import FindingKind, Location
 from transforms.pipeline.runner import Message, StepFn
-from transforms.pipeline.spec import LookupStep, OnMiss, Table
+from transforms.pipeline.spec import LookupStep, OnMiss, Table, TableValue
 
 __all__ = ["compile_lookup", "table_key"]
+
+_MISSING: Any = object()
 
 
 def table_key(value: Any) -> str:
@@ -46,21 +48,17 @@ def compile_lookup(spec: LookupStep, env: CompileEnv, at: Location) -> StepFn:
     shared, partners, name = table.shared, table.partners, spec.table
     key = name_key or ""
 
-    def resolve(value: Any, holder: Any, root: Any, partner: str | None) -> Any:
-        key = table_key(value)
-        own = partners.get(partner) if partner is not None else None
-        if own is not None and key in own:
-            return own[key]
-        if key in shared:
-            return shared[key]
+    empty: dict[str, TableValue] = {}
+
+    def miss(value: Any, holder: Any, root: Any, partner: str | None) -> Any:
         if on_miss is OnMiss.KEEP:
             return value
         if on_miss is OnMiss.DEFAULT:
             return default
         whose = f" (partner {partner})" if partner else ""
         raise StepFailure(
-            f"no entry for {key!r} in table {name!r}{whose}; add it to the table "
-            "or set on_miss: keep or default",
+            f"no entry for {table_key(value)!r} in table {name!r}{whose}; add it to the "
+            "table or set on_miss: keep or default",
             path=field.describe_in(root, holder),
             value=value,
         )
@@ -68,11 +66,17 @@ def compile_lookup(spec: LookupStep, env: CompileEnv, at: Location) -> StepFn:
     def run(message: Message, ctx: PipelineContext) -> list[Message]:
         root = message.payload
         partner = ctx.partner_id
+        own = partners.get(partner, empty) if partner is not None else empty
         for holder in field.holders(root):
             value = holder.get(key)
             if value is None:
                 continue
-            found = resolve(value, holder, root, partner)
+            text = value if value.__class__ is str else table_key(value)
+            found = own.get(text, _MISSING)
+            if found is _MISSING:
+                found = shared.get(text, _MISSING)
+                if found is _MISSING:
+                    found = miss(value, holder, root, partner)
             if dest is None:
                 holder[key] = found
             else:

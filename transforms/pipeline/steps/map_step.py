@@ -13,7 +13,9 @@ __all__ = ["compile_map"]
 
 
 def compile_map(spec: MapStep, env: CompileEnv, at: Location) -> StepFn:
-    build = compile_template(spec.template, env, (*at, "template"), omit_nulls=spec.omit_nulls)
+    build = compile_template(
+        spec.template, env, (*at, "template"), omit_nulls=spec.omit_nulls, move=True
+    )
 
     def run(message: Message, ctx: PipelineContext) -> list[Message]:
         message.payload = build(message.payload, message.payload, ctx)

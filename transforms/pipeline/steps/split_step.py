@@ -42,7 +42,7 @@ def compile_split(spec: SplitStep, env: CompileEnv, at: Location) -> StepFn:
         env.report(FindingKind.BAD_PATH, (*at, "field"), "split needs one array: no [] in field")
     key = env.expression(spec.group_by, (*at, "group_by")).evaluate if spec.group_by else None
     build = (
-        compile_template(spec.template, env, (*at, "template"))
+        compile_template(spec.template, env, (*at, "template"), move=True)
         if spec.template is not None
         else None
     )
