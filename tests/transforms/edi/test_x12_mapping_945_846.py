@@ -77,7 +77,7 @@ def test_945_without_carrier_is_handed_over_unmapped(x12: X12Builder) -> None:
 def test_846_maps_to_a_count_snapshot_per_status(x12: X12Builder) -> None:
     (item,) = read_x12(x12(INVENTORY)).sets()
     event = item.payload
-    assert item.event_type == "inventory.count_snapshot" and isinstance(event, InventoryEvent)
+    assert item.event_type == "inventory.counted" and isinstance(event, InventoryEvent)
     assert (event.event_id, event.location_id) == ("INV-1", "DC1")
     assert [(ln.sku, ln.quantity.value, ln.status) for ln in event.lines] == [
         ("SKU-1", Decimal(40), InventoryStatus.ON_HAND),

@@ -30,7 +30,7 @@ from transforms.model import (
     Quantity,
 )
 
-EVENT_TYPE = "inventory.count_snapshot"
+EVENT_TYPE = "inventory.counted"
 QTY_STATUSES = {
     "17": InventoryStatus.ON_HAND,
     "33": InventoryStatus.ON_HAND,
