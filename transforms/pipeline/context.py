@@ -26,6 +26,10 @@ class PipelineContext(msgspec.Struct, frozen=True, kw_only=True):
     partner_id: str | None = None
     event_type: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.now.tzinfo is None:
+            raise ValueError("PipelineContext.now must be timezone-aware, e.g. datetime.now(UTC)")
+
 
 class PipelineOutput(msgspec.Struct, frozen=True, kw_only=True):
     """One message produced by a pipeline: JSON-ready payload plus its event type."""

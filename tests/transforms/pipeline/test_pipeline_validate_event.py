@@ -80,3 +80,12 @@ def test_event_default_applies_without_match() -> None:
 def test_without_event_step_the_context_event_type_is_kept() -> None:
     out = run_pipeline(build("[]"), {"a": 1}, event_type="order.created")
     assert out[0].event_type == "order.created"
+
+
+def test_context_refuses_a_naive_now() -> None:
+    from datetime import datetime
+
+    from transforms.pipeline import PipelineContext
+
+    with pytest.raises(ValueError, match="timezone-aware"):
+        PipelineContext(route_id="r", now=datetime(2026, 1, 1))
