@@ -40,30 +40,54 @@ class X12Tokenizer:
         self._eof = False
         self._in_interchange = False
         self._boundary: re.Pattern[str] | None = None
+        self._boundary_chars = ""
+        self._index = 0
         self.separators: Separators | None = None
         self.isa_length = 0
 
     def __iter__(self) -> Iterator[Segment]:
-        index = 0
-        while True:
-            if not self._skip_whitespace():
-                return
+        while self._skip_whitespace():
             if self._at_isa():
                 yield self._read_isa()
-                index = 1
+                self._index = 1
                 continue
-            text = self._next_text()
-            if not text:
-                continue
-            assert self.separators is not None
-            parts = text.split(self.separators.element)
-            if self._in_interchange:
-                index += 1
-                if parts[0] == "IEA":
-                    self._in_interchange = False
-                yield Segment(parts[0], tuple(parts[1:]), index)
-            else:
-                yield Segment(parts[0], tuple(parts[1:]), 0)
+            yield from self._block()
+
+    def _block(self) -> Iterator[Segment]:
+        """Every complete segment in the buffer (or the last, unterminated one at the end).
+
+        Stops early at an ISA so that the next interchange's separators are read.
+        """
+        assert self._boundary is not None and self.separators is not None
+        buf, start = self._buf, self._pos
+        last = max(buf.rfind(char, start) for char in self._boundary_chars)
+        if last == -1:
+            if self._fill():
+                return
+            block, self._pos = buf[start:], len(buf)
+        else:
+            block, self._pos = buf[start:last], last + 1
+        element = self.separators.element
+        offset = start
+        index = self._index
+        for part in self._boundary.split(block):
+            text = part.strip(_WHITESPACE)
+            if text:
+                if text.startswith("ISA") and len(text) > 3 and not text[3].isalnum():
+                    self._pos = offset + len(part) - len(part.lstrip(_WHITESPACE))
+                    self._index = index
+                    return
+                parts = text.split(element)
+                if self._in_interchange:
+                    index += 1
+                    if parts[0] == "IEA":
+                        self._in_interchange = False
+                    self._index = index
+                    yield Segment(parts[0], tuple(parts[1:]), index)
+                else:
+                    yield Segment(parts[0], tuple(parts[1:]), 0)
+            offset += len(part) + 1
+        self._index = index
 
     # -- buffer handling -------------------------------------------------------------
 
@@ -122,24 +146,6 @@ class X12Tokenizer:
 
     # -- segments --------------------------------------------------------------------
 
-    def _next_text(self) -> str:
-        """The next segment's text without terminator or surrounding whitespace."""
-        assert self._boundary is not None
-        searched = self._pos
-        while True:
-            match = self._boundary.search(self._buf, searched)
-            if match is not None:
-                text = self._buf[self._pos : match.start()]
-                self._pos = match.end()
-                return text.strip(_WHITESPACE)
-            searched = len(self._buf)
-            before = self._pos
-            if not self._fill():
-                text = self._buf[self._pos :]
-                self._pos = len(self._buf)
-                return text.strip(_WHITESPACE)
-            searched -= before - self._pos  # the buffer was compacted
-
     def _read_isa(self) -> Segment:
         self._ensure(_ISA_WINDOW)  # an ISA is ~106 characters; less only at end of input
         start = self._pos
@@ -175,8 +181,8 @@ class X12Tokenizer:
             segment="\n" if line_break else terminator,
             repetition=repetition,
         )
-        boundary = "[\r\n]" if line_break else f"[{re.escape(terminator)}\r\n]"
-        self._boundary = re.compile(boundary)
+        self._boundary_chars = "\r\n" if line_break else terminator + "\r\n"
+        self._boundary = re.compile(f"[{re.escape(self._boundary_chars)}]")
         self._in_interchange = True
         return Segment("ISA", elements, 1)
 
