@@ -39,6 +39,12 @@ from transforms.edi.mapped import Mapped
 from transforms.edi.mapping_settings import MappingSettings
 from transforms.edi.strictness import Strictness
 from transforms.edi.unmapped import UnmappedDocument
+from transforms.edi.x12.ack_matching import (
+    AckMatch,
+    SentGroup,
+    match_acknowledgement,
+    sent_group_key,
+)
 from transforms.edi.x12.ack_writer import write_acknowledgements
 from transforms.edi.x12.acks import AckStatus, FunctionalAck, InterchangeAck
 from transforms.edi.x12.mapping.asn_856_write import write_856
@@ -62,6 +68,7 @@ from transforms.edi.x12.writer import (
 
 __all__ = [
     "AckKind",
+    "AckMatch",
     "AckStatus",
     "ContrlAck",
     "ControlNumberAllocator",
@@ -89,6 +96,7 @@ __all__ = [
     "MappingSettings",
     "MessageResult",
     "OutboundSet",
+    "SentGroup",
     "SetResult",
     "Severity",
     "Strictness",
@@ -99,8 +107,10 @@ __all__ = [
     "X12SyntaxError",
     "control_number_scope",
     "iter_x12",
+    "match_acknowledgement",
     "read_edifact",
     "read_x12",
+    "sent_group_key",
     "write_850",
     "write_856",
     "write_940",

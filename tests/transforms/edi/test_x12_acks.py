@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
+from transforms.edi.control_numbers import InMemoryControlNumbers
+from transforms.edi.x12.ack_matching import match_acknowledgement, sent_group_key
+from transforms.edi.x12.ack_writer import write_acknowledgements
 from transforms.edi.x12.acks import AckStatus, FunctionalAck
 from transforms.edi.x12.read import read_x12
+from transforms.edi.x12.segments import Segment
 from transforms.edi.x12.settings import AckKind, X12ReadSettings
+from transforms.edi.x12.writer import EnvelopeSettings, OutboundSet, write_interchange
 
 X12Builder = Callable[..., str]
+NOW = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
 ORDER = ("850", ["BEG*00*SA*PO1**20261123", "N1*ST*SHOP", "N3*1 MAIN ST", "N4*AKRON*OH*44301",
                  "PO1*1*2*EA*3.5**VN*ABC"])  # fmt: skip
 
@@ -82,3 +89,39 @@ def test_inbound_997_is_read_as_an_acknowledgement(x12: X12Builder) -> None:
     assert item.payload.status is AckStatus.PARTIALLY_ACCEPTED
     assert [r.status for r in item.payload.sets] == [AckStatus.ACCEPTED, AckStatus.REJECTED]
     assert read_x12(inbound).interchanges[0].groups[0].ack is None
+
+
+async def test_partner_997_is_matched_to_the_group_we_sent() -> None:
+    ours = EnvelopeSettings(sender_id="OMNIHUB", receiver_id="PARTNER")
+    order = OutboundSet(set_id="850", body=(Segment("BEG", ("00", "SA", "PO1")),))
+    sent = await write_interchange([order, order], ours, InMemoryControlNumbers(), NOW)
+    # The partner finds the second set's SE01 wrong and answers with a 997.
+    received = read_x12(sent.text.replace("SE*3*0002", "SE*4*0002"), mappers={})
+    theirs = EnvelopeSettings(sender_id="PARTNER", receiver_id="OMNIHUB")
+    reply = await write_acknowledgements(
+        received.interchanges[0], theirs, InMemoryControlNumbers(), NOW
+    )
+    assert reply is not None
+    (ack_set,) = read_x12(reply.text).sets()
+    assert isinstance(ack_set.payload, FunctionalAck)
+    records = {sent_group_key(g.functional_id, g.control_number): g for g in sent.groups}
+    match = match_acknowledgement(ack_set.payload, records)
+    assert match is not None
+    assert match.status is AckStatus.PARTIALLY_ACCEPTED
+    assert match.sets == {"0001": AckStatus.ACCEPTED, "0002": AckStatus.REJECTED}
+
+
+def test_997_for_a_group_we_never_sent_is_not_matched() -> None:
+    ack = FunctionalAck(
+        kind=AckKind.ACK_997,
+        functional_id="PO",
+        group_control_number="77",
+        version="004010",
+        sets=(),
+        status=AckStatus.ACCEPTED,
+        declared_sets=1,
+        received_sets=1,
+        accepted_sets=1,
+        group_codes=(),
+    )
+    assert match_acknowledgement(ack, {}) is None

@@ -19,6 +19,7 @@ from transforms.edi.control_numbers import (
     wrap,
 )
 from transforms.edi.errors import EdiWriteError
+from transforms.edi.x12.ack_matching import SentGroup
 from transforms.edi.x12.segments import Segment, Separators
 
 FUNCTIONAL_IDS = {
@@ -92,11 +93,16 @@ class OutboundSet(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class WrittenInterchange(msgspec.Struct, frozen=True, kw_only=True):
-    """An interchange as written, with the control numbers it used."""
+    """An interchange as written, with the control numbers it used.
+
+    ``groups`` describe each functional group sent, to match the partner's 997 later
+    (see :mod:`transforms.edi.x12.ack_matching`).
+    """
 
     text: str
     interchange_control_number: int
     group_control_numbers: tuple[int, ...]
+    groups: tuple[SentGroup, ...] = ()
 
 
 def group_sets(sets: Sequence[OutboundSet]) -> list[list[OutboundSet]]:
@@ -169,8 +175,21 @@ async def write_interchange(
         now=now,
         leading=leading,
     )
+    sent = tuple(
+        SentGroup(
+            functional_id=functional_id(group[0].set_id),
+            control_number=str(number),
+            interchange_control_number=f"{wrap(isa):09d}",
+            set_control_numbers=tuple(f"{i:04d}" for i in range(1, len(group) + 1)),
+            set_ids=tuple(item.set_id for item in group),
+        )
+        for group, number in zip(groups, numbers, strict=True)
+    )
     return WrittenInterchange(
-        text=text, interchange_control_number=wrap(isa), group_control_numbers=numbers
+        text=text,
+        interchange_control_number=wrap(isa),
+        group_control_numbers=numbers,
+        groups=sent,
     )
 
 
