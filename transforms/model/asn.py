@@ -30,21 +30,36 @@ class AsnItem(CanonicalStruct, kw_only=True):
 
 
 class AsnPack(CanonicalStruct, kw_only=True):
-    """A carton or pallet, identified by its SSCC-18 label."""
+    """A carton or pallet, identified by its SSCC-18 label (or, without one, by the
+    supplier's own carton id)."""
 
-    sscc: Annotated[Sscc18, Meta(description="SSCC-18 with a valid check digit.")]
+    sscc: Annotated[Sscc18 | None, Meta(description="SSCC-18 with a valid check digit.")] = None
+    carton_id: Annotated[
+        Identifier | None, Meta(description="Supplier's carton or pallet id when no SSCC-18.")
+    ] = None
     items: Annotated[list[AsnItem], Meta(min_length=1, description="Contents; at least one.")]
 
     def __post_init__(self) -> None:
-        if not is_valid_gs1(self.sscc):
+        if self.sscc is None:
+            if self.carton_id is None:
+                raise ValueError("a pack needs an sscc (or a carton_id when it has none)")
+        elif not is_valid_gs1(self.sscc):
             raise ValueError(f"sscc {self.sscc} has a wrong check digit")
 
 
 class AsnOrder(CanonicalStruct, kw_only=True):
-    """The part of the shipment for one purchase order."""
+    """The part of the shipment for one purchase order: packed items in ``packs`` and,
+    for shipments without a pack level (X12 856 S-O-I), loose ``items``."""
 
     purchase_order_number: Annotated[Identifier, Meta(description="Buyer's PO number.")]
-    packs: Annotated[list[AsnPack], Meta(min_length=1, description="Packs; at least one.")]
+    packs: Annotated[list[AsnPack], Meta(description="Packs (cartons, pallets).")] = []
+    items: Annotated[list[AsnItem], Meta(description="Items shipped without a pack.")] = []
+
+    def __post_init__(self) -> None:
+        if not self.packs and not self.items:
+            raise ValueError(
+                f"purchase order {self.purchase_order_number}: give packs or items, not neither"
+            )
 
 
 class ASN(CanonicalStruct, kw_only=True):
@@ -71,6 +86,8 @@ class ASN(CanonicalStruct, kw_only=True):
         seen: set[str] = set()
         for order in self.orders:
             for pack in order.packs:
+                if pack.sscc is None:
+                    continue
                 if pack.sscc in seen:
                     raise ValueError(f"sscc {pack.sscc} appears in two packs")
                 seen.add(pack.sscc)

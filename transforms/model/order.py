@@ -80,7 +80,14 @@ class Order(CanonicalStruct, kw_only=True):
     ]
     customer: Annotated[Customer, Meta(description="Who placed the order.")]
     ship_to: Annotated[
-        Address | None, Meta(description="Delivery address; required unless pickup_in_store.")
+        Address | None,
+        Meta(description="Delivery address; unless pickup_in_store, this or ship_to_location_id."),
+    ] = None
+    ship_to_location_id: Annotated[
+        Identifier | None,
+        Meta(
+            description="Delivery location by id or GLN (B2B: a store or DC), instead of ship_to."
+        ),
     ] = None
     bill_to: Annotated[Address | None, Meta(description="Billing address.")] = None
     fulfillment: Annotated[FulfillmentType, Meta(description="How the order is fulfilled.")] = (
@@ -111,8 +118,15 @@ class Order(CanonicalStruct, kw_only=True):
 
     def _check_fulfillment(self) -> None:
         kind = self.fulfillment
-        if kind is not FulfillmentType.PICKUP_IN_STORE and self.ship_to is None:
-            raise ValueError(f"ship_to is required when fulfillment is {kind.value}")
+        if (
+            kind is not FulfillmentType.PICKUP_IN_STORE
+            and self.ship_to is None
+            and self.ship_to_location_id is None
+        ):
+            raise ValueError(
+                f"ship_to is required when fulfillment is {kind.value} "
+                "(or ship_to_location_id for a delivery location by id or GLN)"
+            )
         if kind is not FulfillmentType.SHIP and self.fulfillment_location_id is None:
             raise ValueError(
                 f"fulfillment_location_id is required when fulfillment is {kind.value}"

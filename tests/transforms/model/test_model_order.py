@@ -87,3 +87,11 @@ def test_pickup_in_store_needs_a_store_but_no_address(order_doc: dict[str, Any])
     assert "fulfillment_location_id is required" in _error(order_doc)
     order_doc["fulfillment_location_id"] = "STORE-12"
     assert _decode(order_doc).fulfillment is FulfillmentType.PICKUP_IN_STORE
+
+
+def test_b2b_order_may_name_the_delivery_location_instead_of_an_address(
+    order_doc: dict[str, Any],
+) -> None:
+    del order_doc["ship_to"]
+    order_doc["ship_to_location_id"] = "4012345000009"
+    assert _decode(order_doc).ship_to_location_id == "4012345000009"

@@ -111,3 +111,27 @@ def test_inspected_return_needs_inspection_per_line() -> None:
 def test_every_canonical_type_has_a_json_schema() -> None:
     _, components = msgspec.json.schema_components(list(CANONICAL_TYPES.values()))
     assert set(CANONICAL_TYPES) <= set(components)
+
+
+def test_asn_order_may_ship_loose_items_without_packs() -> None:
+    doc = _asn("106141411234567897")
+    order = doc["orders"][0]
+    order["items"] = order.pop("packs")[0]["items"]
+    asn = _decode("ASN", doc)
+    assert (asn.orders[0].packs, asn.orders[0].items[0].sku) == ([], "SKU-1")
+
+
+def test_asn_order_without_packs_or_items_is_refused() -> None:
+    doc = _asn("106141411234567897")
+    del doc["orders"][0]["packs"]
+    with pytest.raises(msgspec.ValidationError, match="give packs or items"):
+        _decode("ASN", doc)
+
+
+def test_pack_without_sscc_needs_a_carton_id() -> None:
+    doc = _asn("106141411234567897")
+    del doc["orders"][0]["packs"][0]["sscc"]
+    with pytest.raises(msgspec.ValidationError, match="needs an sscc"):
+        _decode("ASN", doc)
+    doc["orders"][0]["packs"][0]["carton_id"] = "CTN-7"
+    assert _decode("ASN", doc).orders[0].packs[0].carton_id == "CTN-7"
