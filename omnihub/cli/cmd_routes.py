@@ -20,6 +20,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     )
     add_config_arg(check)
     check.set_defaults(func=_check)
+    test = routes_sub.add_parser(
+        "test", help="run the YAML pipeline cases in <config>/pipeline-tests; exit 1 on failure"
+    )
+    add_config_arg(test)
+    test.set_defaults(func=_test)
     routes.set_defaults(func=lambda _args: (routes.print_help(), EXIT_CONFIG)[1])
 
 
@@ -36,3 +41,15 @@ def _check(args: argparse.Namespace) -> int:
         f"{len(config.targets)} targets"
     )
     return 0
+
+
+def _test(args: argparse.Namespace) -> int:
+    from omnihub.cli.cmd_routes_test import compile_config_pipelines, run_route_tests
+
+    settings = settings_for(args)
+    try:
+        config = load_config(settings.config_dir)
+    except ConfigError as exc:
+        print(exc.report(), file=sys.stderr)
+        return EXIT_CONFIG
+    return run_route_tests(settings.config_dir, compile_config_pipelines(config), sys.stdout)
