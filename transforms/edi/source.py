@@ -8,7 +8,9 @@ from typing import BinaryIO, TextIO, TypeAlias
 
 from transforms.edi.errors import EdiDecodeError
 
-Source: TypeAlias = bytes | str | BinaryIO | TextIO | Iterable[bytes] | Iterable[str]
+Source: TypeAlias = (
+    bytes | str | BinaryIO | TextIO | Iterable[bytes] | Iterable[str] | Iterable[bytes | str]
+)
 """Anything a reader accepts: a whole document, an open file, or an iterable of chunks."""
 
 DEFAULT_CHUNK_SIZE = 1 << 16

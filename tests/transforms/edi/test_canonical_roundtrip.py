@@ -5,6 +5,7 @@ ASN via 856 and via DESADV, Order via 850 and via 940.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -87,19 +88,26 @@ items = st.builds(
 
 
 @st.composite
+def packs(draw: st.DrawFn, ssccs: Iterator[str]) -> AsnPack:
+    labelled = draw(st.sampled_from(["sscc", "carton", "both"]))
+    return AsnPack(
+        sscc=next(ssccs) if labelled in ("sscc", "both") else None,
+        carton_id=draw(ids) if labelled in ("carton", "both") else None,
+        items=draw(st.lists(items, min_size=1, max_size=3)),
+    )
+
+
+@st.composite
 def asns(draw: st.DrawFn, unique_orders: bool = False) -> ASN:
     ssccs = iter(draw(st.lists(gs1(18), min_size=9, max_size=9, unique=True)))
     po_numbers = iter(draw(st.lists(ids, min_size=3, max_size=3, unique=unique_orders)))
-    orders = [
-        AsnOrder(
-            purchase_order_number=next(po_numbers),
-            packs=[
-                AsnPack(sscc=next(ssccs), items=draw(st.lists(items, min_size=1, max_size=3)))
-                for _ in range(draw(st.integers(1, 3)))
-            ],
+    orders = []
+    for _ in range(draw(st.integers(1, 3))):
+        order_packs = [draw(packs(ssccs)) for _ in range(draw(st.integers(0, 3)))]
+        loose = draw(st.lists(items, min_size=0 if order_packs else 1, max_size=3))
+        orders.append(
+            AsnOrder(purchase_order_number=next(po_numbers), packs=order_packs, items=loose)
         )
-        for _ in range(draw(st.integers(1, 3)))
-    ]
     return ASN(
         asn_number=draw(ids),
         supplier_id=draw(ids),
@@ -134,6 +142,13 @@ customers = st.builds(
 )
 
 
+destinations = st.one_of(
+    st.fixed_dictionaries({"ship_to": addresses}),
+    st.fixed_dictionaries({"ship_to_location_id": ids}),
+    st.fixed_dictionaries({"ship_to": addresses, "ship_to_location_id": ids}),
+)
+
+
 @st.composite
 def orders_850(draw: st.DrawFn) -> Order:
     currency = draw(st.sampled_from(["USD", "EUR", "JPY"]))
@@ -159,7 +174,7 @@ def orders_850(draw: st.DrawFn) -> Order:
         placed_at=draw(instants),
         currency=currency,
         customer=draw(customers),
-        ship_to=draw(addresses),
+        **draw(destinations),
         bill_to=draw(st.none() | addresses),
         promised_date=draw(st.none() | days),
         shipping_charge=draw(st.none() | money),
@@ -189,7 +204,7 @@ def orders_940(draw: st.DrawFn) -> Order:
         placed_at=draw(instants),
         currency="USD",
         customer=draw(customers),
-        ship_to=draw(addresses),
+        **draw(destinations),
         bill_to=draw(st.none() | addresses),
         fulfillment_location_id=draw(st.none() | ids),
         promised_date=draw(st.none() | days),

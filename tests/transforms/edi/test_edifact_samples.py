@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,7 +11,6 @@ import pytest
 
 from transforms.edi.edifact.read import read_edifact
 from transforms.edi.edifact.results import EdifactReadResult
-from transforms.edi.unmapped import UnmappedDocument
 from transforms.model import Order
 
 
@@ -22,10 +22,6 @@ class Expected(msgspec.Struct, frozen=True):
     interchange_codes: tuple[str, ...] = ()
 
 
-MODEL_GAP_GLN = (
-    "canonical Order needs a postal ship_to address; this ORDERS names the delivery "
-    "party by GLN only (NAD+DP/BY without street) — needs transforms.model support"
-)
 EXPECTED: dict[str, Expected] = {
     "ORDERS_pydifact_wikipedia_de.edi": Expected(("order.created",), ("7",), ("28",)),
     "ORDERS_pydifact_order_EAN008_no-UNZ.edi": Expected(("order.created",), ("7",), ("13",)),
@@ -33,21 +29,10 @@ EXPECTED: dict[str, Expected] = {
     "ORDERS_smooks_BAD_ORDERS_D.03B_INVALID.txt": Expected((None,), ("4",)),
     "ORDERS_staedi_orders-with-group_D96B.edi": Expected((None,), ("4",)),
 }
-XFAIL = {
-    "ORDERS_pydifact_order_EAN008_no-UNZ.edi": MODEL_GAP_GLN,
-    "ORDERS_smooks_ORDERS_D.03B_Interchange.txt": MODEL_GAP_GLN,
-}
 
 
 def read_sample(samples: Path, name: str) -> EdifactReadResult:
     return read_edifact((samples / "edifact" / name).read_bytes())
-
-
-def with_xfail() -> list[object]:
-    return [
-        pytest.param(n, marks=pytest.mark.xfail(reason=XFAIL[n], strict=True)) if n in XFAIL else n
-        for n in EXPECTED
-    ]
 
 
 def test_every_edifact_sample_has_an_expectation(samples: Path) -> None:
@@ -60,7 +45,7 @@ def test_sample_has_one_orders_message(samples: Path, name: str) -> None:
     assert [m.message_type for m in result.messages()] == ["ORDERS"]
 
 
-@pytest.mark.parametrize("name", with_xfail())
+@pytest.mark.parametrize("name", list(EXPECTED))
 def test_sample_maps_to_the_expected_events(samples: Path, name: str) -> None:
     result = read_sample(samples, name)
     assert tuple(m.event_type for m in result.messages()) == EXPECTED[name].events
@@ -102,10 +87,33 @@ def test_decimal_comma_sample_reads_its_delimiters(samples: Path) -> None:
     assert interchange.header.syntax_version == "4"
 
 
-def test_gln_only_order_is_accepted_and_handed_over_unmapped(samples: Path) -> None:
-    (message,) = read_sample(samples, "ORDERS_smooks_ORDERS_D.03B_Interchange.txt").messages()
-    assert message.accepted and isinstance(message.payload, UnmappedDocument)
-    assert "ship_to is required" in message.payload.reason
+def test_gln_delivery_party_becomes_the_ship_to_location(samples: Path) -> None:
+    (message,) = read_sample(samples, "ORDERS_pydifact_order_EAN008_no-UNZ.edi").accepted()
+    order = message.payload
+    assert isinstance(order, Order)
+    assert (order.order_number, order.ship_to_location_id, order.ship_to) == (
+        "801715918011",
+        "8711576100019",
+        None,
+    )
+    assert order.placed_at == datetime(2015, 8, 3, tzinfo=UTC)
+    assert [(ln.sku, ln.quantity.value) for ln in order.lines] == [
+        ("5020436373085", Decimal(8)),
+        ("5020436373108", Decimal(8)),
+    ]
+
+
+def test_without_delivery_party_the_buyer_gln_is_the_ship_to_location(samples: Path) -> None:
+    (message,) = read_sample(samples, "ORDERS_smooks_ORDERS_D.03B_Interchange.txt").accepted()
+    order = message.payload
+    assert isinstance(order, Order)
+    assert order.ship_to_location_id == "5412345000176"
+    assert [ln.sku for ln in order.lines] == [
+        "0764569104",
+        "0764569090",
+        "1861004656",
+        "0596006756",
+    ]
 
 
 def test_bad_orders_is_rejected_with_the_count_error(samples: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import msgspec
@@ -23,15 +25,6 @@ class Expected(msgspec.Struct, frozen=True):
     interchange_codes: tuple[str, ...] = ()
 
 
-MODEL_GAP_SOI = (
-    "canonical ASN needs a pack with an SSCC-18 for every item; this 856 is S-O-I "
-    "(no pack level) — needs transforms.model support for unpacked items"
-)
-MODEL_GAP_SSCC = (
-    "canonical AsnPack refuses SSCCs with a wrong GS1 check digit; this sample's MAN*GM "
-    "values have wrong check digits — needs a transforms.model decision"
-)
-
 UNMAPPED = "edi.unmapped"
 A = AckStatus.ACCEPTED
 R = AckStatus.REJECTED
@@ -52,24 +45,10 @@ EXPECTED: dict[str, Expected] = {
     "940_ediengine_940_Failed_SE01_INVALID.edi": Expected(("940",), (None,), (R,)),
     "997_staedi_simple997_v005010.edi": Expected(("997",), ("edi.ack_received",), (None,)),
 }
-XFAIL = {
-    "856_node-x12_856.edi": MODEL_GAP_SOI,
-    "856_gozer_asn856_newline-seg.txt": MODEL_GAP_SOI,
-    "856_ediengine_Crossdock_newline-seg.edi": MODEL_GAP_SSCC,
-}
 
 
 def read_sample(samples: Path, name: str) -> X12ReadResult:
     return read_x12((samples / "x12" / name).read_bytes())
-
-
-def cases() -> list[object]:
-    return [
-        pytest.param(name, marks=pytest.mark.xfail(reason=XFAIL[name], strict=True))
-        if name in XFAIL
-        else name
-        for name in EXPECTED
-    ]
 
 
 def test_every_x12_sample_has_an_expectation(samples: Path) -> None:
@@ -82,7 +61,7 @@ def test_sample_sets_are_all_read(samples: Path, name: str) -> None:
     assert tuple(s.set_id for s in result.sets()) == EXPECTED[name].set_ids
 
 
-@pytest.mark.parametrize("name", cases())
+@pytest.mark.parametrize("name", list(EXPECTED))
 def test_sample_maps_to_the_expected_events(samples: Path, name: str) -> None:
     result = read_sample(samples, name)
     assert tuple(s.event_type for s in result.sets()) == EXPECTED[name].events
@@ -167,7 +146,6 @@ def test_850_sample_maps_all_six_lines(samples: Path) -> None:
     assert len(order.lines) == 6
 
 
-@pytest.mark.xfail(reason=MODEL_GAP_SSCC, strict=True)
 def test_crossdock_856_has_two_orders_and_their_packs(samples: Path) -> None:
     result = read_sample(samples, "856_ediengine_Crossdock_newline-seg.edi")
     (asn,) = [s.payload for s in result.accepted()]
@@ -176,6 +154,20 @@ def test_crossdock_856_has_two_orders_and_their_packs(samples: Path) -> None:
         ("POREF00", 4),
         ("POREF01", 1),
     ]
+    assert (asn.supplier_id, asn.ship_to_location_id, asn.bill_of_lading) == (
+        "000009",
+        "0001",
+        "000001",
+    )
+
+
+def test_sscc_with_a_wrong_check_digit_is_kept_as_the_carton_id(samples: Path) -> None:
+    result = read_sample(samples, "856_ediengine_Crossdock_newline-seg.edi")
+    (asn,) = [s.payload for s in result.accepted()]
+    assert isinstance(asn, ASN)
+    pack = asn.orders[0].packs[0]
+    assert (pack.sscc, pack.carton_id) == (None, "00000715670002152360")
+    assert [(i.sku, i.quantity.value) for i in pack.items] == [("0000000000642", Decimal(12))]
 
 
 def test_inbound_997_sample_is_read_as_an_acknowledgement(samples: Path) -> None:
@@ -189,10 +181,23 @@ def test_inbound_997_sample_is_read_as_an_acknowledgement(samples: Path) -> None
     assert response.segment_errors[0].segment_id == "NM1"
 
 
-def test_856_without_packs_is_accepted_and_handed_over_unmapped(samples: Path) -> None:
+def test_856_without_packs_maps_loose_items(samples: Path) -> None:
     result = read_sample(samples, "856_node-x12_856.edi")
     (item,) = result.sets()
-    assert item.accepted and item.event_type == UNMAPPED
-    assert isinstance(item.payload, UnmappedDocument)
-    assert "S-O-I" in item.payload.reason
-    assert item.payload.text.startswith("ST*856*0008~BSN*14*829716")
+    asn = item.payload
+    assert isinstance(asn, ASN)
+    (order,) = asn.orders
+    assert (order.purchase_order_number, order.packs) == ("99999817", [])
+    assert [(i.sku, i.quantity.value) for i in order.items] == [
+        ("87787D", Decimal(24)),
+        ("99887D", Decimal(6)),
+    ]
+    assert asn.shipped_at == datetime(2011, 12, 6, tzinfo=UTC)
+
+
+def test_810_is_accepted_and_handed_over_unmapped(samples: Path) -> None:
+    result = read_sample(samples, "810_staedi_simple810.edi")
+    first = next(result.sets())
+    assert isinstance(first.payload, UnmappedDocument)
+    assert first.payload.reason == "no mapping is configured for 810"
+    assert first.payload.text.startswith("ST*810*000000001~BIG*19971211")

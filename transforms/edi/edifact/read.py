@@ -38,11 +38,12 @@ def read_edifact(
     """
     settings = settings or EdifactReadSettings()
     mappers = default_mappers() if mappers is None else mappers
+    chunks: Source
     if settings.encoding is None:
         chunks, encoding = with_detected_encoding(data)
     else:
-        chunks, encoding = data, settings.encoding  # type: ignore[assignment]
-    tokenizer = EdifactTokenizer(text_chunks(chunks, encoding=encoding))  # type: ignore[arg-type]
+        chunks, encoding = data, settings.encoding
+    tokenizer = EdifactTokenizer(text_chunks(chunks, encoding=encoding))
     results = [
         _interchange_result(read, mappers, settings)
         for read in iter_interchanges(tokenizer, settings.strictness)

@@ -3,9 +3,10 @@
 BGM 1004 ASN number; DTM+11 despatched (else DTM+137), DTM+132/17/2 expected;
 RFF+BM bill of lading, RFF+CN carrier reference (tracking), RFF+ON order (header
 default); NAD+SU/SE supplier, NAD+DP/ST delivery party; TDT C040 carrier. CPS levels
-carrying GIN+BJ (SSCC-18) are packs; the LIN groups that follow a pack are its items
-(LIN C212 id, PIA ids, QTY+12 despatched, RFF+ON order, GIN+BX lot, DTM+361 expiry).
-Packs are grouped into orders by their items' RFF+ON.
+carrying GIN+BJ (SSCC-18; a wrong check digit makes it a carton id) or GIN+ML (carton
+id) are packs; the LIN groups that follow are its items (LIN C212 id, PIA ids, QTY+12
+despatched, RFF+ON order, GIN+BX lot, DTM+361 expiry). Items of a CPS level without a
+package id ship loose. Packs and loose items are grouped into orders by RFF+ON.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from transforms.edi.edifact.mapping.base import (
 )
 from transforms.edi.edifact.mapping.parties import parties
 from transforms.edi.edifact.syntax import EdifactSegment
-from transforms.edi.errors import EdiMappingError, EdiUnmappableError
+from transforms.edi.errors import EdiMappingError
 from transforms.edi.mapped import Mapped
 from transforms.edi.mapping_settings import MappingSettings
 from transforms.model import ASN, AsnItem, AsnOrder, AsnPack, Quantity, is_valid_gs1
@@ -32,7 +33,13 @@ class _Pack:
     def __init__(self, cps: EdifactSegment) -> None:
         self.cps = cps
         self.sscc: str | None = None
+        self.carton_id: str | None = None
         self.lines: list[list[EdifactSegment]] = []
+
+    @property
+    def loose(self) -> bool:
+        """A level holding items without any package id: they ship unpacked."""
+        return self.sscc is None and self.carton_id is None
 
 
 def map_desadv(message: Message, context: EdifactMapContext) -> Mapped:
@@ -56,23 +63,16 @@ def map_desadv(message: Message, context: EdifactMapContext) -> Mapped:
     tdt = next((s for s in header if s.tag == "TDT"), None)
     default_order = _rff(header, "ON")
     packs = _packs(cursor, cursor.segments[first_cps:] if first_cps is not None else ())
-    orders: dict[str, list[AsnPack]] = {}
+    orders: dict[str, tuple[list[AsnPack], list[AsnItem]]] = {}
     for pack in packs:
+        if pack.loose:
+            for line in pack.lines:
+                _, loose = _order_of(cursor, pack, [line], default_order, orders)
+                loose.append(_item(cursor, line, settings))
+            continue
         items = [_item(cursor, line, settings) for line in pack.lines]
-        order = next((o for o in (_rff(line, "ON") for line in pack.lines) if o), default_order)
-        if order is None:
-            raise EdiMappingError(
-                f"pack {pack.sscc} has no RFF+ON order number (nor has the header)",
-                segment_id="CPS",
-                segment_position=cursor.position(pack.cps),
-                code="13",
-            )
-        assert pack.sscc is not None
-        try:
-            built = AsnPack(sscc=pack.sscc, items=items)
-        except ValueError as exc:
-            raise EdiUnmappableError(f"GIN+BJ SSCC {pack.sscc!r}: {exc}") from None
-        orders.setdefault(order, []).append(built)
+        packed, _ = _order_of(cursor, pack, pack.lines, default_order, orders)
+        packed.append(AsnPack(sscc=pack.sscc, carton_id=pack.carton_id, items=items))
     asn = ASN(
         asn_number=cursor.required(bgm, 2, 1, "despatch advice number"),
         supplier_id=supplier.identifier() if supplier else context.interchange.sender_id,
@@ -82,9 +82,31 @@ def map_desadv(message: Message, context: EdifactMapContext) -> Mapped:
         carrier=(tdt.get(5, 1) or None) if tdt else None,
         tracking_number=_rff(header, "CN"),
         bill_of_lading=_rff(header, "BM"),
-        orders=[AsnOrder(purchase_order_number=po, packs=p) for po, p in orders.items()],
+        orders=[
+            AsnOrder(purchase_order_number=number, packs=packed, items=loose)
+            for number, (packed, loose) in orders.items()
+        ],
     )
     return Mapped(event_type=EVENT_TYPE, payload=asn)
+
+
+def _order_of(
+    cursor: MessageCursor,
+    pack: _Pack,
+    lines: list[list[EdifactSegment]],
+    default: str | None,
+    orders: dict[str, tuple[list[AsnPack], list[AsnItem]]],
+) -> tuple[list[AsnPack], list[AsnItem]]:
+    """The order the lines belong to (their RFF+ON, else the header's), created once."""
+    number = next((o for o in (_rff(line, "ON") for line in lines) if o), default)
+    if number is None:
+        raise EdiMappingError(
+            f"CPS {pack.cps.get(1)} has items with no RFF+ON order number (nor has the header)",
+            segment_id="CPS",
+            segment_position=cursor.position(pack.cps),
+            code="13",
+        )
+    return orders.setdefault(number, ([], []))
 
 
 def _dtm(segments: list[EdifactSegment], qualifiers: tuple[str, ...]) -> EdifactSegment | None:
@@ -112,22 +134,25 @@ def _packs(cursor: MessageCursor, segments: tuple[EdifactSegment, ...]) -> list[
             packs.append(current)
         elif current is None:
             continue
-        elif segment.tag == "GIN" and segment.get(1) == "BJ" and line is None:
-            current.sscc = segment.get(2, 1).strip()
+        elif segment.tag == "GIN" and line is None and segment.get(1) in ("BJ", "ML"):
+            value = segment.get(2, 1).strip()
+            if segment.get(1) == "BJ" and current.sscc is None and _is_sscc(value):
+                current.sscc = value
+            elif current.carton_id is None and value:
+                current.carton_id = value
         elif segment.tag == "LIN":
             line = [segment]
             current.lines.append(line)
         elif line is not None:
             line.append(segment)
     found = [pack for pack in packs if pack.lines]
-    for pack in found:
-        if not pack.sscc:
-            raise EdiUnmappableError(
-                f"CPS {pack.cps.get(1)} (segment {cursor.position(pack.cps)}) holds items "
-                "but no GIN+BJ SSCC-18: the canonical ASN needs an SSCC for every pack"
-            )
     if not found:
-        raise EdiUnmappableError("the DESADV has no CPS level holding LIN items")
+        raise EdiMappingError(
+            "the DESADV has no CPS level holding LIN items",
+            segment_id="CPS",
+            segment_position=len(cursor.message.segments),
+            code="13",
+        )
     return found
 
 
@@ -167,6 +192,10 @@ def _item(cursor: MessageCursor, line: list[EdifactSegment], settings: MappingSe
         lot=lot or None,
         expiry_date=dtm_date(cursor, expiry, settings) if expiry else None,
     )
+
+
+def _is_sscc(value: str) -> bool:
+    return len(value) == 18 and is_valid_gs1(value)
 
 
 def _is_gtin(value: str) -> bool:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from transforms.edi.edifact.syntax import Delimiters, EdifactSegment
 from transforms.edi.edifact.writer import render_segment
-from transforms.model import ASN
+from transforms.model import ASN, AsnItem
 
 
 def _seg(tag: str, *elements: str | tuple[str, ...]) -> EdifactSegment:
@@ -37,24 +37,38 @@ def desadv_segments(asn: ASN, reference: str = "1") -> list[EdifactSegment]:
     segments.append(_seg("CPS", "1"))
     level, line = 1, 0
     for order in asn.orders:
+        if order.items:
+            level += 1
+            segments.append(_seg("CPS", str(level), "1"))
+            for item in order.items:
+                line += 1
+                segments += _item(line, item, order.purchase_order_number)
         for pack in order.packs:
             level += 1
-            segments += [_seg("CPS", str(level), "1"), _seg("GIN", "BJ", pack.sscc)]
+            segments.append(_seg("CPS", str(level), "1"))
+            if pack.sscc is not None:
+                segments.append(_seg("GIN", "BJ", pack.sscc))
+            if pack.carton_id is not None:
+                segments.append(_seg("GIN", "ML", pack.carton_id))
             for item in pack.items:
                 line += 1
-                segments.append(_seg("LIN", str(line), "", (item.sku, "SA")))
-                if item.gtin is not None:
-                    segments.append(_seg("PIA", "1", (item.gtin, "SRV")))
-                quantity = format(item.quantity.value, "f")
-                segments.append(_seg("QTY", ("12", quantity, item.quantity.uom)))
-                segments.append(_seg("RFF", ("ON", order.purchase_order_number)))
-                if item.lot is not None:
-                    segments.append(_seg("GIN", "BX", item.lot))
-                if item.expiry_date is not None:
-                    expiry = item.expiry_date.strftime("%Y%m%d")
-                    segments.append(_seg("DTM", ("361", expiry, "102")))
+                segments += _item(line, item, order.purchase_order_number)
     segments.append(_seg("CNT", ("2", str(line))))
     segments.append(_seg("UNT", str(len(segments) + 1), reference))
+    return segments
+
+
+def _item(line: int, item: AsnItem, order_number: str) -> list[EdifactSegment]:
+    segments = [_seg("LIN", str(line), "", (item.sku, "SA"))]
+    if item.gtin is not None:
+        segments.append(_seg("PIA", "1", (item.gtin, "SRV")))
+    quantity = format(item.quantity.value, "f")
+    segments.append(_seg("QTY", ("12", quantity, item.quantity.uom)))
+    segments.append(_seg("RFF", ("ON", order_number)))
+    if item.lot is not None:
+        segments.append(_seg("GIN", "BX", item.lot))
+    if item.expiry_date is not None:
+        segments.append(_seg("DTM", ("361", item.expiry_date.strftime("%Y%m%d"), "102")))
     return segments
 
 

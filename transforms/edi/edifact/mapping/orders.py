@@ -1,7 +1,8 @@
 """ORDERS → canonical Order.
 
 BGM 1004 order number; DTM+137/4 placed; DTM+2 promised date; CUX currency;
-NAD+BY customer, NAD+DP/ST ship-to (the buyer's address when none), NAD+IV bill-to;
+NAD+BY customer, NAD+DP/ST ship-to (C082 id → ship_to_location_id, e.g. a GLN, and
+the address when given; without a delivery party the buyer's), NAD+IV bill-to;
 LIN groups: LIN 1082 line number and C212 item id, PIA additional ids, IMD
 description, QTY+21/1 quantity, PRI+AAA/AAB unit price (missing → 0, listed in
 ``attributes["edi.unpriced_lines"]``).
@@ -55,9 +56,8 @@ def map_orders(message: Message, context: EdifactMapContext) -> Mapped:
         )
     promised = next((s for s in header if s.tag == "DTM" and s.get(1, 1) == "2"), None)
     lines, unpriced = _lines(cursor, line_groups, currency)
-    ship_to = (delivery.address(settings) if delivery else None) or (
-        buyer.address(settings) if buyer and delivery is None else None
-    )
+    receiver = delivery or buyer  # without a delivery party, goods go to the buyer
+    ship_to = receiver.address(settings) if receiver else None
     order = Order(
         order_number=cursor.required(bgm, 2, 1, "document number"),
         channel=settings.channel,
@@ -68,6 +68,7 @@ def map_orders(message: Message, context: EdifactMapContext) -> Mapped:
             name=(buyer.name or None) if buyer else None,
         ),
         ship_to=ship_to,
+        ship_to_location_id=(receiver.id or None) if receiver else None,
         bill_to=invoicee.address(settings) if invoicee else None,
         promised_date=dtm_date(cursor, promised, settings) if promised else None,
         lines=lines,

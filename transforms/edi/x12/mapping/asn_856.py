@@ -1,15 +1,17 @@
 """856 Ship Notice/Manifest → canonical ASN (S-O-P-I and S-O-T-P-I hierarchies).
 
 Shipment (S): BSN, TD1/TD5/REF/DTM/N1. Order (O): PRF01 purchase order.
-Tare (T) and pack (P): MAN*GM SSCC-18 (a 20-digit ``00`` + SSCC value is accepted).
-Item (I): LIN product ids, SN1 shipped quantity, REF*LT / LIN LT lot, DTM*036 expiry.
+Tare (T) and pack (P): MAN*GM SSCC-18 (a 20-digit ``00`` + SSCC value is accepted;
+a label with a wrong check digit, or another MAN qualifier, becomes the carton id).
+Item (I): LIN product ids, SN1 shipped quantity, REF*LT / LIN LT lot, DTM*036 expiry;
+items directly under an order (S-O-I) are the order's loose items.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from transforms.edi.errors import EdiMappingError, EdiUnmappableError
+from transforms.edi.errors import EdiMappingError
 from transforms.edi.x12.envelope import TransactionSet
 from transforms.edi.x12.mapping.base import (
     MapContext,
@@ -24,7 +26,7 @@ from transforms.edi.x12.mapping.hierarchy import Level, build_levels
 from transforms.edi.x12.mapping.parties import parties
 from transforms.edi.x12.mapping.products import product_ids
 from transforms.edi.x12.segments import Segment
-from transforms.model import ASN, AsnItem, AsnOrder, AsnPack, Quantity
+from transforms.model import ASN, AsnItem, AsnOrder, AsnPack, Quantity, is_valid_gs1
 
 EVENT_TYPE = "asn.received"
 SUPPLIER_CODES = ("SU", "SF", "VN", "SH")
@@ -71,28 +73,28 @@ def _order(cursor: SetCursor, level: Level) -> AsnOrder:
             code="3",
         )
     packs = [_pack(cursor, pack) for pack in _pack_levels(level)]
-    if not packs:
-        raise EdiUnmappableError(
-            f"order level HL {level.id} (segment {level.position}) has no pack (P) or "
-            "tare (T) level: the canonical ASN needs at least one pack per order"
+    loose = [_item(cursor, item) for item in level.children if item.code == "I"]
+    if not packs and not loose:
+        raise EdiMappingError(
+            f"order level HL {level.id} has no pack (P), tare (T) or item (I) level under it",
+            segment_id="HL",
+            segment_position=level.position,
+            code="3",
         )
     return AsnOrder(
         purchase_order_number=cursor.required_el(prf, 1, "purchase order number"),
         packs=packs,
+        items=loose,
     )
 
 
 def _pack_levels(order: Level) -> list[Level]:
-    """Packs under the order: P levels, and tares that hold items directly."""
+    """Packs under the order: P levels, and tares that hold items directly.
+
+    Items directly under the order (S-O-I) are its loose ``items``, not packs.
+    """
     found: list[Level] = []
     for child in order.children:
-        if child.code == "I":
-            raise EdiUnmappableError(
-                f"HL {child.id} (segment {child.position}) is an item directly under "
-                f"HL {order.id} ({order.code}): items shipped without a pack level "
-                "(S-O-I) cannot be expressed in the canonical ASN, which needs a pack "
-                "with an SSCC-18 for every item"
-            )
         if child.code == "P" or (child.code == "T" and any(c.code == "I" for c in child.children)):
             found.append(child)
         elif child.code == "T":
@@ -101,24 +103,30 @@ def _pack_levels(order: Level) -> list[Level]:
 
 
 def _pack(cursor: SetCursor, level: Level) -> AsnPack:
-    man = level.first("MAN", "GM")
-    if man is None:
+    """A pack: MAN*GM is its SSCC-18; a label failing the GS1 check digit, or any other
+    MAN qualifier (e.g. CP), is kept as the supplier's carton id instead."""
+    sscc: str | None = None
+    carton_id: str | None = None
+    for man in level.all("MAN"):
+        value = man.el(2).strip()
+        if not value:
+            continue
+        if man.el(1) == "GM" and sscc is None:
+            label = value[2:] if len(value) == 20 and value.startswith("00") else value
+            if len(label) == 18 and is_valid_gs1(label):
+                sscc = label
+                continue
+        if carton_id is None:
+            carton_id = value
+    if sscc is None and carton_id is None:
         raise EdiMappingError(
-            f"pack level HL {level.id} has no MAN*GM SSCC-18",
+            f"pack level HL {level.id} has no MAN (SSCC-18 or carton id)",
             segment_id="HL",
             segment_position=level.position,
             code="3",
         )
-    sscc = cursor.required_el(man, 2, "SSCC-18")
-    if len(sscc) == 20 and sscc.startswith("00"):
-        sscc = sscc[2:]  # GS1 application identifier (00) written in front
     items = [_item(cursor, item) for item in level.children if item.code == "I"]
-    try:
-        return AsnPack(sscc=sscc, items=items)
-    except ValueError as exc:
-        raise EdiUnmappableError(
-            f"MAN02 SSCC {man.el(2)!r} (segment {cursor.position(man)}): {exc}"
-        ) from None
+    return AsnPack(sscc=sscc, carton_id=carton_id, items=items)
 
 
 def _item(cursor: SetCursor, level: Level) -> AsnItem:

@@ -1,4 +1,4 @@
-"""Canonical ASN → 856 body (S-O-P-I), the inverse of :mod:`asn_856`."""
+"""Canonical ASN → 856 body (S-O-P-I; loose items S-O-I), the inverse of :mod:`asn_856`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from decimal import Decimal
 from transforms.edi.x12.mapping.products import id_elements
 from transforms.edi.x12.segments import Segment
 from transforms.edi.x12.writer import OutboundSet
-from transforms.model import ASN
+from transforms.model import ASN, AsnItem
 
 
 def write_856(asn: ASN) -> OutboundSet:
@@ -40,24 +40,33 @@ def write_856(asn: ASN) -> OutboundSet:
             Segment("HL", (str(order_id), "1", "O")),
             Segment("PRF", (order.purchase_order_number,)),
         ]
+        for item in order.items:
+            number += 1
+            body += _item(number, order_id, item)
         for pack in order.packs:
             number += 1
             pack_id = number
-            body += [
-                Segment("HL", (str(pack_id), str(order_id), "P")),
-                Segment("MAN", ("GM", pack.sscc)),
-            ]
+            body.append(Segment("HL", (str(pack_id), str(order_id), "P")))
+            if pack.sscc is not None:
+                body.append(Segment("MAN", ("GM", pack.sscc)))
+            if pack.carton_id is not None:
+                body.append(Segment("MAN", ("CP", pack.carton_id)))
             for item in pack.items:
                 number += 1
-                body += [
-                    Segment("HL", (str(number), str(pack_id), "I")),
-                    Segment("LIN", ("", *id_elements(item.sku, item.gtin, item.lot))),
-                    Segment("SN1", ("", _decimal(item.quantity.value), item.quantity.uom)),
-                ]
-                if item.expiry_date is not None:
-                    body.append(Segment("DTM", ("036", item.expiry_date.strftime("%Y%m%d"))))
+                body += _item(number, pack_id, item)
     body.append(Segment("CTT", (str(number),)))
     return OutboundSet(set_id="856", body=tuple(body))
+
+
+def _item(number: int, parent: int, item: AsnItem) -> list[Segment]:
+    segments = [
+        Segment("HL", (str(number), str(parent), "I")),
+        Segment("LIN", ("", *id_elements(item.sku, item.gtin, item.lot))),
+        Segment("SN1", ("", _decimal(item.quantity.value), item.quantity.uom)),
+    ]
+    if item.expiry_date is not None:
+        segments.append(Segment("DTM", ("036", item.expiry_date.strftime("%Y%m%d"))))
+    return segments
 
 
 def _dtm(qualifier: str, at: datetime) -> Segment:

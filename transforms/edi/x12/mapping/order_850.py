@@ -1,7 +1,8 @@
 """850 Purchase Order → canonical Order.
 
 BEG03 order number, DTM*004 (or BEG05) placed, CUR currency, N1 BY/ST/BT parties with
-N3/N4/PER, DTM*002 promised date, SAC*C*D240 shipping charge, REF*CO partner reference;
+N3/N4/PER (N1*ST N104 → ship_to_location_id), DTM*002 promised date, SAC*C*D240
+shipping charge, REF*CO partner reference;
 PO1 lines with PID description, SAC*A*C310 discount and TXI tax.
 """
 
@@ -61,6 +62,7 @@ def map_850(transaction_set: TransactionSet, context: MapContext) -> Mapped:
             phone=buyer.contact("TE") if buyer else None,
         ),
         ship_to=ship_to.address(context.settings) if ship_to else None,
+        ship_to_location_id=(ship_to.id or None) if ship_to else None,
         bill_to=bill_to.address(context.settings) if bill_to else None,
         promised_date=cursor.date(promised, 2, "promised date") if promised else None,
         shipping_charge=_charge(cursor, header, "C", "D240", currency),

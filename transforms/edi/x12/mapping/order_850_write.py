@@ -31,8 +31,8 @@ def write_850(order: Order) -> OutboundSet:
         body += address_segments(
             "BY", None, customer.customer_id, customer.name, customer.phone, customer.email
         )
-    if order.ship_to is not None:
-        body += address_segments("ST", order.ship_to)
+    if order.ship_to is not None or order.ship_to_location_id is not None:
+        body += address_segments("ST", order.ship_to, order.ship_to_location_id)
     if order.bill_to is not None:
         body += address_segments("BT", order.bill_to)
     for line in order.lines:

@@ -59,6 +59,7 @@ def map_940(transaction_set: TransactionSet, context: MapContext) -> Mapped:
             phone=buyer.contact("TE") if buyer else None,
         ),
         ship_to=ship_to.address(context.settings) if ship_to else None,
+        ship_to_location_id=(ship_to.id or None) if ship_to else None,
         bill_to=bill_to.address(context.settings) if bill_to else None,
         fulfillment_location_id=warehouse.identifier() if warehouse else None,
         promised_date=cursor.date(promised, 2, "requested delivery date") if promised else None,
