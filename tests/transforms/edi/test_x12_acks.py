@@ -125,3 +125,9 @@ def test_997_for_a_group_we_never_sent_is_not_matched() -> None:
         group_codes=(),
     )
     assert match_acknowledgement(ack, {}) is None
+
+
+def test_ack_requested_in_isa14_gets_a_ta1_a_000(x12: X12Builder) -> None:
+    text = x12(ORDER).replace("*00401*000000001*0*P*", "*00401*000000001*1*P*")
+    ta1 = read_x12(text).interchanges[0].ta1
+    assert ta1 is not None and (ta1.status, ta1.note_code) == (AckStatus.ACCEPTED, "000")
