@@ -123,3 +123,10 @@ def test_truncated_isa_is_refused() -> None:
 def test_text_after_the_last_interchange_is_yielded_outside_it(x12: X12Builder) -> None:
     segments = tokens(x12(*BODY) + "JUNK*1~")
     assert segments[-1] == Segment("JUNK", ("1",), 0)
+
+
+def test_segment_starting_with_isa_and_a_space_is_not_a_new_interchange(
+    x12: X12Builder,
+) -> None:
+    text = x12(*BODY).replace("GE*1*1", "ISA NOTE*1~\nGE*1*1")
+    assert "ISA NOTE" in [s.tag for s in tokens(text)]

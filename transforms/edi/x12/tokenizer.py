@@ -73,7 +73,7 @@ class X12Tokenizer:
         for part in self._boundary.split(block):
             text = part.strip(_WHITESPACE)
             if text:
-                if text.startswith("ISA") and len(text) > 3 and not text[3].isalnum():
+                if text.startswith("ISA") and len(text) > 3 and _separator_like(text[3]):
                     self._pos = offset + len(part) - len(part.lstrip(_WHITESPACE))
                     self._index = index
                     return
@@ -134,7 +134,7 @@ class X12Tokenizer:
                 )
             return False
         head = self._buf[self._pos : self._pos + 4]
-        if head.startswith("ISA") and not head[3].isalnum() and head[3] not in _WHITESPACE:
+        if head.startswith("ISA") and _separator_like(head[3]):
             return True
         if self.separators is None:
             raise X12SyntaxError(
@@ -200,6 +200,11 @@ class X12Tokenizer:
                 "terminator; the ISA header is malformed",
                 offset=offset,
             )
+
+
+def _separator_like(char: str) -> bool:
+    """Whether ``char`` after ``ISA`` can be an element separator (so an ISA starts)."""
+    return not char.isalnum() and char not in _WHITESPACE
 
 
 def _repetition_separator(
