@@ -117,3 +117,13 @@ def test_segment_between_sets_is_reported_and_ignored(x12: X12Builder) -> None:
     text = x12(ORDER).replace("GE*1*1", "XYZ*1~\nGE*1*1")
     group = read(text).interchanges[0].groups[0]
     assert [(f.segment_id, f.severity) for f in group.findings] == [("XYZ", Severity.WARNING)]
+
+
+def test_segment_outside_groups_is_reported_in_the_ta1_as_invalid_content(
+    x12: X12Builder,
+) -> None:
+    text = x12(ORDER).replace("GS*", "XYZ*1~\nGS*", 1)
+    result = read(text)
+    ta1 = result.interchanges[0].ta1
+    assert ta1 is not None and ta1.note_code == "024"
+    assert [s.accepted for s in result.sets()] == [True]

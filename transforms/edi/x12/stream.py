@@ -137,11 +137,13 @@ class _Assembler:
         yield from self._close_interchange(None)
 
     def _stray(self, segment: Segment, level: Level) -> Finding:
+        """A warning for a segment outside any set: AK3 ``2`` (unexpected segment) in a
+        group, TA1 ``024`` (invalid interchange content) outside groups."""
         return Finding(
             level=level,
             kind=Kind.SEGMENT,
             severity=Severity.WARNING,
-            code="2",
+            code="2" if level is Level.GROUP else "024",
             message=f"segment {segment.tag!r} is outside any transaction set; it was ignored",
             segment_id=segment.tag,
             segment_position=segment.index,
