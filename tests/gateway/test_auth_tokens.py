@@ -144,7 +144,7 @@ def _hs256_with_public_key(creds: Creds) -> str:
 
 
 def _tampered(creds: Creds) -> str:
-    head, payload, signature = _sign(creds, _claims()).split(".")
+    head, _payload, signature = _sign(creds, _claims()).split(".")
     other = _sign(creds, _claims(sub="gamma")).split(".")[1]
     return ".".join((head, other, signature))
 
