@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from transforms.edi.control_numbers import InMemoryControlNumbers
 from transforms.edi.edifact.contrl import ContrlAck
@@ -13,6 +14,7 @@ from transforms.edi.edifact.settings import EdifactReadSettings
 from transforms.edi.edifact.writer import EdifactEnvelopeSettings
 from transforms.edi.findings import Severity
 from transforms.edi.strictness import Strictness
+from transforms.model import Order
 
 NOW = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
 UNB = "UNA:+.? 'UNB+UNOC:3+SENDER:14+RECIPIENT:14+261123:1430+42'"
@@ -97,3 +99,16 @@ async def test_contrl_is_written_as_its_own_interchange_that_reads_back() -> Non
     assert isinstance(ack, ContrlAck) and contrl.event_type == "edi.ack_received"
     assert (ack.interchange_reference, ack.action) == ("42", "7")
     assert [(m.reference, m.action, m.code) for m in ack.messages] == [("M1", "4", "29")]
+
+
+def test_decimal_comma_prices_are_read() -> None:
+    text = (
+        "UNA:+,? 'UNB+UNOC:3+SENDER:14+RECIPIENT:14+261123:1430+42'"
+        + ORDER.replace("PRI+AAA:3.50", "PRI+AAA:12,80").replace("QTY+21:2", "QTY+21:1,5")
+        + "UNZ+1+42'"
+    )
+    (message,) = read(text).accepted()
+    order = message.payload
+    assert isinstance(order, Order)
+    line = order.lines[0]
+    assert (line.unit_price.amount, line.quantity.value) == (1280, Decimal("1.5"))
