@@ -2,7 +2,8 @@
 
 Inbound: :func:`read_x12` / :func:`read_edifact` read a whole document, check its
 envelopes, map each accepted set/message to a canonical event and build the
-acknowledgements (997/999 + TA1, CONTRL). :func:`iter_x12` streams very large X12.
+acknowledgements (997/999 + TA1, CONTRL). :func:`iter_x12` / :func:`iter_edifact`
+stream very large interchanges.
 Outbound: ``write_856`` / ``write_850`` / ``write_940`` / ``write_desadv`` render
 canonical documents; :func:`write_interchange` envelopes them with control numbers
 from a :class:`ControlNumberAllocator`. Everything here is pure: no I/O, no clock.
@@ -16,7 +17,7 @@ from transforms.edi.control_numbers import (
 from transforms.edi.edifact.contrl import ContrlAck
 from transforms.edi.edifact.contrl_writer import write_contrl
 from transforms.edi.edifact.mapping.desadv_write import write_desadv
-from transforms.edi.edifact.read import read_edifact
+from transforms.edi.edifact.read import iter_edifact, read_edifact
 from transforms.edi.edifact.results import (
     EdifactInterchangeResult,
     EdifactReadResult,
@@ -106,6 +107,7 @@ __all__ = [
     "X12ReadSettings",
     "X12SyntaxError",
     "control_number_scope",
+    "iter_edifact",
     "iter_x12",
     "match_acknowledgement",
     "read_edifact",

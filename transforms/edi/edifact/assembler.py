@@ -1,4 +1,11 @@
-"""Group EDIFACT segments into interchanges, groups and messages, checking envelopes."""
+"""Group EDIFACT segments into interchanges, groups and messages, checking envelopes.
+
+A stream of events: each message as soon as its UNT is read (``MessageRead``), then the
+interchange at UNZ (``InterchangeRead``); memory is bounded by the largest message.
+Under ``Strictness.REJECT`` an interchange error found at UNZ rejects messages already
+yielded, so a streaming publisher waits for the ``InterchangeRead`` (``read_edifact``
+does).
+"""
 
 from __future__ import annotations
 
@@ -15,14 +22,19 @@ from transforms.edi.strictness import Strictness
 
 
 class MessageRead(msgspec.Struct, frozen=True, kw_only=True):
+    """A message, read and envelope-checked (UNH/UNT)."""
+
+    interchange: InterchangeHeader
     message: Message
     findings: tuple[Finding, ...]
     accepted: bool
 
 
 class InterchangeRead(msgspec.Struct, frozen=True, kw_only=True):
+    """An interchange closed (by UNZ, or by the end of the data / the next UNB)."""
+
     header: InterchangeHeader
-    messages: tuple[MessageRead, ...]
+    message_count: int
     findings: tuple[Finding, ...]
 
     @property
@@ -30,10 +42,11 @@ class InterchangeRead(msgspec.Struct, frozen=True, kw_only=True):
         return any(f.severity is Severity.ERROR for f in self.findings)
 
 
-def iter_interchanges(
-    tokenizer: EdifactTokenizer, strictness: Strictness
-) -> Iterator[InterchangeRead]:
-    """Each interchange once read (messages are small; interchanges are yielded whole)."""
+EdifactEvent = MessageRead | InterchangeRead
+
+
+def iter_events(tokenizer: EdifactTokenizer, strictness: Strictness) -> Iterator[EdifactEvent]:
+    """Each message as it closes, then its interchange."""
     state = _State(tokenizer, strictness)
     for segment in tokenizer:
         yield from state.feed(segment)
@@ -47,7 +60,7 @@ class _State:
         self.unb: EdifactSegment | None = None
         self.header: InterchangeHeader | None = None
         self.findings: list[Finding] = []
-        self.messages: list[MessageRead] = []
+        self.message_count = 0
         self.references: set[str] = set()
         self.ung: EdifactSegment | None = None
         self.group_count = 0
@@ -55,7 +68,7 @@ class _State:
         self.message: list[EdifactSegment] | None = None
         self.last = 0
 
-    def feed(self, segment: EdifactSegment) -> Iterator[InterchangeRead]:
+    def feed(self, segment: EdifactSegment) -> Iterator[EdifactEvent]:
         tag = segment.tag
         if tag == "UNB":
             yield from self.close_interchange(None)
@@ -63,23 +76,23 @@ class _State:
             self.header = InterchangeHeader.from_segment(
                 segment, self.tokenizer.delimiters, self.tokenizer.una_present
             )
-            self.findings, self.messages, self.references = [], [], set()
+            self.findings, self.message_count, self.references = [], 0, set()
             self.group_count = 0
         elif tag == "UNZ":
             yield from self.close_interchange(segment)
         elif tag == "UNG":
-            self.close_group(None)
+            yield from self.close_group(None)
             self.ung, self.group_messages = segment, 0
             self.group_count += 1
         elif tag == "UNE":
-            self.close_group(segment)
+            yield from self.close_group(segment)
         elif tag == "UNH":
-            self.close_message()
+            yield from self.close_message()
             self.message = [segment]
         elif self.message is not None:
             self.message.append(segment)
             if tag == "UNT":
-                self.close_message()
+                yield from self.close_message()
         else:
             self.findings.append(
                 Finding(
@@ -94,7 +107,7 @@ class _State:
             )
         self.last = segment.index
 
-    def close_message(self) -> None:
+    def close_message(self) -> Iterator[EdifactEvent]:
         segments, self.message = self.message, None
         if segments is None or self.header is None:
             return
@@ -110,12 +123,13 @@ class _State:
             group_reference=self.ung.get(5) if self.ung is not None else "",
         )
         accepted = not any(f.severity is Severity.ERROR for f in findings)
-        self.messages.append(
-            MessageRead(message=message, findings=tuple(findings), accepted=accepted)
+        self.message_count += 1
+        yield MessageRead(
+            interchange=self.header, message=message, findings=tuple(findings), accepted=accepted
         )
 
-    def close_group(self, une: EdifactSegment | None) -> None:
-        self.close_message()
+    def close_group(self, une: EdifactSegment | None) -> Iterator[EdifactEvent]:
+        yield from self.close_message()
         if self.ung is None:
             return
         self.findings += checks.check_une(
@@ -123,14 +137,14 @@ class _State:
         )
         self.ung = None
 
-    def close_interchange(self, unz: EdifactSegment | None) -> Iterator[InterchangeRead]:
-        self.close_group(None)
-        self.close_message()
+    def close_interchange(self, unz: EdifactSegment | None) -> Iterator[EdifactEvent]:
+        yield from self.close_group(None)
+        yield from self.close_message()
         if self.unb is None or self.header is None:
             return
-        count = self.group_count or len(self.messages)
+        count = self.group_count or self.message_count
         self.findings += checks.check_unz(self.unb, unz, count, self.strictness, self.last)
         yield InterchangeRead(
-            header=self.header, messages=tuple(self.messages), findings=tuple(self.findings)
+            header=self.header, message_count=self.message_count, findings=tuple(self.findings)
         )
         self.unb, self.header = None, None

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import msgspec
 
-from transforms.edi.edifact.assembler import InterchangeRead, MessageRead, iter_interchanges
+from transforms.edi.edifact.assembler import (
+    EdifactEvent,
+    InterchangeRead,
+    MessageRead,
+    iter_events,
+)
 from transforms.edi.edifact.charset import with_detected_encoding
 from transforms.edi.edifact.contrl import build_contrl, build_message_response, render_contrl
-from transforms.edi.edifact.envelope import Message
+from transforms.edi.edifact.envelope import InterchangeHeader, Message
 from transforms.edi.edifact.mapping import EdifactMapper, default_mappers
 from transforms.edi.edifact.mapping.base import EdifactMapContext
 from transforms.edi.edifact.results import (
@@ -44,18 +51,40 @@ def read_edifact(
     else:
         chunks, encoding = data, settings.encoding
     tokenizer = EdifactTokenizer(text_chunks(chunks, encoding=encoding))
-    results = [
-        _interchange_result(read, mappers, settings)
-        for read in iter_interchanges(tokenizer, settings.strictness)
-    ]
+    results: list[EdifactInterchangeResult] = []
+    messages: list[MessageResult] = []
+    for event in iter_events(tokenizer, settings.strictness):
+        if isinstance(event, MessageRead):
+            context = EdifactMapContext(interchange=event.interchange, settings=settings.mapping)
+            messages.append(_message_result(event, mappers, context))
+        else:
+            results.append(_interchange_result(event, messages))
+            messages = []
     return EdifactReadResult(interchanges=tuple(results))
 
 
+def iter_edifact(
+    data: Source, settings: EdifactReadSettings | None = None
+) -> Iterator[EdifactEvent]:
+    """Read ``data`` as a stream: each message as its UNT is read, then its interchange.
+
+    For very large interchanges; map messages yourself (``default_mappers()``) and, under
+    ``Strictness.REJECT``, publish only after the interchange's event.
+    """
+    settings = settings or EdifactReadSettings()
+    chunks: Source
+    if settings.encoding is None:
+        chunks, encoding = with_detected_encoding(data)
+    else:
+        chunks, encoding = data, settings.encoding
+    yield from iter_events(
+        EdifactTokenizer(text_chunks(chunks, encoding=encoding)), settings.strictness
+    )
+
+
 def _interchange_result(
-    read: InterchangeRead, mappers: dict[str, EdifactMapper], settings: EdifactReadSettings
+    read: InterchangeRead, messages: list[MessageResult]
 ) -> EdifactInterchangeResult:
-    context = EdifactMapContext(interchange=read.header, settings=settings.mapping)
-    messages = [_message_result(read, item, mappers, context) for item in read.messages]
     if read.rejected:
         reason = next(f for f in read.findings if f.severity is Severity.ERROR)
         messages = [
@@ -88,7 +117,6 @@ def _interchange_result(
 
 
 def _message_result(
-    read: InterchangeRead,
     item: MessageRead,
     mappers: dict[str, EdifactMapper],
     context: EdifactMapContext,
@@ -110,19 +138,19 @@ def _message_result(
                 reason = (
                     f"the canonical model cannot hold this {message.header.message_type}: {exc}"
                 )
-                event_type, payload = UNMAPPED, _unmapped(read, message, reason)
+                event_type, payload = UNMAPPED, _unmapped(item.interchange, message, reason)
         else:
             if accepted:
                 event_type, payload = mapped.event_type, mapped.payload
     elif accepted:
         event_type = UNMAPPED
         payload = _unmapped(
-            read, message, f"no mapping is configured for {message.header.message_type}"
+            item.interchange, message, f"no mapping is configured for {message.header.message_type}"
         )
     return MessageResult(
         message_type=message.header.message_type,
         reference=message.header.reference,
-        interchange_reference=read.header.control_reference,
+        interchange_reference=item.interchange.control_reference,
         accepted=accepted,
         event_type=event_type,
         payload=payload,
@@ -145,16 +173,16 @@ def _mapping_finding(exc: EdiMappingError) -> Finding:
     )
 
 
-def _unmapped(read: InterchangeRead, message: Message, reason: str) -> UnmappedDocument:
+def _unmapped(header: InterchangeHeader, message: Message, reason: str) -> UnmappedDocument:
     d = message.delimiters
     return UnmappedDocument(
         standard="edifact",
         document_type=message.header.message_type,
         control_number=message.header.reference,
         group_control_number=message.group_reference,
-        interchange_control_number=read.header.control_reference,
-        sender_id=read.header.sender_id,
-        receiver_id=read.header.recipient_id,
+        interchange_control_number=header.control_reference,
+        sender_id=header.sender_id,
+        receiver_id=header.recipient_id,
         reason=reason,
         text="".join(render_segment(s, d) + d.segment for s in message.segments),
     )
