@@ -17,6 +17,7 @@ from transforms.edi.control_numbers import (
 from transforms.edi.edifact.contrl import ContrlAck
 from transforms.edi.edifact.contrl_writer import write_contrl
 from transforms.edi.edifact.mapping.desadv_write import write_desadv
+from transforms.edi.edifact.mapping.orders_write import write_orders
 from transforms.edi.edifact.read import iter_edifact, read_edifact
 from transforms.edi.edifact.results import (
     EdifactInterchangeResult,
@@ -120,4 +121,5 @@ __all__ = [
     "write_contrl",
     "write_desadv",
     "write_interchange",
+    "write_orders",
 ]

@@ -1,6 +1,6 @@
 """Round trips: canonical → EDI → canonical is the identity.
 
-ASN via 856 and via DESADV, Order via 850 and via 940.
+ASN via 856 and via DESADV, Order via 850, 940 and ORDERS.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transforms.edi.edifact.mapping.desadv_write import write_desadv
+from transforms.edi.edifact.mapping.orders_write import write_orders
 from transforms.edi.edifact.read import read_edifact
 from transforms.edi.edifact.writer import EdifactEnvelopeSettings
 from transforms.edi.edifact.writer import render_interchange as render_edifact
@@ -266,3 +267,59 @@ def test_edifact_service_characters_in_data_are_released_and_read_back() -> None
     text = render_edifact([message], EDIFACT, control_reference=7, now=NOW)
     (item,) = read_edifact(text).messages()
     assert item.payload == asn
+
+
+edifact_words = st.text(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcxyz0123456789 .,#&/-+:'?", min_size=1, max_size=30
+).filter(lambda s: s.strip() == s)
+edifact_addresses = st.builds(
+    Address,
+    name=st.none() | edifact_words,
+    line1=edifact_words,
+    line2=st.none() | edifact_words,
+    city=edifact_words,
+    region=st.none() | st.sampled_from(["OH", "BY", "NRW"]),
+    postal_code=st.none() | st.text("0123456789", min_size=5, max_size=5),
+    country=st.sampled_from(["US", "DE", "FR"]),
+)
+
+
+@st.composite
+def orders_edifact(draw: st.DrawFn) -> Order:
+    currency = draw(st.sampled_from(["EUR", "USD", "JPY"]))
+    count = draw(st.integers(1, 4))
+    numbers = draw(st.lists(st.integers(1, 999), min_size=count, max_size=count, unique=True))
+    ship_to = draw(st.none() | edifact_addresses)
+    return Order(
+        order_number=draw(ids),
+        channel="edi",
+        placed_at=draw(instants),
+        currency=currency,
+        customer=Customer(customer_id=draw(st.none() | ids), name=draw(st.none() | edifact_words)),
+        ship_to=ship_to,
+        ship_to_location_id=draw(ids) if ship_to is None else draw(st.none() | ids),
+        bill_to=draw(st.none() | edifact_addresses),
+        promised_date=draw(st.none() | days),
+        lines=[
+            OrderLine(
+                line_number=number,
+                sku=draw(ids),
+                quantity=draw(quantities),
+                unit_price=Money(amount=draw(st.integers(0, 10_000_000)), currency=currency),
+                description=draw(st.none() | edifact_words),
+            )
+            for number in numbers
+        ],
+        external_reference=draw(st.none() | ids),
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(orders_edifact())
+def test_order_to_orders_and_back_is_identity(order: Order) -> None:
+    text = render_edifact(
+        [write_orders(order, EDIFACT.delimiters)], EDIFACT, control_reference=7, now=NOW
+    )
+    (item,) = read_edifact(text).messages()
+    assert item.accepted, [f.describe() for f in item.findings]
+    assert item.payload == order

@@ -1,6 +1,7 @@
 """ORDERS → canonical Order.
 
-BGM 1004 order number; DTM+137/4 placed; DTM+2 promised date; CUX currency;
+BGM 1004 order number; DTM+137/4 placed; DTM+2 promised date; RFF+CO partner
+reference; CUX currency;
 NAD+BY customer, NAD+DP/ST ship-to (C082 id → ship_to_location_id, e.g. a GLN, and
 the address when given; without a delivery party the buyer's), NAD+IV bill-to;
 LIN groups: LIN 1082 line number and C212 item id, PIA additional ids, IMD
@@ -72,6 +73,10 @@ def map_orders(message: Message, context: EdifactMapContext) -> Mapped:
         bill_to=invoicee.address(settings) if invoicee else None,
         promised_date=dtm_date(cursor, promised, settings) if promised else None,
         lines=lines,
+        external_reference=next(
+            (s.get(1, 2).strip() or None for s in header if s.tag == "RFF" and s.get(1, 1) == "CO"),
+            None,
+        ),
         attributes={UNPRICED_ATTRIBUTE: ",".join(map(str, unpriced))} if unpriced else {},
     )
     return Mapped(event_type=EVENT_TYPE, payload=order)
