@@ -1,0 +1,67 @@
+"""Gateways as real OS processes (`omnihub gateway`), for tests that need several."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Mapping
+from pathlib import Path
+
+import httpx
+
+from omnihub.settings import Settings
+from tests.support.hub import free_port
+
+
+def _start(directory: Path, port: int, env: Mapping[str, str]) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "omnihub.cli.main", "gateway", "--config", str(directory)]
+    return subprocess.Popen(
+        [*command, "--host", "127.0.0.1", "--port", str(port)],
+        env=dict(env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+@contextlib.asynccontextmanager
+async def gateway_processes(
+    directory: Path, settings: Settings, env: Mapping[str, str], count: int
+) -> AsyncIterator[list[str]]:
+    """Start `count` gateway processes on one configuration; yield their base URLs."""
+    ports = [free_port() for _ in range(count)]
+    full_env = {
+        **os.environ,
+        **env,
+        "OMNIHUB_AMQP_URL": settings.amqp_url,
+        "OMNIHUB_REDIS_URL": settings.redis_url,
+        "OMNIHUB_PREFIX": settings.prefix,
+    }
+    procs = [_start(directory, port, full_env) for port in ports]
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+        async with httpx.AsyncClient() as client:
+            for url, proc in zip(urls, procs, strict=True):
+                for _ in range(300):
+                    if proc.poll() is not None:
+                        raise RuntimeError(f"gateway exited: {proc.stderr.read().decode()}")  # type: ignore[union-attr]
+                    with contextlib.suppress(httpx.TransportError):
+                        if (await client.get(f"{url}/healthz")).status_code == 200:
+                            break
+                    await asyncio.sleep(0.05)
+                else:
+                    raise RuntimeError(f"gateway at {url} did not start")
+        yield urls
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            if proc.stderr is not None:
+                proc.stderr.close()
