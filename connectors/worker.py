@@ -1,123 +1,337 @@
-"""The worker for one target: consume its lane queues, deliver, acknowledge.
+"""The worker of one target: consume its lane queues, run the middleware, settle.
 
 Acknowledgement policy (nothing accepted is lost):
-- delivered (2xx)            -> ack
-- transient failure          -> reject with requeue: the message goes back to its queue
-                                (the quorum queue's delivery limit dead-letters a message
-                                that keeps failing; the delivery issue replaces this with
-                                the retry ladder)
-- permanent failure / poison -> reject without requeue: dead-lettered to the target's DLQ
-- worker stops mid-delivery  -> nothing acked: the broker returns the message to the queue
+- delivered (2xx)                 -> ack
+- transient failure, retries left -> copy to the retry rung for its delay (confirmed), ack
+- permanent failure / no retries  -> copy to the target's DLQ with history (confirmed), ack
+- unexpected error (a bug)        -> nack + requeue; the quorum delivery limit parks a
+                                     message that keeps crashing the worker in the DLQ
+- worker dies mid-delivery        -> nothing acked: the broker gives the message again,
+                                     the target de-duplicates by Idempotency-Key
 
-Each lane has its own channel and prefetch, so bulk master data never takes the
-priority lane's capacity.
+Each lane has its own channel and prefetch (bulk master data never takes the priority
+lane's capacity); one semaphore bounds concurrent deliveries. The connection is robust:
+after a broker restart it reconnects and consumes again by itself. The circuit breaker
+pauses consumption (cancels the consumers) and probes with one message at a time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import random
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from typing import Any
 
 import aio_pika
-import msgspec
-from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractIncomingMessage, AbstractQueue
+import httpx
+import redis.asyncio as aioredis
+from aio_pika.abc import (
+    AbstractChannel,
+    AbstractIncomingMessage,
+    AbstractQueue,
+    AbstractRobustConnection,
+)
 
-from connectors.http_delivery import HttpDeliverer
-from connectors.outcome import PermanentFailure, TransientFailure
+from connectors.breaker import BreakerState, CircuitBreaker
+from connectors.dispatch import build_dispatcher
+from connectors.errors import ConnectorConfigError
+from connectors.health import HealthServer, WorkerStatus
+from connectors.http_core import HttpCore
+from connectors.job import Job, Requeue
+from connectors.middleware.base import Middleware, MiddlewareChain
+from connectors.middleware.breaker import BreakerMiddleware
+from connectors.middleware.history import AttemptHistory
+from connectors.middleware.journey import Journeys
+from connectors.middleware.metrics import MetricHook, Metrics
+from connectors.middleware.retries import Retries
+from connectors.middleware.tracing import AttemptTracing
+from connectors.options import WorkerOptions
+from connectors.outcome import DeliveryFailed
+from connectors.settle import Settler
+from connectors.subscriptions import SubscriptionStore
 from omnihub.broker import declare_topology, map_broker_errors, plan_topology
-from omnihub.config.model import Delivery, HubConfig, Lane
-from omnihub.envelope import decode_envelope
+from omnihub.broker.topology import retry_policy, rungs_for
+from omnihub.config.model import HubConfig, Lane, TargetKind
+from omnihub.journey import JourneyStore
 from omnihub.settings import Settings
+from omnihub.telemetry import HubMetrics, Tracing, tracing_from_env
 
 __all__ = ["Worker", "create_worker"]
 
 log = logging.getLogger("omnihub.worker")
 
 
+class _LaneConsumer:
+    def __init__(self, lane: Lane, channel: AbstractChannel, queue: AbstractQueue) -> None:
+        self.lane, self.channel, self.queue = lane, channel, queue
+        self.tag: str | None = None
+
+
 class Worker:
-    def __init__(self, config: HubConfig, settings: Settings, target: str) -> None:
+    def __init__(
+        self,
+        config: HubConfig,
+        settings: Settings,
+        target: str,
+        *,
+        options: WorkerOptions | None = None,
+        metric_hook: MetricHook | None = None,
+        middleware: Sequence[Middleware] = (),
+        transport: httpx.AsyncBaseTransport | None = None,
+        rng: random.Random | None = None,
+        tracing: Tracing | None = None,
+        prometheus: HubMetrics | None = None,
+    ) -> None:
         if target not in config.targets:
             known = ", ".join(sorted(config.targets)) or "none"
-            raise ValueError(f"unknown target '{target}' (configured targets: {known})")
-        self.config = config
-        self.settings = settings
-        self.target = target
+            raise ConnectorConfigError(f"target '{target}'", f"not configured (known: {known})")
+        spec = config.targets[target]
+        self.config, self.settings, self.target = config, settings, target
         self.names = settings.names
-        self.by_event: dict[str, Delivery] = {
-            event: d for d in config.deliveries_for(target).values() for event in d.events
+        self.options = options if options is not None else WorkerOptions.from_env()
+        self.core = HttpCore(target, spec, transport=transport, max_connections=spec.concurrency)
+        self._redis = aioredis.Redis.from_url(settings.redis_url)
+        self.subscriptions: SubscriptionStore | None = None
+        if spec.kind is TargetKind.WEBHOOK:
+            self.subscriptions = SubscriptionStore(self._redis, self.names, target)
+        self._owns_tracing = tracing is None
+        self.tracing = tracing if tracing is not None else tracing_from_env("omnihub-worker")
+        self.dispatcher = build_dispatcher(config, target, self.core, self._store)
+        self.breaker = CircuitBreaker(spec.breaker)
+        self.metrics = Metrics(target, prometheus, metric_hook)
+        journeys = JourneyStore(self._redis, self.names, config.broker.archive_max_age)
+        self.settler = Settler(self.names, target, confirm_timeout=self.options.confirm_timeout_s)
+        deliveries = config.deliveries_for(target)
+        rungs = {
+            lane: rungs_for(
+                retry_policy(config, d.retry) for d in deliveries.values() if d.lane is lane
+            )
+            for lane in Lane
         }
-        self.deliverer = HttpDeliverer(target, config.targets[target])
-        self._connection: AbstractConnection | None = None
-        self._consumers: list[tuple[AbstractQueue, str]] = []
-        self._channels: list[AbstractChannel] = []
+        self.chain = MiddlewareChain(
+            [
+                self.metrics,
+                *([Journeys(target, journeys)] if self.options.journeys else []),
+                AttemptTracing(target, self.tracing),
+                AttemptHistory(),
+                BreakerMiddleware(target, self.breaker, self),
+                Retries(
+                    lambda did: (
+                        retry_policy(config, deliveries[did].retry)
+                        if did in deliveries
+                        else retry_policy(config, "default")
+                    ),
+                    rungs,
+                    rng,
+                ),
+                *middleware,
+            ]
+        )
+        self._connection: AbstractRobustConnection | None = None
+        self._lanes: list[_LaneConsumer] = []
         self._in_flight: set[asyncio.Task[None]] = set()
-        self._semaphore = asyncio.Semaphore(config.targets[target].concurrency)
-        self.delivered = 0
+        self._semaphore = asyncio.Semaphore(spec.concurrency)
+        self._probe_task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self.health: HealthServer | None = None
 
+    def _store(self) -> SubscriptionStore:
+        if self.subscriptions is None:
+            raise ConnectorConfigError(f"target '{self.target}'", "not a webhook target")
+        return self.subscriptions
+
+    @property
+    def delivered(self) -> int:
+        return self.metrics.counts["delivered"]
+
+    # ------------------------------------------------------------ lifecycle
     async def start(self) -> None:
         async with map_broker_errors(f"starting worker for {self.target}"):
-            self._connection = await aio_pika.connect(self.settings.amqp_url, timeout=5)
+            self._connection = await aio_pika.connect_robust(self.settings.amqp_url, timeout=5)
             await declare_topology(self._connection, plan_topology(self.config, self.names))
+            await self.settler.open(self._connection)
             prefetch = self.config.targets[self.target].prefetch
             for lane in Lane:
                 channel = await self._connection.channel()
                 await channel.set_qos(prefetch_count=prefetch)
                 queue = await channel.get_queue(self.names.target_queue(self.target, lane))
-                tag = await queue.consume(self._on_message)
-                self._channels.append(channel)
-                self._consumers.append((queue, tag))
+                self._lanes.append(_LaneConsumer(lane, channel, queue))
+            await self._consume()
+        if self.options.health_port is not None:
+            self.health = HealthServer(
+                self.status,
+                self.metrics.prometheus.exposition,
+                self.options.health_host,
+                self.options.health_port,
+            )
+            await self.health.start()
         log.info("worker for %s consuming", self.target)
 
-    async def _on_message(self, message: AbstractIncomingMessage) -> None:
+    async def stop(self, timeout: float | None = None) -> None:
+        """Stop consuming; let in-flight deliveries finish within the timeout, requeue the rest."""
+        timeout = self.options.shutdown_timeout_s if timeout is None else timeout
+        self._stopping = True
+        if self._probe_task is not None:
+            self._probe_task.cancel()
+        with contextlib.suppress(Exception):
+            await self._cancel_consumers()
+        if self._in_flight:
+            _, pending = await asyncio.wait(set(self._in_flight), timeout=timeout)
+            if pending:
+                log.warning(
+                    "%d deliveries still running after %.1fs: requeued", len(pending), timeout
+                )
+                for task in pending:
+                    task.cancel()
+                await asyncio.wait(pending, timeout=2)
+        if self.health is not None:
+            await self.health.stop()
+        if self._connection is not None and not self._connection.is_closed:
+            await self._connection.close()  # unacked messages return to their queue
+        await self.core.close()
+        await self._redis.aclose()
+        if self._owns_tracing:
+            self.tracing.shutdown()
+
+    # ------------------------------------------------------------ consumption control
+    async def _consume(self) -> None:
+        for lc in self._lanes:
+            if lc.tag is None:
+                lc.tag = await lc.queue.consume(self._consumer_for(lc.lane))
+
+    async def _cancel_consumers(self) -> None:
+        for lc in self._lanes:
+            tag, lc.tag = lc.tag, None
+            if tag is not None:
+                await lc.queue.cancel(tag)
+
+    async def pause(self, reason: str) -> None:
+        await self._cancel_consumers()
+        self.metrics.breaker_changed(self.breaker.state, reason)
+        if self._probe_task is None or self._probe_task.done():
+            self._probe_task = asyncio.create_task(self._probe_loop())
+
+    async def resume(self, reason: str) -> None:
+        self.metrics.breaker_changed(self.breaker.state, reason)
+        if not self._stopping:
+            await self._consume()
+
+    async def _probe_loop(self) -> None:
+        """While the breaker is not closed: after the cool-down, deliver one message."""
+        while self.breaker.state is not BreakerState.CLOSED and not self._stopping:
+            await asyncio.sleep(self.breaker.seconds_until_probe())
+            self.breaker.begin_probe()
+            for lc in self._lanes:
+                message = await lc.queue.get(no_ack=False, fail=False)
+                if message is not None:
+                    log.info(
+                        "breaker for %s half-open: probing with %s", self.target, message.message_id
+                    )
+                    await self._tracked(self._process(message, lc.lane, probe=True))
+                    break
+            else:
+                await asyncio.sleep(self.options.probe_poll_s)
+
+    # ------------------------------------------------------------ one message
+    def _consumer_for(self, lane: Lane) -> Callable[[AbstractIncomingMessage], Awaitable[None]]:
+        async def on_message(message: AbstractIncomingMessage) -> None:
+            async with self._semaphore:
+                if self._stopping or self.breaker.state is not BreakerState.CLOSED:
+                    await message.nack(requeue=True)  # paused: back to the queue, untouched
+                    return
+                await self._process(message, lane, probe=False)
+
+        async def tracked(message: AbstractIncomingMessage) -> None:
+            await self._tracked(on_message(message))
+
+        return tracked
+
+    async def _tracked(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.current_task()
         if task is not None:
             self._in_flight.add(task)
         try:
-            async with self._semaphore:
-                await self._handle(message)
+            await coro
         finally:
             if task is not None:
                 self._in_flight.discard(task)
 
-    async def _handle(self, message: AbstractIncomingMessage) -> None:
+    async def _process(self, message: AbstractIncomingMessage, lane: Lane, *, probe: bool) -> None:
+        job = Job.from_message(message, lane, probe=probe)
         try:
-            envelope = decode_envelope(message.body)
-        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-            log.error("poison message %s on %s: %s", message.message_id, self.target, exc)
-            await message.reject(requeue=False)
-            return
-        delivery = self.by_event.get(envelope.event)
-        if delivery is None:
-            log.error("no delivery of %s handles %s; dead-lettering", self.target, envelope.event)
-            await message.reject(requeue=False)
-            return
+            plan = self.dispatcher.route(job)
+            await self.chain.before_attempt(job)
+            job.delivered = await self.dispatcher.deliver(job, plan)
+        except DeliveryFailed as failure:
+            job.failure = failure
+        except Exception as exc:
+            job.crash = exc
         try:
-            status = await self.deliverer.deliver(envelope, delivery, envelope.payload)
-        except PermanentFailure as exc:
-            log.warning("%s -> %s permanent failure: %s", envelope.id, self.target, exc.reason)
-            await message.reject(requeue=False)
-        except TransientFailure as exc:
-            log.info("%s -> %s transient failure: %s", envelope.id, self.target, exc.reason)
-            await message.reject(requeue=True)
+            await self.chain.after_attempt(job)
+        except Exception as exc:
+            log.exception("middleware failed after the attempt on %s", job.message_id)
+            job.crash, job.decision = exc, Requeue(f"middleware error: {exc}")
+        try:
+            await self.settler.settle(job)
+        except Exception as exc:
+            log.error("%s not settled (%s): the broker will deliver it again", job.message_id, exc)
+            return
+        await self.chain.after_settle(job)
+
+    # ------------------------------------------------------------ health
+    async def status(self) -> WorkerStatus:
+        connected = self._connection is not None and not self._connection.is_closed
+        consuming = any(lc.tag is not None for lc in self._lanes)
+        snapshot = self.breaker.snapshot()
+        if self._stopping:
+            state = "stopping"
+        elif not connected:
+            state = "disconnected"
+        elif snapshot.state is not BreakerState.CLOSED:
+            state = "degraded"
         else:
-            log.info("%s -> %s delivered (%d)", envelope.id, self.target, status)
-            self.delivered += 1
-            await message.ack()
-
-    async def stop(self, timeout: float = 10.0) -> None:
-        """Stop consuming, let in-flight deliveries finish (or time out), close."""
-        for queue, tag in self._consumers:
-            try:
-                await queue.cancel(tag)
-            except Exception as exc:
-                log.debug("cancel consumer: %s", exc)
-        self._consumers.clear()
-        if self._in_flight:
-            await asyncio.wait(set(self._in_flight), timeout=timeout)
-        if self._connection is not None and not self._connection.is_closed:
-            await self._connection.close()  # unacked messages return to their queue
-        await self.deliverer.close()
+            state = "ok"
+        disabled: list[str] = []
+        if self.subscriptions is not None:
+            with contextlib.suppress(DeliveryFailed):
+                disabled = sorted(await self.subscriptions.all_disabled())
+        return WorkerStatus(
+            target=self.target,
+            status=state,
+            connected=connected,
+            consuming=consuming,
+            breaker=snapshot,
+            in_flight=len(self._in_flight),
+            counts=dict(self.metrics.counts),
+            disabled_subscriptions=disabled,
+        )
 
 
-def create_worker(config: HubConfig, settings: Settings, target: str) -> Worker:
-    return Worker(config, settings, target)
+def create_worker(
+    config: HubConfig,
+    settings: Settings,
+    target: str,
+    *,
+    options: WorkerOptions | None = None,
+    metric_hook: MetricHook | None = None,
+    middleware: Sequence[Middleware] = (),
+    transport: httpx.AsyncBaseTransport | None = None,
+    rng: random.Random | None = None,
+    tracing: Tracing | None = None,
+    prometheus: HubMetrics | None = None,
+) -> Worker:
+    """The worker of ``target``, built (pipelines compiled, connectors checked), not started."""
+    return Worker(
+        config,
+        settings,
+        target,
+        options=options,
+        metric_hook=metric_hook,
+        middleware=middleware,
+        transport=transport,
+        rng=rng,
+        tracing=tracing,
+        prometheus=prometheus,
+    )

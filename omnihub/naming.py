@@ -51,6 +51,10 @@ class Names(msgspec.Struct, frozen=True):
         return f"{self.prefix}.target.{target}.dlq"
 
     # ------------------------------------------------------------ Redis
+    def webhook_disabled_key(self, target: str) -> str:
+        """Hash of a webhook target's disabled subscriptions: partner id -> why and when."""
+        return self.redis_key("webhooks", target, "disabled")
+
     def redis_key(self, *parts: str) -> str:
         """A Redis key under the prefix, e.g. ``redis_key("idem", partner, key)``."""
         return ":".join((self.prefix, *parts))

@@ -5,28 +5,53 @@
     per target and lane:
     queue     <p>.target.<t>[.bulk] quorum, bound by the event types of its deliveries;
                                     delivery-limit -> dead-letters to the DLQ (poison guard)
-    queue     ....retry.<n>         quorum delay rung n (per-message expiration), dead-letters
-                                    back to the lane queue
+    queue     ....retry.<k>         quorum delay rung k: x-message-ttl = 100ms * 2**k,
+                                    dead-letters back to the lane queue
     per target:
     queue     <p>.target.<t>.dlq    quorum parking lot
 
+The retry ladder: rungs are delay *buckets*, not attempt numbers. A message waiting
+``d`` is published (with ``expiration = d``) to the rung ``k`` whose bound
+``100ms * 2**k`` is the smallest one ``>= d``; the rung's own TTL is that bound. RabbitMQ
+expires messages only at the head of a queue, so a message can wait behind an older one
+with a longer delay; since everything in rung ``k`` expires within its bound, no message
+waits more than ``2 * d`` (or 100 ms), whatever the jitter, a target's ``Retry-After``, or
+several retry policies sharing a lane. A lane declares the rungs its retry policies can
+reach (``rungs_for``); `rung_for_delay` picks one, clamped into that range.
+
 Dead-lettering between quorum queues uses ``at-least-once`` (with ``reject-publish``
-overflow), so a message is never dropped on its way to a rung or to the DLQ.
+overflow), so a message is never dropped on its way back from a rung, or to the DLQ.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 import aiormq.exceptions as amqp
 import msgspec
 from aio_pika.abc import AbstractChannel, AbstractConnection, ExchangeType
 
-from omnihub.config.model import HubConfig, Lane
+from omnihub.config.model import HubConfig, Lane, RetryPolicy
 from omnihub.errors import TopologyConflict
 from omnihub.naming import Names
 
-__all__ = ["QueueSpec", "Topology", "declare_topology", "plan_topology"]
+__all__ = [
+    "RUNG_BASE",
+    "QueueSpec",
+    "Topology",
+    "declare_topology",
+    "plan_topology",
+    "retry_policy",
+    "rung_bound",
+    "rung_for_delay",
+    "rungs_for",
+]
+
+RUNG_BASE_MS = 100  # bound of rung 0; rung k holds delays <= 100ms * 2**k
+RUNG_BASE = timedelta(milliseconds=RUNG_BASE_MS)
 
 
 class QueueSpec(msgspec.Struct, frozen=True):
@@ -51,6 +76,50 @@ def _dead_letter_to(queue: str) -> dict[str, Any]:
         "x-dead-letter-strategy": "at-least-once",
         "x-overflow": "reject-publish",
     }
+
+
+def retry_policy(config: HubConfig, name: str) -> RetryPolicy:
+    """A delivery's retry policy; ``default`` is built in unless policies/ defines it."""
+    return config.retry_policies.get(name, RetryPolicy())
+
+
+def rung_bound(rung: int) -> timedelta:
+    """The longest wait of rung ``rung``: its queue TTL."""
+    return timedelta(milliseconds=RUNG_BASE_MS * 2**rung)
+
+
+def rung_for_delay(delay: timedelta, rungs: range | None = None) -> int:
+    """The rung for a message waiting ``delay``: the smallest bound ``>= delay``.
+
+    With ``rungs`` (what a lane declared), the answer is clamped into that range.
+    """
+    ratio = max(delay / RUNG_BASE, 1.0)
+    rung = max(0, math.ceil(math.log2(ratio) - 1e-9))
+    if rungs is not None and len(rungs):
+        rung = min(max(rung, rungs.start), rungs.stop - 1)
+    return rung
+
+
+def rungs_for(policies: Iterable[RetryPolicy]) -> range:
+    """The rungs a lane needs so every delay its retry policies can ask for has one.
+
+    Delays run from the first backoff less its jitter to the larger of ``max_delay`` and
+    ``retry_after_cap`` (a target's ``Retry-After`` is honoured up to that cap). Policies
+    without retries need no rung.
+    """
+    low: int | None = None
+    high: int | None = None
+    for policy in policies:
+        if policy.attempts == 0:
+            continue
+        shortest = min(policy.initial_delay * (1 - policy.jitter), policy.max_delay)
+        longest = max(policy.max_delay, policy.retry_after_cap)
+        a, b = rung_for_delay(shortest), rung_for_delay(longest)
+        low = a if low is None else min(low, a)
+        high = b if high is None else max(high, b)
+    if low is None or high is None:
+        return range(0)
+    return range(low, high + 1)
 
 
 def plan_topology(config: HubConfig, names: Names) -> Topology:
@@ -81,14 +150,13 @@ def plan_topology(config: HubConfig, names: Names) -> Topology:
                     tuple(events),
                 )
             )
-            rungs = max(
-                (config.retry_policies[d.retry].attempts for d in deliveries if d.lane is lane),
-                default=0,
-            )
-            for rung in range(1, rungs + 1):
+            policies = [retry_policy(config, d.retry) for d in deliveries if d.lane is lane]
+            for rung in rungs_for(policies):
+                ttl = {"x-message-ttl": rung_bound(rung) // timedelta(milliseconds=1)}
                 queues.append(
                     QueueSpec(
-                        names.retry_queue(target, lane, rung), _quorum(**_dead_letter_to(queue))
+                        names.retry_queue(target, lane, rung),
+                        _quorum(**ttl, **_dead_letter_to(queue)),
                     )
                 )
         queues.append(QueueSpec(names.dead_letter_queue(target), _quorum()))

@@ -26,6 +26,7 @@ __all__ = [
     "BrokerPolicy",
     "Delivery",
     "DeliveryRequest",
+    "HmacSignatureAuth",
     "HubConfig",
     "HubTokenIssuer",
     "Idempotency",
@@ -42,8 +43,10 @@ __all__ = [
     "SigningKey",
     "Target",
     "TargetAuth",
+    "TargetKind",
     "TokenIssuer",
     "WebhookSecret",
+    "WebhookSubscription",
 ]
 
 IDENTIFIER_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
@@ -87,7 +90,6 @@ class RouteVersion(_Strict, kw_only=True, frozen=True):
     after_sunset: Literal["gone", "serve"] = "gone"  # past sunset: 410, or keep serving
 
 
-
 class Route(_Strict, kw_only=True, frozen=True):
     """A partner-facing endpoint: ``METHOD /<version><path>``."""
 
@@ -107,10 +109,15 @@ class Route(_Strict, kw_only=True, frozen=True):
 
 
 class DeliveryRequest(_Strict, kw_only=True, frozen=True):
-    """How a delivery calls its target: method and path below the target's base URL."""
+    """How a delivery calls its target: method and path below the target's base URL.
 
-    method: Literal["POST", "PUT", "PATCH"] = "POST"
+    ``path`` and header values may hold ``{field}`` placeholders filled from the payload
+    the delivery's pipeline produced, e.g. ``/orders/{order_number}/lines/{lines[0].sku}``.
+    """
+
+    method: Literal["POST", "PUT", "PATCH", "DELETE"] = "POST"
     path: Annotated[str, msgspec.Meta(pattern=r"^/")]
+    headers: dict[str, str] = {}
 
 
 class Delivery(_Strict, kw_only=True, frozen=True):
@@ -118,7 +125,10 @@ class Delivery(_Strict, kw_only=True, frozen=True):
 
     target: Identifier
     events: Annotated[list[EventType], msgspec.Meta(min_length=1)]
-    request: DeliveryRequest
+    # How to call the target: an explicit request, or a named operation of the target's
+    # kind (e.g. ``sales_order.create`` for an ERP); a webhook target needs neither.
+    request: DeliveryRequest | None = None
+    operation: Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_.]*$")] | None = None
     lane: Lane = Lane.PRIORITY
     retry: Identifier = "default"
     pipeline: list[Step] = []  # outbound steps (canonical -> target format)
@@ -211,14 +221,45 @@ class OAuth2ClientCredentials(
     scope: str = ""
 
 
-TargetAuth = NoAuth | ApiKeyHeaderAuth | BasicAuth | OAuth2ClientCredentials
+class HmacSignatureAuth(_Strict, kw_only=True, frozen=True, tag="hmac", tag_field="kind"):
+    """Signs each request body: ``<header>: <prefix><HMAC(secret, [timestamp "."] body)>``."""
+
+    secret: Secret
+    header: str = "X-Signature"
+    algorithm: Literal["sha256", "sha512"] = "sha256"
+    encoding: Literal["hex", "base64"] = "hex"
+    prefix: str = ""  # e.g. "sha256="
+    timestamp_header: str | None = None  # when set, the Unix time is sent and signed too
+
+
+TargetAuth = NoAuth | ApiKeyHeaderAuth | BasicAuth | OAuth2ClientCredentials | HmacSignatureAuth
+
+
+class TargetKind(StrEnum):
+    """Which connector delivers to a target (one module each in ``connectors/kinds``)."""
+
+    REST = "rest"  # generic: each delivery says method, path template and headers
+    ERP = "erp"  # sales orders, inventory adjustments, credit memos
+    WMS = "wms"  # shipment (pick/ship) requests, expected receipts from ASNs
+    CARRIER = "carrier"  # shipment / label create
+    WEBHOOK = "webhook"  # Standard Webhooks to partner subscriptions
+
+
+class WebhookSubscription(_Strict, kw_only=True, frozen=True):
+    """A partner's webhook endpoint; events of that partner only are sent to it."""
+
+    url: Annotated[str, msgspec.Meta(pattern=r"^(https?://|/)")]  # absolute, or below base_url
+    secret: Secret  # Standard Webhooks signing secret, ``whsec_<base64 key>``
+    events: list[EventType] = []  # empty: every event of the deliveries to this target
 
 
 class Target(_Strict, kw_only=True, frozen=True):
     """A system omnihub delivers to (ERP, WMS, carrier, partner webhook endpoint)."""
 
+    kind: TargetKind = TargetKind.REST
     base_url: Annotated[str, msgspec.Meta(pattern=r"^https?://")]
     auth: TargetAuth = NoAuth()
+    subscriptions: dict[Identifier, WebhookSubscription] = {}  # kind webhook: by partner id
     timeout: Duration = Duration(seconds=10)
     prefetch: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 16
     concurrency: Annotated[int, msgspec.Meta(ge=1, le=256)] = 8

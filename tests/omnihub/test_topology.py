@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import subprocess
+from datetime import timedelta
 
 import aio_pika
 import pytest
 
 from omnihub.broker import declare_topology, plan_topology
-from omnihub.config.model import Lane
+from omnihub.broker.topology import rung_bound, rung_for_delay, rungs_for
+from omnihub.config import Duration
+from omnihub.config.model import Lane, RetryPolicy
 from omnihub.errors import TopologyConflict
 from omnihub.settings import Settings
 from tests.support.configs import example_config
@@ -33,13 +36,97 @@ def test_plan_has_lanes_rungs_dlq_and_archive() -> None:
     by_name = {q.name: q for q in plan.queues}
     priority = by_name[names.target_queue("erp", Lane.PRIORITY)]
     assert priority.arguments["x-queue-type"] == "quorum"
-    assert priority.bindings == ("order.created",)
+    assert set(priority.bindings) == {
+        e
+        for d in config.deliveries_for("erp").values()
+        if d.lane is Lane.PRIORITY
+        for e in d.events
+    }
     assert priority.arguments["x-dead-letter-routing-key"] == names.dead_letter_queue("erp")
+    assert priority.arguments["x-delivery-limit"] == config.broker.delivery_limit
     assert names.target_queue("erp", Lane.BULK) in by_name
-    rungs = [n for n in by_name if ".retry." in n and n.startswith(priority.name + ".retry")]
-    assert len(rungs) == config.retry_policies["standard"].attempts
+    rungs = sorted(n for n in by_name if n.startswith(priority.name + ".retry."))
+    expected = rungs_for([config.retry_policies["standard"]])
+    assert rungs == sorted(names.retry_queue("erp", Lane.PRIORITY, k) for k in expected)
     assert by_name[names.archive_stream].arguments["x-queue-type"] == "stream"
     assert by_name[names.archive_stream].bindings == ("#",)
+
+
+def test_each_rung_expires_at_its_bound_back_into_its_lane() -> None:
+    config = example_config()
+    names = Settings(prefix="p").names
+    plan = plan_topology(config, names)
+    by_name = {q.name: q for q in plan.queues}
+    lane = names.target_queue("erp", Lane.PRIORITY)
+    for k in rungs_for([config.retry_policies["standard"]]):
+        rung = by_name[names.retry_queue("erp", Lane.PRIORITY, k)]
+        assert rung.arguments["x-message-ttl"] == 100 * 2**k
+        assert rung.arguments["x-dead-letter-routing-key"] == lane
+        assert rung.arguments["x-dead-letter-strategy"] == "at-least-once"
+
+
+def test_a_lane_without_retrying_deliveries_has_no_rungs() -> None:
+    config = example_config()
+    names = Settings(prefix="p").names
+    plan = plan_topology(config, names)
+    bulk = names.target_queue("warehouse", Lane.BULK)
+    assert [q.name for q in plan.queues if q.name.startswith(bulk + ".retry.")] == []
+
+
+@pytest.mark.parametrize(
+    ("delay_ms", "rung"),
+    [(0, 0), (50, 0), (100, 0), (101, 1), (200, 1), (201, 2), (1000, 4), (1600, 4), (120_000, 11)],
+)
+def test_rung_for_delay_is_the_smallest_bound_not_below_the_delay(delay_ms: int, rung: int) -> None:
+    assert rung_for_delay(timedelta(milliseconds=delay_ms)) == rung
+    assert rung_bound(rung) >= timedelta(milliseconds=delay_ms)
+
+
+def test_rung_for_delay_is_clamped_into_the_declared_rungs() -> None:
+    assert rung_for_delay(timedelta(milliseconds=10), range(3, 6)) == 3
+    assert rung_for_delay(timedelta(hours=1), range(3, 6)) == 5
+
+
+def test_rungs_cover_the_shortest_jittered_delay_up_to_the_retry_after_cap() -> None:
+    policy = RetryPolicy(
+        attempts=3,
+        initial_delay=Duration(seconds=1),
+        max_delay=Duration(seconds=10),
+        jitter=0.5,
+        retry_after_cap=Duration(seconds=60),
+    )
+    rungs = rungs_for([policy])
+    assert rungs.start == rung_for_delay(timedelta(seconds=0.5))
+    assert rungs.stop - 1 == rung_for_delay(timedelta(seconds=60))
+    assert rungs_for([RetryPolicy(attempts=0)]) == range(0)
+
+
+async def test_a_short_delay_is_not_held_behind_a_longer_one(settings: Settings) -> None:
+    """Delays go to rungs by size, so RabbitMQ's head-of-line expiry cannot stall them."""
+    config = example_config()
+    names = settings.names
+    lane = names.target_queue("erp", Lane.PRIORITY)
+    connection = await aio_pika.connect(settings.amqp_url)
+    try:
+        await declare_topology(connection, plan_topology(config, names))
+        channel = await connection.channel(publisher_confirms=True)
+        rungs = rungs_for([config.retry_policies["standard"]])
+        for body, delay in ((b"slow", timedelta(seconds=3)), (b"fast", timedelta(seconds=0.8))):
+            rung = names.retry_queue("erp", Lane.PRIORITY, rung_for_delay(delay, rungs))
+            await channel.default_exchange.publish(
+                aio_pika.Message(body, expiration=delay), routing_key=rung, mandatory=True
+            )
+        queue = await channel.get_queue(lane)
+        arrived: list[bytes] = []
+        async with queue.iterator() as messages:
+            async for message in messages:
+                await message.ack()
+                arrived.append(message.body)
+                if len(arrived) == 2:
+                    break
+    finally:
+        await connection.close()
+    assert arrived == [b"fast", b"slow"]
 
 
 async def test_declaring_twice_changes_nothing(settings: Settings, vhost: Vhost) -> None:

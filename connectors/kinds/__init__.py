@@ -1,0 +1,61 @@
+"""Connector kinds, one module each, all over the shared HTTP delivery core."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from connectors.errors import ConnectorConfigError
+from connectors.http_core import HttpCore
+from connectors.kinds import carrier, erp, wms
+from connectors.kinds.base import Connector, Operation, Outbound
+from connectors.kinds.rest import RestConnector, rest_connector
+from connectors.kinds.webhook import WebhookConnector, webhook_connector
+from connectors.subscriptions import SubscriptionStore
+from omnihub.config.model import Delivery, Target, TargetKind
+
+__all__ = [
+    "OPERATIONS",
+    "Connector",
+    "Operation",
+    "Outbound",
+    "RestConnector",
+    "WebhookConnector",
+    "build_connector",
+]
+
+OPERATIONS: Mapping[TargetKind, Mapping[str, Operation]] = {
+    TargetKind.ERP: erp.OPERATIONS,
+    TargetKind.WMS: wms.OPERATIONS,
+    TargetKind.CARRIER: carrier.OPERATIONS,
+}
+
+_BY_KIND: Mapping[TargetKind, Callable[[HttpCore, str, Delivery], RestConnector]] = {
+    TargetKind.REST: rest_connector,
+    TargetKind.ERP: erp.erp_connector,
+    TargetKind.WMS: wms.wms_connector,
+    TargetKind.CARRIER: carrier.carrier_connector,
+}
+
+
+def build_connector(
+    target_id: str,
+    target: Target,
+    delivery_id: str,
+    delivery: Delivery,
+    core: HttpCore,
+    store: Callable[[], SubscriptionStore],
+) -> Connector:
+    """The connector for one delivery; `ConnectorConfigError` if it cannot run as configured."""
+    if target.kind is TargetKind.WEBHOOK:
+        if not target.subscriptions:
+            raise ConnectorConfigError(
+                f"target '{target_id}'", "a webhook target needs at least one subscription"
+            )
+        return webhook_connector(
+            core, target_id, target.subscriptions, store(), delivery_id, delivery
+        )
+    if target.subscriptions:
+        raise ConnectorConfigError(
+            f"target '{target_id}'", "`subscriptions` is only for targets of kind webhook"
+        )
+    return _BY_KIND[target.kind](core, delivery_id, delivery)
