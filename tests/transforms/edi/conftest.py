@@ -15,15 +15,20 @@ SAMPLES = Path(__file__).resolve().parents[3] / ".." / "shared" / "samples" / "e
 NOW = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
 
 
+def locate_samples(folder: Path) -> Path:
+    """``folder`` if it holds the samples' MANIFEST.md; otherwise fail (never skip)."""
+    if not (folder / "MANIFEST.md").is_file():
+        pytest.fail(
+            f"EDI samples not found at {folder.resolve()} (expected ../shared/samples/edi "
+            "next to the repository, with MANIFEST.md); the sample tests cannot run"
+        )
+    return folder
+
+
 @pytest.fixture(scope="session")
 def samples() -> Path:
     """The public EDI samples folder; a missing folder fails loudly, never skips."""
-    if not (SAMPLES / "MANIFEST.md").is_file():
-        pytest.fail(
-            f"EDI samples not found at {SAMPLES.resolve()} (expected ../shared/samples/edi "
-            "next to the repository, with MANIFEST.md); the sample tests cannot run"
-        )
-    return SAMPLES
+    return locate_samples(SAMPLES)
 
 
 X12Builder = Callable[..., str]

@@ -127,3 +127,10 @@ def test_segment_outside_groups_is_reported_in_the_ta1_as_invalid_content(
     ta1 = result.interchanges[0].ta1
     assert ta1 is not None and ta1.note_code == "024"
     assert [s.accepted for s in result.sets()] == [True]
+
+
+def test_each_interchange_of_a_file_is_read_and_acknowledged(x12: X12Builder) -> None:
+    result = read(x12(ORDER, control=1) + x12(ORDER, ORDER, control=2))
+    assert [len(list(i.groups[0].sets)) for i in result.interchanges] == [1, 2]
+    assert [i.header.control_number for i in result.interchanges] == ["000000001", "000000002"]
+    assert all(i.groups[0].ack is not None for i in result.interchanges)
