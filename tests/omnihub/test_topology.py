@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from datetime import timedelta
 
 import aio_pika
@@ -19,13 +18,7 @@ from tests.support.services import Vhost
 
 
 def list_queues(vhost: Vhost, prefix: str) -> list[str]:
-    out = subprocess.run(
-        ["rabbitmqctl", "-q", "list_queues", "-p", vhost.name, "name", "type", "arguments"],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    ).stdout
+    out = vhost.list_queues("name", "type", "arguments")
     return sorted(line for line in out.splitlines() if line.startswith(prefix))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import uuid
@@ -51,7 +52,9 @@ class Vhost:
         self.url = f"amqp://guest:guest@{AMQP_HOST}:{AMQP_PORT}/{quote(name, safe='')}"
 
     @staticmethod
-    def _ctl(*args: str) -> None:
+    def _ctl(*args: str, attempts: int = 3) -> str:
+        """Run rabbitmqctl; on a hang, kill its whole process group (the CLI boots an
+        Erlang node that would otherwise outlive the timeout) and try again."""
         ctl = shutil.which("rabbitmqctl")
         if ctl is None:
             pytest.fail(
@@ -59,7 +62,26 @@ class Vhost:
                 + HOW_TO_START,
                 pytrace=False,
             )
-        subprocess.run([ctl, "-q", *args], check=True, capture_output=True, timeout=60)
+        last = ""
+        for _ in range(attempts):
+            proc = subprocess.Popen(
+                [ctl, "-q", *args],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                start_new_session=True,
+            )
+            try:
+                out, err = proc.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.communicate()
+                last = "timed out after 30 s"
+                continue
+            if proc.returncode == 0:
+                return out
+            last = (err or out).strip()[-500:]
+        pytest.fail(f"rabbitmqctl {' '.join(args)} failed: {last}", pytrace=False)
 
     def create(self) -> None:
         self._ctl("add_vhost", self.name)
@@ -67,3 +89,6 @@ class Vhost:
 
     def delete(self) -> None:
         self._ctl("delete_vhost", self.name)
+
+    def list_queues(self, *columns: str) -> str:
+        return self._ctl("list_queues", "-p", self.name, *columns)
