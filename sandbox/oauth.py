@@ -3,7 +3,8 @@
     POST /oauth/token                 grant_type=client_credentials; the client by HTTP
                                       basic auth or client_id/client_secret in the form
     PUT  /_sandbox/oauth              {"clients": {id: secret}, "expires_in": s,
-                                       "protect": ["erp", ...]}  (replaces the settings)
+                                       "protect": ["erp", ...]}  (replaces the settings,
+                                      forgets tokens and counts)
     GET  /_sandbox/oauth              tokens issued, tokens valid now, settings (no secrets)
     POST /_sandbox/oauth/revoke       every token issued so far stops working (401)
 
@@ -57,7 +58,10 @@ class OAuthState:
         self.issued = 0
 
     def configure(self, settings: OAuthSettings) -> None:
+        """New settings, and a fresh start: no token issued yet."""
         self.settings = settings
+        self.tokens.clear()
+        self.issued = 0
 
     def issue(self) -> str:
         token = "sbx_" + secrets.token_urlsafe(24)

@@ -3,6 +3,8 @@
     attempt n (status, latency, error)  then  delivered | retried | dead_lettered
 
 Journey writes never fail a delivery: a failed write is logged and counted by the store.
+The first attempt also writes the message's identity (``JourneyMeta``, from the envelope),
+so a journey is found by id, trace or business key even when the gateway wrote none.
 Requeued messages (a crash) and returned probes get only their attempt entry.
 """
 
@@ -12,7 +14,7 @@ from datetime import UTC, datetime
 
 from connectors.job import Ack, DeadLetter, Job, Retry
 from connectors.middleware.base import Middleware
-from omnihub.journey import JourneyEntry, JourneyStore, Stage
+from omnihub.journey import JourneyEntry, JourneyMeta, JourneyStore, Stage
 
 __all__ = ["Journeys"]
 
@@ -70,4 +72,16 @@ class Journeys(Middleware):
                     error=decision.reason[:300],
                 )
             )
-        await self.store.record(job.envelope.id, *entries)
+        env = job.envelope
+        if job.attempt == 1 and not job.probe:
+            meta = JourneyMeta(
+                message_id=env.id,
+                partner=env.partner,
+                route=env.route,
+                event=env.event,
+                trace_id=env.trace_id,
+                business_key=env.business_key,
+            )
+            await self.store.start(meta, *entries)  # the same meta the gateway may have written
+        else:
+            await self.store.record(env.id, *entries)
