@@ -1,0 +1,193 @@
+"""``python -m bench.ingest``: the ingest benchmark in one command (about two and a half minutes).
+
+In one run, on one topology emptied before each scenario: the raw publish limit, the full
+path (``omnihub gateway``) with 1 and 2 processes, the FastAPI baseline with as many, and
+optionally granian and a py-spy profile. Prints a table and writes docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.ingest.cpu import wait_until_quiet
+from bench.ingest.environment import BenchEnvironment, ServiceUnavailable
+from bench.ingest.loadgen import LoadGenError, require_wrk
+from bench.ingest.machine import describe_machine
+from bench.ingest.profile import ProfilerMissing, profiler_for, summarize
+from bench.ingest.report import RunReport, render_text, write_docs
+from bench.ingest.results import RunResult
+from bench.ingest.scenarios import Load, PublisherError, Scenario, delete_topology, run_scenario
+from bench.ingest.servers import ServerStartError
+from bench.ingest.source import REPO, Source, SourceError, measured_source
+
+__all__ = ["main"]
+
+EXIT_SETUP = 2  # something the benchmark needs is missing; the message says what
+
+
+def _processes(text: str) -> list[int]:
+    counts = [int(p) for p in text.split(",") if p.strip()]
+    if not counts or any(c < 1 or c > 8 for c in counts):
+        raise argparse.ArgumentTypeError("give process counts between 1 and 8, e.g. 1,2")
+    return counts
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bench.ingest", description=__doc__)
+    p.add_argument("--seconds", type=float, default=15.0, help="measured time per scenario")
+    p.add_argument("--warmup", type=float, default=3.0, help="warm-up time per scenario")
+    p.add_argument("--connections", type=int, default=64)
+    p.add_argument("--max-requests", type=int, default=300_000, help="bound per scenario")
+    p.add_argument(
+        "--processes", type=_processes, default=[1, 2], help="gateway/baseline processes, e.g. 1,2"
+    )
+    p.add_argument(
+        "--only",
+        default="raw,full,baseline",
+        help="scenarios to run: any of raw, full, baseline, granian (default: the first three)",
+    )
+    p.add_argument(
+        "--source",
+        default="HEAD",
+        help="code to measure: a git revision (snapshot, default HEAD) or 'worktree'",
+    )
+    p.add_argument("--profile", action="store_true", help="also profile `omnihub gateway` x1")
+    p.add_argument("--profile-seconds", type=float, default=15.0)
+    p.add_argument(
+        "--docs",
+        type=Path,
+        default=REPO / "docs" / "benchmarks.md",
+        help="markdown file whose results section is rewritten",
+    )
+    p.add_argument("--no-docs", action="store_true", help="print only; leave the docs alone")
+    p.add_argument("--out", type=Path, default=REPO / "bench" / "ingest" / "out")
+    p.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=60.0,
+        help="wait up to this many seconds for other work on the machine to calm down",
+    )
+    return p
+
+
+def _scenarios(only: set[str], processes: list[int]) -> list[Scenario]:
+    plan: list[Scenario] = []
+    if "raw" in only:
+        plan.append(Scenario("raw", "raw"))
+    for n in processes:
+        if "full" in only:
+            plan.append(Scenario("full", "gateway", n))
+        if "granian" in only:
+            plan.append(Scenario("full", "granian", n))
+        if "baseline" in only:
+            plan.append(Scenario("baseline", "baseline", n))
+    return plan
+
+
+def _print_profile(out: Path) -> None:
+    profile = summarize(out)
+    print(f"\nprofile of one `omnihub gateway` process ({profile.samples} samples, {out}):")
+    for area, share in profile.areas:
+        print(f"  {share:6.1%}  {area}")
+    print("  functions, inclusive:")
+    for name, share in profile.inclusive[:15]:
+        print(f"  {share:6.1%}  {name}")
+    print("  functions, exclusive:")
+    for name, share in profile.exclusive[:15]:
+        print(f"  {share:6.1%}  {name}")
+
+
+def _run_plan(
+    plan: list[Scenario],
+    source: Source,
+    env: BenchEnvironment,
+    load: Load,
+    args: argparse.Namespace,
+    started: datetime,
+) -> tuple[float, list[RunResult]]:
+    busy = wait_until_quiet(max_busy=0.5, timeout_s=args.quiet_wait)
+    print(f"bench: machine busy before the run: {busy:.2f} cores")
+    results: list[RunResult] = []
+    for scenario in plan:
+        wait_until_quiet(max_busy=0.5, timeout_s=min(args.quiet_wait, 15.0))
+        print(f"bench: {scenario.title} ...", flush=True)
+        result = run_scenario(scenario, source, env, load, args.out)
+        print(
+            f"       {result.rps:,.0f} req/s, p50 {result.p50_ms:.1f} ms, "
+            f"p99 {result.p99_ms:.1f} ms, errors {result.errors or 0}",
+            flush=True,
+        )
+        results.append(result)
+    if args.profile:
+        raw_file = args.out / f"profile-{started:%Y%m%dT%H%M%S}.txt"
+        print("bench: profiling `omnihub gateway` x1 with py-spy ...", flush=True)
+        profiled = Load(connections=load.connections, seconds=args.profile_seconds, warmup=1.0)
+        run_scenario(
+            Scenario("full", "gateway", 1),
+            source,
+            env,
+            profiled,
+            args.out,
+            during=profiler_for(raw_file),
+        )
+        _print_profile(raw_file)
+    return busy, results
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    only = {s.strip() for s in args.only.split(",") if s.strip()}
+    unknown = only - {"raw", "full", "baseline", "granian"}
+    if unknown:
+        print(f"bench: unknown scenario(s) {', '.join(sorted(unknown))}", file=sys.stderr)
+        return EXIT_SETUP
+    load = Load(
+        connections=args.connections,
+        seconds=args.seconds,
+        warmup=args.warmup,
+        max_requests=args.max_requests,
+    )
+    plan = _scenarios(only, args.processes)
+    args.out.mkdir(parents=True, exist_ok=True)
+    command = "python -m bench.ingest " + shlex.join(sys.argv[1:] if argv is None else argv)
+    started = datetime.now(UTC)
+    try:
+        require_wrk()
+        with (
+            measured_source(args.source) as source,
+            BenchEnvironment(config_from=source.root) as env,
+        ):
+            print(f"bench: code {source.revision}; prefix {env.prefix}; {len(plan)} scenarios")
+            try:
+                busy, results = _run_plan(plan, source, env, load, args, started)
+            finally:
+                delete_topology(source, env)
+    except (
+        LoadGenError,
+        ServiceUnavailable,
+        ServerStartError,
+        PublisherError,
+        ProfilerMissing,
+        SourceError,
+    ) as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return EXIT_SETUP
+    report = RunReport(
+        command=command,
+        started=started,
+        revision=source.revision,
+        machine=describe_machine(),
+        load=load,
+        busy_before=busy,
+        results=results,
+    )
+    print()
+    print(render_text(report))
+    if not args.no_docs:
+        write_docs(report, args.docs)
+        print(f"\nbench: results written to {args.docs}")
+    return 0
