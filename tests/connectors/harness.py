@@ -48,6 +48,7 @@ def write_config(
     retry: str = FAST_RETRY,
     delivery_limit: int = 20,
     env: dict[str, str] | None = None,
+    tables: str = "",
 ) -> HubConfig:
     """routes.yaml (deliveries only) and policies/ in ``directory``; returns it loaded."""
     (directory / "policies").mkdir(parents=True, exist_ok=True)
@@ -61,6 +62,10 @@ def write_config(
     (directory / "policies" / "broker.yaml").write_text(
         f"broker:\n  delivery_limit: {delivery_limit}\n"
     )
+    if tables:
+        (directory / "policies" / "tables.yaml").write_text(
+            "tables:\n" + textwrap.indent(textwrap.dedent(tables).strip(), "  ") + "\n"
+        )
     return load_config(directory, env=env or {})
 
 
