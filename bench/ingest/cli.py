@@ -13,6 +13,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import msgspec
+
 from bench.ingest.cpu import wait_until_quiet
 from bench.ingest.environment import BenchEnvironment, ServiceUnavailable
 from bench.ingest.loadgen import LoadGenError, require_wrk
@@ -48,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--only",
         default="raw,full,baseline",
-        help="scenarios to run: any of raw, full, baseline, granian (default: the first three)",
+        help="scenarios: any of raw, full, baseline, uvloop, granian (default: the first three)",
     )
     p.add_argument(
         "--source",
@@ -81,6 +83,8 @@ def _scenarios(only: set[str], processes: list[int]) -> list[Scenario]:
     for n in processes:
         if "full" in only:
             plan.append(Scenario("full", "gateway", n))
+        if "uvloop" in only:
+            plan.append(Scenario("full", "uvloop", n))
         if "granian" in only:
             plan.append(Scenario("full", "granian", n))
         if "baseline" in only:
@@ -141,7 +145,7 @@ def _run_plan(
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     only = {s.strip() for s in args.only.split(",") if s.strip()}
-    unknown = only - {"raw", "full", "baseline", "granian"}
+    unknown = only - {"raw", "full", "baseline", "uvloop", "granian"}
     if unknown:
         print(f"bench: unknown scenario(s) {', '.join(sorted(unknown))}", file=sys.stderr)
         return EXIT_SETUP
@@ -185,8 +189,11 @@ def main(argv: list[str] | None = None) -> int:
         busy_before=busy,
         results=results,
     )
+    results_file = args.out / f"results-{started:%Y%m%dT%H%M%S}.json"
+    results_file.write_bytes(msgspec.json.format(msgspec.json.encode(report)))
     print()
     print(render_text(report))
+    print(f"\nbench: raw figures in {results_file}")
     if not args.no_docs:
         write_docs(report, args.docs)
         print(f"\nbench: results written to {args.docs}")

@@ -105,8 +105,12 @@ def summarize(raw_file: Path, top: int = 25) -> Profile:
     )
 
 
-def profiler_for(out: Path, rate: int = 250) -> Callable[[ServerGroup], Callable[[], None]]:
-    """A `during` hook for run_scenario: py-spy records the first worker until the end."""
+def profiler_for(out: Path, rate: int = 100) -> Callable[[ServerGroup], Callable[[], None]]:
+    """A `during` hook for run_scenario: py-spy records the first worker until the end.
+
+    py-spy pauses the process for each sample (whole stacks; ``--nonblocking`` tears
+    about two in five of them), so the profiled run is slower than the measured ones.
+    """
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     if not Path(py_spy).exists():
         raise ProfilerMissing(
@@ -116,7 +120,7 @@ def profiler_for(out: Path, rate: int = 250) -> Callable[[ServerGroup], Callable
     def start(group: ServerGroup) -> Callable[[], None]:
         pid = group.workers()[0]
         proc = subprocess.Popen(
-            [py_spy, "record", "--pid", str(pid), "--rate", str(rate), "--nonblocking",
+            [py_spy, "record", "--pid", str(pid), "--rate", str(rate),
              "--format", "raw", "--output", str(out)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

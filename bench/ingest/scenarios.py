@@ -30,7 +30,7 @@ class Load(msgspec.Struct, frozen=True, kw_only=True):
 
 class Scenario(msgspec.Struct, frozen=True):
     kind: str  # "full", "baseline" or "raw"
-    server: str  # "gateway" (omnihub gateway, uvicorn), "granian", "baseline", "raw"
+    server: str  # "gateway" (omnihub gateway), "uvloop", "granian", "baseline", "raw"
     processes: int = 1
 
     @property
@@ -41,6 +41,7 @@ class Scenario(msgspec.Struct, frozen=True):
     def title(self) -> str:
         titles = {
             "gateway": "full path: `omnihub gateway` (uvicorn)",
+            "uvloop": "full path: gateway app on uvicorn + uvloop",
             "granian": "full path: gateway app on granian",
             "baseline": "FastAPI + slowapi + aio-pika (uvicorn)",
             "raw": "raw limit: aio-pika publisher, confirms",

@@ -4,6 +4,9 @@ Three kinds, each N processes:
 - ``gateway``: ``omnihub gateway --port P`` per process (uvicorn, one process each, the
   CLI as it is today), one port per process: the load generator spreads its threads
   over the ports;
+- ``uvloop``: the same gateway app (``create_app``) under uvicorn's own runner with
+  ``--loop uvloop --http httptools``, one process per port: what ``omnihub gateway``
+  would do on uvloop (it runs uvicorn inside ``asyncio.run``, on the stdlib loop);
 - ``granian``: the same gateway app (``create_app``) served by granian with ``--workers
   N`` on one port (granian shares the socket between workers);
 - ``baseline``: ``uvicorn --factory bench.ingest.baseline_app:create_app`` per port.
@@ -25,7 +28,7 @@ import httpx
 
 __all__ = ["SERVER_KINDS", "ServerGroup", "ServerStartError", "free_ports", "servers"]
 
-SERVER_KINDS = ("gateway", "granian", "baseline")
+SERVER_KINDS = ("gateway", "uvloop", "granian", "baseline")
 READY_TIMEOUT_S = 30.0
 
 
@@ -92,6 +95,15 @@ def _commands(kind: str, ports: list[int], processes: int) -> list[list[str]]:
             [py, "-m", "omnihub.cli.main", "gateway", "--host", host, "--port", str(p)]
             for p in ports
         ]
+    if kind == "uvloop":
+        return [
+            [
+                py, "-m", "uvicorn", "--factory", "bench.ingest.gateway_asgi:create_gateway",
+                "--host", host, "--port", str(p), "--loop", "uvloop", "--http", "httptools",
+                "--log-level", "warning", "--no-access-log",
+            ]
+            for p in ports
+        ]  # fmt: skip
     if kind == "granian":
         return [
             [
