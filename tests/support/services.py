@@ -89,6 +89,3 @@ class Vhost:
 
     def delete(self) -> None:
         self._ctl("delete_vhost", self.name)
-
-    def list_queues(self, *columns: str) -> str:
-        return self._ctl("list_queues", "-p", self.name, *columns)
