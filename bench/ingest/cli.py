@@ -57,6 +57,12 @@ def _parser() -> argparse.ArgumentParser:
         default="HEAD",
         help="code to measure: a git revision (snapshot, default HEAD) or 'worktree'",
     )
+    p.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run the plan this many times, interleaved; report each scenario's median run",
+    )
     p.add_argument("--profile", action="store_true", help="also profile `omnihub gateway` x1")
     p.add_argument("--profile-seconds", type=float, default=15.0)
     p.add_argument(
@@ -95,6 +101,10 @@ def _scenarios(only: set[str], processes: list[int]) -> list[Scenario]:
 def _print_profile(out: Path) -> None:
     profile = summarize(out)
     print(f"\nprofile of one `omnihub gateway` process ({profile.samples} samples, {out}):")
+    print("  by phase of the request path:")
+    for phase, share in profile.phases:
+        print(f"  {share:6.1%}  {phase}")
+    print("  by library of the innermost frame:")
     for area, share in profile.areas:
         print(f"  {share:6.1%}  {area}")
     print("  functions, inclusive:")
@@ -103,6 +113,15 @@ def _print_profile(out: Path) -> None:
     print("  functions, exclusive:")
     for name, share in profile.exclusive[:15]:
         print(f"  {share:6.1%}  {name}")
+
+
+def _median(runs: list[RunResult]) -> RunResult:
+    """The run with the median req/s, carrying every run's req/s."""
+    ordered = sorted(runs, key=lambda r: r.rps)
+    middle = ordered[(len(ordered) - 1) // 2]
+    if len(runs) == 1:
+        return middle
+    return msgspec.structs.replace(middle, rps_runs=tuple(round(r.rps, 1) for r in runs))
 
 
 def _run_plan(
@@ -115,30 +134,38 @@ def _run_plan(
 ) -> tuple[float, list[RunResult]]:
     busy = wait_until_quiet(max_busy=0.5, timeout_s=args.quiet_wait)
     print(f"bench: machine busy before the run: {busy:.2f} cores")
-    results: list[RunResult] = []
-    for scenario in plan:
-        wait_until_quiet(max_busy=0.5, timeout_s=min(args.quiet_wait, 15.0))
-        print(f"bench: {scenario.title} ...", flush=True)
-        result = run_scenario(scenario, source, env, load, args.out)
-        print(
-            f"       {result.rps:,.0f} req/s, p50 {result.p50_ms:.1f} ms, "
-            f"p99 {result.p99_ms:.1f} ms, errors {result.errors or 0}",
-            flush=True,
-        )
-        results.append(result)
+    runs: dict[Scenario, list[RunResult]] = {s: [] for s in plan}
+    for round_ in range(1, args.repeat + 1):
+        for scenario in plan:
+            wait_until_quiet(max_busy=0.5, timeout_s=min(args.quiet_wait, 15.0))
+            label = f" (round {round_}/{args.repeat})" if args.repeat > 1 else ""
+            print(f"bench: {scenario.title}{label} ...", flush=True)
+            result = run_scenario(scenario, source, env, load, args.out)
+            print(
+                f"       {result.rps:,.0f} req/s, p50 {result.p50_ms:.1f} ms, "
+                f"p99 {result.p99_ms:.1f} ms, errors {result.errors or 0}",
+                flush=True,
+            )
+            runs[scenario].append(result)
+    results = [_median(r) for r in runs.values()]
     if args.profile:
         raw_file = args.out / f"profile-{started:%Y%m%dT%H%M%S}.txt"
         print("bench: profiling `omnihub gateway` x1 with py-spy ...", flush=True)
         profiled = Load(connections=load.connections, seconds=args.profile_seconds, warmup=1.0)
-        run_scenario(
-            Scenario("full", "gateway", 1),
-            source,
-            env,
-            profiled,
-            args.out,
-            during=profiler_for(raw_file),
-        )
-        _print_profile(raw_file)
+        try:
+            run_scenario(
+                Scenario("full", "gateway", 1),
+                source,
+                env,
+                profiled,
+                args.out,
+                during=profiler_for(raw_file),
+            )
+        except (ServerStartError, ProfilerMissing) as exc:
+            # The figures above stand on their own; say why there is no profile.
+            print(f"bench: no profile: {exc}", file=sys.stderr)
+        else:
+            _print_profile(raw_file)
     return busy, results
 
 

@@ -9,6 +9,7 @@ functions with the most samples, inclusive and exclusive.
 from __future__ import annotations
 
 import collections
+import re
 import shutil
 import signal
 import subprocess
@@ -20,7 +21,7 @@ import msgspec
 
 from bench.ingest.servers import ServerGroup
 
-__all__ = ["Profile", "ProfilerMissing", "profiler_for", "summarize"]
+__all__ = ["PHASES", "Profile", "ProfilerMissing", "profiler_for", "summarize"]
 
 # (label, substring of a frame's file path); the first match wins, innermost frame first.
 AREAS: tuple[tuple[str, str], ...] = (
@@ -46,6 +47,22 @@ AREAS: tuple[tuple[str, str], ...] = (
 OTHER = "other (stdlib, native)"
 
 
+# Where a sample's time belongs on the request path: the first pattern found anywhere in
+# its stack wins. Names follow gateway/ as of the partner edge; a renamed function only
+# moves its samples to a later row (in the end "event loop / other").
+PHASES: tuple[tuple[str, str], ...] = (
+    ("Redis: admit (throttle + idempotency script)", r"Admission\.admit"),
+    ("Redis: complete (store the response)", r"Admission\.complete"),
+    ("AMQP: publish + confirm", r"Publisher\.publish|PendingPublishes"),
+    ("Redis: event-loop callbacks (send, read)", r"redis/"),
+    ("AMQP: event-loop callbacks (frames, confirms)", r"aiormq/|aio_pika/|pamqp/"),
+    ("handler: auth, body, decode, envelope, response", r"IngestHandler"),
+    ("Litestar outside the handler (routing, headers, response)", r"litestar/"),
+    ("uvicorn + httptools", r"uvicorn/"),
+    ("Litestar's logging QueueListener thread (waiting)", r"QueueListener"),
+)
+
+
 class ProfilerMissing(Exception):
     """py-spy is not installed; the message says how to get it."""
 
@@ -53,6 +70,7 @@ class ProfilerMissing(Exception):
 class Profile(msgspec.Struct, frozen=True):
     samples: int
     areas: list[tuple[str, float]]  # (area, share of samples), largest first
+    phases: list[tuple[str, float]]  # (phase of the request path, share), largest first
     inclusive: list[tuple[str, float]]  # (function, share of samples containing it)
     exclusive: list[tuple[str, float]]  # (function, share of samples where it is innermost)
     raw_file: str
@@ -76,6 +94,7 @@ def _charged_area(frames: list[str]) -> str:
 
 def summarize(raw_file: Path, top: int = 25) -> Profile:
     areas: collections.Counter[str] = collections.Counter()
+    phases: collections.Counter[str] = collections.Counter()
     inclusive: collections.Counter[str] = collections.Counter()
     exclusive: collections.Counter[str] = collections.Counter()
     total = 0
@@ -92,6 +111,9 @@ def summarize(raw_file: Path, top: int = 25) -> Profile:
         for frame in set(frames):
             inclusive[frame] += count
         areas[_charged_area(frames)] += count
+        joined = ";".join(frames)
+        phase = next((label for label, rx in PHASES if re.search(rx, joined)), None)
+        phases[phase or "event loop / other"] += count
 
     def shares(counter: collections.Counter[str], n: int) -> list[tuple[str, float]]:
         return [(k, v / total) for k, v in counter.most_common(n)] if total else []
@@ -99,6 +121,7 @@ def summarize(raw_file: Path, top: int = 25) -> Profile:
     return Profile(
         samples=total,
         areas=shares(areas, len(areas)),
+        phases=shares(phases, len(phases)),
         inclusive=shares(inclusive, top),
         exclusive=shares(exclusive, top),
         raw_file=str(raw_file),

@@ -85,6 +85,8 @@ def _table(results: list[RunResult]) -> list[str]:
     for r in results:
         c = r.cpu
         capped = " (stopped by the request bound)" if r.capped else ""
+        if r.rps_runs:
+            capped += f" (runs: {', '.join(f'{x:,.0f}' for x in r.rps_runs)})"
         lines.append(
             f"| {r.name} | {r.rps:,.0f}{capped} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "
             f"{r.max_ms:.0f} | {_errors(r)} | {_cpu_per_request(r)} | "
@@ -92,6 +94,13 @@ def _table(results: list[RunResult]) -> list[str]:
             f"{c.broker:.2f} / {c.redis:.2f} / {c.other:.2f} |"
         )
     return lines
+
+
+def _rounds(report: RunReport) -> str:
+    rounds = max((len(r.rps_runs) for r in report.results), default=0)
+    if rounds <= 1:
+        return ""
+    return f", {rounds} interleaved rounds, the median round shown"
 
 
 def render_markdown(report: RunReport) -> str:
@@ -112,8 +121,8 @@ def render_markdown(report: RunReport) -> str:
         f"{pk['aio-pika']}, redis-py {pk['redis']}, limits {pk['limits']}, fastapi "
         f"{pk['fastapi']}, slowapi {pk['slowapi']}",
         f"- load: {load.connections} connections (raw: {load.connections} publishes in flight), "
-        f"{load.warmup:g} s warm-up then {load.seconds:g} s measured per scenario; machine "
-        f"busy before the run: {report.busy_before:.2f} cores",
+        f"{load.warmup:g} s warm-up then {load.seconds:g} s measured per scenario"
+        f"{_rounds(report)}; machine busy before the run: {report.busy_before:.2f} cores",
         "",
         *_table(report.results),
         "",

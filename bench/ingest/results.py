@@ -34,6 +34,7 @@ class RunResult(msgspec.Struct, frozen=True, kw_only=True):
     socket_errors: dict[str, int]  # connect/read/write/timeout, from the load generator
     cpu: CpuShare
     capped: bool = False  # the request-count bound stopped the run early
+    rps_runs: tuple[float, ...] = ()  # with --repeat: req/s of every run (this is the median)
 
     @property
     def rps(self) -> float:

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -197,7 +198,10 @@ def run_scenario(
     with servers(scenario.server, scenario.processes, server_env, log, source.root) as g:
         finish = during(g) if during is not None else None
         try:
-            result = _measured(scenario, g, load, f"bench-{env.run_id}-{scenario.slug}")()
+            # Idempotency keys must never repeat (a repeat is answered from Redis, not
+            # published): a fresh id per measured run.
+            keys = f"bench-{env.run_id}-{scenario.slug}-{uuid.uuid4().hex[:6]}"
+            result = _measured(scenario, g, load, keys)()
         finally:
             if finish is not None:
                 finish()
