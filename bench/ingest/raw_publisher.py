@@ -17,13 +17,14 @@ import resource
 import sys
 import time
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import aio_pika
 import msgspec
 import uvloop
 
 from bench.ingest.body import SAMPLE_NUMBER, order
-from bench.ingest.cpu import cpu_seconds, machine_busy_seconds, pids_named
+from bench.ingest.cpu import cpu_by_pid, cpu_delta, machine_busy_seconds, pids_listening
 from bench.ingest.results import CpuShare, RunResult
 from omnihub.broker import declare_topology, envelope_message, plan_topology
 from omnihub.config import load_config
@@ -129,17 +130,17 @@ async def publish_for(
             if measuring:
                 latencies.append(time.perf_counter() - started)
 
-    services = (pids_named("beam.smp"), pids_named("redis-server"))
+    services = (pids_listening(urlsplit(amqp_url).port or 5672), pids_listening(6379))
     tasks = [asyncio.create_task(worker()) for _ in range(inflight)]
     await asyncio.sleep(warmup)
     measuring = True
     began, own0 = time.monotonic(), _own_cpu()
-    broker0, redis0 = cpu_seconds(services[0]), cpu_seconds(services[1])
+    broker0, redis0 = cpu_by_pid(services[0]), cpu_by_pid(services[1])
     machine0 = machine_busy_seconds()
     await asyncio.sleep(max(0.0, stop_at - time.monotonic()))
     measuring = False
     wall = time.monotonic() - began
-    own1, broker1, redis1 = _own_cpu(), cpu_seconds(services[0]), cpu_seconds(services[1])
+    own1, broker1, redis1 = _own_cpu(), cpu_by_pid(services[0]), cpu_by_pid(services[1])
     machine1 = machine_busy_seconds()
     await asyncio.gather(*tasks)
     await connection.close()
@@ -164,8 +165,8 @@ async def publish_for(
         cpu=CpuShare(
             subject=(own1 - own0) / wall,
             loadgen=0.0,
-            broker=(broker1 - broker0) / wall,
-            redis=(redis1 - redis0) / wall,
+            broker=cpu_delta(broker0, broker1) / wall,
+            redis=cpu_delta(redis0, redis1) / wall,
             machine=(machine1 - machine0) / wall,
         ),
     )

@@ -9,10 +9,11 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import msgspec
 
-from bench.ingest.cpu import cpu_seconds, machine_busy_seconds, pids_named
+from bench.ingest.cpu import cpu_by_pid, cpu_delta, machine_busy_seconds, pids_listening
 from bench.ingest.environment import HIGH_LIMIT, BenchEnvironment
 from bench.ingest.loadgen import run_wrk
 from bench.ingest.results import CpuShare, RunResult
@@ -73,9 +74,10 @@ def _measured(
             run_id=f"{run_id}-w",
             max_requests=load.max_requests,
         )
-        broker, redis = pids_named("beam.smp"), pids_named("redis-server")
+        broker = pids_listening(urlsplit(env.amqp_url).port or 5672)
+        redis = pids_listening(urlsplit(env.redis_url).port or 6379)
         subject = group.pids
-        before = (cpu_seconds(subject), cpu_seconds(broker), cpu_seconds(redis))
+        before = (cpu_by_pid(subject), cpu_by_pid(broker), cpu_by_pid(redis))
         machine0 = machine_busy_seconds()
         wrk = run_wrk(
             ports=ports,
@@ -85,7 +87,7 @@ def _measured(
             run_id=run_id,
             max_requests=load.max_requests,
         )
-        after = (cpu_seconds(subject), cpu_seconds(broker), cpu_seconds(redis))
+        after = (cpu_by_pid(subject), cpu_by_pid(broker), cpu_by_pid(redis))
         machine1 = machine_busy_seconds()
         report = wrk.report
         wall = report.duration_us / 1e6
@@ -107,10 +109,10 @@ def _measured(
                 "timeout": errors.timeout,
             },
             cpu=CpuShare(
-                subject=(after[0] - before[0]) / wall,
+                subject=cpu_delta(before[0], after[0]) / wall,
                 loadgen=wrk.cpu_s / wall,
-                broker=(after[1] - before[1]) / wall,
-                redis=(after[2] - before[2]) / wall,
+                broker=cpu_delta(before[1], after[1]) / wall,
+                redis=cpu_delta(before[2], after[2]) / wall,
                 machine=(machine1 - machine0) / wall,
             ),
             capped=report.requests >= load.max_requests - threads,
