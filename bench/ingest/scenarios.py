@@ -59,7 +59,7 @@ def _threads(ports: int, connections: int) -> int:
 
 
 def _measured(
-    scenario: Scenario, group: ServerGroup, load: Load, run_id: str
+    scenario: Scenario, group: ServerGroup, env: BenchEnvironment, load: Load, run_id: str
 ) -> Callable[[], RunResult]:
     ports = group.ports if scenario.server != "granian" else group.ports * scenario.processes
     threads = _threads(len(ports), load.connections)
@@ -203,7 +203,7 @@ def run_scenario(
             # Idempotency keys must never repeat (a repeat is answered from Redis, not
             # published): a fresh id per measured run.
             keys = f"bench-{env.run_id}-{scenario.slug}-{uuid.uuid4().hex[:6]}"
-            result = _measured(scenario, g, load, keys)()
+            result = _measured(scenario, g, env, load, keys)()
         finally:
             if finish is not None:
                 finish()
