@@ -18,6 +18,9 @@ if listening "$AMQP_PORT"; then
   echo "==> RabbitMQ is up on 127.0.0.1:$AMQP_PORT"
 elif command -v rabbitmq-server >/dev/null; then
   echo "==> starting RabbitMQ (rabbitmq-server -detached)"
+  # RabbitMQ keeps a file handle per queue segment; the common default of 1024 is too
+  # few for a test suite that declares many queues. Raise it where we may.
+  ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
   rabbitmq-server -detached
   wait_for RabbitMQ "$AMQP_PORT" 90
   command -v rabbitmqctl >/dev/null && rabbitmqctl -q await_startup >/dev/null 2>&1 || true

@@ -24,6 +24,7 @@ def run_name() -> str:
 @pytest.fixture(scope="session")
 def vhost(run_name: str) -> Iterator[Vhost]:
     require("RabbitMQ", AMQP_HOST, AMQP_PORT)
+    Vhost.delete_stale()
     vh = Vhost(f"omnihub-test-{run_name}")
     vh.create()
     try:

@@ -7,10 +7,12 @@ it never skips.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
+import time
 import uuid
 from urllib.parse import quote
 
@@ -40,8 +42,17 @@ def require(name: str, host: str, port: int) -> None:
         pytest.fail(f"{name} is not reachable on {host}:{port}: {HOW_TO_START}", pytrace=False)
 
 
+STALE_AFTER_S = 3600  # a test vhost older than this belongs to a run that was killed
+
+
 def run_id() -> str:
-    return f"t{uuid.uuid4().hex[:10]}"
+    """Unique per run, starting with the start time so that stale leftovers can be found."""
+    return f"t{int(time.time())}-{uuid.uuid4().hex[:6]}"
+
+
+def _started_at(vhost_name: str) -> int | None:
+    match = re.fullmatch(r"omnihub-test-t(\d{10})-[0-9a-f]{6}", vhost_name)
+    return int(match.group(1)) if match else None
 
 
 class Vhost:
@@ -89,3 +100,12 @@ class Vhost:
 
     def delete(self) -> None:
         self._ctl("delete_vhost", self.name)
+
+    @classmethod
+    def delete_stale(cls) -> None:
+        """Remove test vhosts that runs killed before their clean-up left behind."""
+        now = time.time()
+        for name in cls._ctl("list_vhosts", "name").split():
+            started = _started_at(name)
+            if started is not None and now - started > STALE_AFTER_S:
+                cls._ctl("delete_vhost", name)
