@@ -7,6 +7,8 @@ per-request state.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, cast
@@ -156,7 +158,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
-        await publisher.start()
+        # A broker that does not answer must not keep the gateway from starting: it
+        # answers 503 until the publisher connects on a later request.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(publisher.start(), timeout=settings.publish_timeout_s * 2)
         try:
             yield
         finally:

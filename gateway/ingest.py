@@ -239,6 +239,7 @@ class IngestHandler:
                 business_key=canonical.business_key,
                 payload=canonical.payload,
             )
+            self.services.pending.check()  # no await until entered: the bound is exact
             try:
                 with self.services.pending:
                     await self.services.publisher.publish(envelope, encode_envelope(envelope))

@@ -125,6 +125,7 @@ def write_config(
         "inventory": {
             "path": "/inventory",
             "event": "inventory.adjusted",
+            "auth": ["api_key", "oauth2"],
             "scopes": ["inventory:write"],
             "tier": "standard",
             "versions": {"v1": {"schema": "InventoryEvent"}},
