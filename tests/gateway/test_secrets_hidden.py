@@ -33,7 +33,7 @@ async def test_no_credential_reaches_logs_or_responses(
             "/v2/orders",
             content=b"{",
             headers={
-                "Authorization": f"Bearer {creds.beta_key}",
+                "Authorization": f"Bearer {creds.gamma_key}",
                 "content-type": "application/json",
             },
         )
