@@ -26,7 +26,9 @@ async def test_no_credential_reaches_logs_or_responses(
             await edge.post("/v2/orders", json=order(), headers={"Authorization": f"Bearer {key}"})
         )
     responses.append(  # a valid key on a route it may not use
-        await edge.post("/v1/inventory", json={}, headers={"X-Partner-Key": creds.acme_keys[0]})
+        await edge.post(
+            "/v1/inventory", json={}, headers={"Authorization": f"Bearer {creds.acme_keys[0]}"}
+        )
     )
     responses.append(  # a malformed body with a valid key
         await edge.post(
