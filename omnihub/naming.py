@@ -65,6 +65,11 @@ class Names(msgspec.Struct, frozen=True):
         """Sliding-window log of one partner's requests in one tier window (sorted set)."""
         return self.redis_key("rl", f"{{{partner}}}", tier, str(window_ms))
 
+    def edi_control_number_key(self, scope: str) -> str:
+        """Counter of one EDI control-number scope (``x12:<sender>:<receiver>:isa``, ...);
+        the scope is partner text, so it is kept whole after a fixed part."""
+        return self.redis_key("edi", "ctl", scope)
+
     def idempotency_key(self, partner: str, digest: str) -> str:
         """One partner's stored request fingerprint and response for one Idempotency-Key
         (or webhook id); `digest` is a hash of the key so any partner text is safe."""
