@@ -16,16 +16,25 @@ from typing import Annotated, Literal
 import msgspec
 
 from omnihub.config.types import Duration, Secret
+from transforms.edi import (
+    EdifactEnvelopeSettings,
+    EdifactReadSettings,
+    EnvelopeSettings,
+    X12ReadSettings,
+)
 from transforms.pipeline import Step, Table
 
 __all__ = [
     "IDENTIFIER_RE",
     "ApiKey",
+    "As2Settings",
     "AuthMethod",
     "BreakerPolicy",
     "BrokerPolicy",
     "Delivery",
     "DeliveryRequest",
+    "EdiStandard",
+    "EdiTarget",
     "HmacSignatureAuth",
     "HubConfig",
     "HubTokenIssuer",
@@ -34,6 +43,7 @@ __all__ = [
     "Lane",
     "OAuthClient",
     "Partner",
+    "PartnerEdi",
     "PoliciesFile",
     "RateLimitTier",
     "RetryPolicy",
@@ -76,6 +86,8 @@ class Lane(StrEnum):
     BULK = "bulk"  # low-priority master data (catalogue, prices): never delays orders
 
 
+EdiStandard = Literal["x12", "edifact"]
+
 AuthMethod = Literal["api_key", "oauth2", "webhook_standard", "webhook_shopify"]
 
 
@@ -106,6 +118,10 @@ class Route(_Strict, kw_only=True, frozen=True):
     max_body: Annotated[int, msgspec.Meta(gt=0)] = 1_048_576
     versions: dict[Annotated[str, msgspec.Meta(pattern=r"^v[0-9]+$")], RouteVersion]
     description: str = ""
+    # A raw EDI route: the body is an X12 or EDIFACT interchange; each accepted set is
+    # published as its own canonical event (856 -> asn.received, ...), and `event` names
+    # the event of the acknowledgement when the partner's EDI `acknowledge` is `async`.
+    edi: EdiStandard | None = None
 
 
 class DeliveryRequest(_Strict, kw_only=True, frozen=True):
@@ -170,12 +186,30 @@ class WebhookSecret(_Strict, kw_only=True, frozen=True):
     secret: Secret
 
 
+class PartnerEdi(_Strict, kw_only=True, frozen=True):
+    """A trading partner's EDI agreement: how its interchanges are read and answered."""
+
+    # ISA06 / UNB S002 ids the partner may send as; empty: any (name them in production,
+    # so one partner's credentials cannot send another partner's interchanges).
+    sender_ids: list[str] = []
+    x12: X12ReadSettings = X12ReadSettings()
+    edifact: EdifactReadSettings = EdifactReadSettings()
+    # The envelope of our replies (997/TA1, CONTRL): our ids as sender, the partner's as
+    # receiver. None: the inbound envelope reversed.
+    x12_reply: EnvelopeSettings | None = None
+    edifact_reply: EdifactEnvelopeSettings | None = None
+    # response: the 997/CONTRL is the HTTP response body; async: it is published as the
+    # route's `event` for an outbound EDI delivery, and the response is 202 JSON.
+    acknowledge: Literal["response", "async"] = "response"
+
+
 class Partner(_Strict, kw_only=True, frozen=True):
     display_name: str = ""
     scopes: list[Scope] = []
     api_keys: list[ApiKey] = []
     oauth_clients: list[OAuthClient] = []
     webhook_secrets: list[WebhookSecret] = []
+    edi: PartnerEdi | None = None
 
 
 class RateLimitTier(_Strict, kw_only=True, frozen=True):
@@ -243,6 +277,42 @@ class TargetKind(StrEnum):
     WMS = "wms"  # shipment (pick/ship) requests, expected receipts from ASNs
     CARRIER = "carrier"  # shipment / label create
     WEBHOOK = "webhook"  # Standard Webhooks to partner subscriptions
+    EDI = "edi"  # canonical events as X12 over AS2 or HTTP (a 3PL, a retailer)
+
+
+class As2Settings(_Strict, kw_only=True, frozen=True):
+    """AS2 (RFC 4130) towards an EDI partner: our identity, theirs, and the options.
+
+    Keys and certificates are PEM files relative to the configuration directory, or PEM
+    text from the environment (``our_key``).
+    """
+
+    as2_from: str  # our AS2 id
+    as2_to: str  # the partner's AS2 id
+    path: Annotated[str, msgspec.Meta(pattern=r"^/")] = "/"  # below the target's base_url
+    our_key: Secret | None = None  # PEM private key (signs; decrypts signed MDNs' peers)
+    our_key_file: str | None = None
+    our_certificate_file: str  # PEM certificate matching our key (the partner verifies)
+    partner_certificate_file: str  # PEM: encrypts to the partner, verifies its MDNs
+    sign: bool = True
+    encrypt: bool = True
+    compress: bool = False
+    signed_mdn: bool = True
+    digest: Literal["sha256", "sha384", "sha512"] = "sha256"
+    encryption: Literal["aes_128_cbc", "aes_192_cbc", "aes_256_cbc", "tripledes_192_cbc"] = (
+        "aes_256_cbc"
+    )
+
+
+class EdiTarget(_Strict, kw_only=True, frozen=True):
+    """A target of kind ``edi``: its envelope and how interchanges reach it."""
+
+    envelope: EnvelopeSettings  # our ids as sender, the partner's as receiver
+    transport: Literal["as2", "http"] = "http"
+    as2: As2Settings | None = None  # required when transport is as2
+    # Which X12 set each event becomes; the defaults are asn.received -> 856,
+    # order.created and order.fulfillment_requested -> 940.
+    documents: dict[EventType, Literal["856", "850", "940"]] = {}
 
 
 class WebhookSubscription(_Strict, kw_only=True, frozen=True):
@@ -260,6 +330,7 @@ class Target(_Strict, kw_only=True, frozen=True):
     base_url: Annotated[str, msgspec.Meta(pattern=r"^https?://")]
     auth: TargetAuth = NoAuth()
     subscriptions: dict[Identifier, WebhookSubscription] = {}  # kind webhook: by partner id
+    edi: EdiTarget | None = None  # kind edi: envelope and transport
     timeout: Duration = Duration(seconds=10)
     prefetch: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 16
     concurrency: Annotated[int, msgspec.Meta(ge=1, le=256)] = 8

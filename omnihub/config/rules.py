@@ -13,6 +13,10 @@ from typing import Any
 import msgspec
 
 from omnihub.config.decode import dotted
+from omnihub.config.edi_rules import (
+    edi_route_versions_name_their_standard,
+    edi_targets_are_complete,
+)
 from omnihub.config.model import HubConfig, HubTokenIssuer, JwksTokenIssuer
 from omnihub.config.problems import ConfigProblem
 from omnihub.config.yamlpos import Path, YamlDocument
@@ -63,6 +67,8 @@ def route_schemas_exist(ctx: RuleContext) -> Iterator[Finding]:
     from transforms.model import CANONICAL_TYPES
 
     for rid, route in config.routes.items():
+        if route.edi is not None:
+            continue  # edi_route_versions_name_their_standard
         for version, spec in route.versions.items():
             if spec.schema not in CANONICAL_TYPES:
                 yield Finding(
@@ -302,6 +308,8 @@ RULES: tuple[Rule, ...] = (
     partner_scopes_are_used,
     rate_limits_parse,
     pipelines_compile,
+    edi_route_versions_name_their_standard,
+    edi_targets_are_complete,
 )
 
 
