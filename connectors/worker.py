@@ -150,7 +150,8 @@ class Worker:
     async def start(self) -> None:
         async with map_broker_errors(f"starting worker for {self.target}"):
             self._connection = await aio_pika.connect_robust(self.settings.amqp_url, timeout=5)
-            await declare_topology(self._connection, plan_topology(self.config, self.names))
+            plan = plan_topology(self.config, self.names, ladders=[self.target])
+            await declare_topology(self._connection, plan)
             await self.settler.open(self._connection)
             prefetch = self.config.targets[self.target].prefetch
             for lane in Lane:

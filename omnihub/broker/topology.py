@@ -6,7 +6,8 @@
     queue     <p>.target.<t>[.bulk] quorum, bound by the event types of its deliveries;
                                     delivery-limit -> dead-letters to the DLQ (poison guard)
     queue     ....retry.<k>         quorum delay rung k: x-message-ttl = 100ms * 2**k,
-                                    dead-letters back to the lane queue
+                                    dead-letters back to the lane queue (declared by the
+                                    target's worker: ``plan_topology(..., ladders=[t])``)
     per target:
     queue     <p>.target.<t>.dlq    quorum parking lot
 
@@ -122,8 +123,15 @@ def rungs_for(policies: Iterable[RetryPolicy]) -> range:
     return range(low, high + 1)
 
 
-def plan_topology(config: HubConfig, names: Names) -> Topology:
-    """What should exist for this configuration (pure: no broker needed)."""
+def plan_topology(config: HubConfig, names: Names, *, ladders: Iterable[str] = ()) -> Topology:
+    """What should exist for this configuration (pure: no broker needed).
+
+    The retry rungs are included for the targets named in ``ladders`` only: a worker
+    declares its own target's ladder; the gateway and tools need only the exchange, the
+    lane queues, the DLQs and the archive. (Quorum queues are not free: a broker with
+    thousands of idle rungs is slower to start and to delete a vhost.)
+    """
+    with_ladder = set(ladders)
     queues: list[QueueSpec] = [
         QueueSpec(
             names.archive_stream,
@@ -151,7 +159,7 @@ def plan_topology(config: HubConfig, names: Names) -> Topology:
                 )
             )
             policies = [retry_policy(config, d.retry) for d in deliveries if d.lane is lane]
-            for rung in rungs_for(policies):
+            for rung in rungs_for(policies) if target in with_ladder else ():
                 ttl = {"x-message-ttl": rung_bound(rung) // timedelta(milliseconds=1)}
                 queues.append(
                     QueueSpec(

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
 from sandbox.testing import SandboxServer, running_sandbox
+from tests.connectors.harness import delete_declared
+
+
+@pytest.fixture(autouse=True)
+async def _delete_queues_afterwards() -> AsyncIterator[None]:
+    yield
+    await delete_declared()
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ from omnihub.config import HubConfig, load_config
 from omnihub.envelope import Envelope
 from omnihub.ids import new_message_id
 from omnihub.journey import JourneyStore
+from omnihub.naming import Names
 from omnihub.settings import Settings
 from omnihub.tracecontext import TraceParent
 
@@ -109,12 +110,40 @@ def envelope(
     )
 
 
+_DECLARED: list[tuple[str, str, HubConfig, tuple[str, ...]]] = []
+
+
+def declared(settings: Settings, config: HubConfig, ladders: Sequence[str] = ()) -> None:
+    """Remember queues a test makes, so that `delete_declared` removes them afterwards."""
+    _DECLARED.append((settings.amqp_url, settings.prefix, config, tuple(ladders)))
+
+
+async def delete_declared() -> None:
+    """Delete every queue tests declared: quorum queues are not free for the broker."""
+    entries = list(_DECLARED)
+    _DECLARED.clear()
+    names: dict[str, set[str]] = {}
+    for url, prefix, config, ladders in entries:
+        plan = plan_topology(config, Names(prefix), ladders=ladders)
+        names.setdefault(url, set()).update(q.name for q in plan.queues)
+    for url, queues in names.items():
+        with contextlib.suppress(Exception):
+            connection = await aio_pika.connect(url, timeout=5)
+            try:
+                channel = await connection.channel()
+                for queue in sorted(queues):
+                    await channel.queue_delete(queue)
+            finally:
+                await connection.close()
+
+
 @contextlib.asynccontextmanager
 async def running(
     config: HubConfig, settings: Settings, target: str = "erp", **kwargs: Any
 ) -> AsyncIterator[Worker]:
     """A started worker (``create_worker`` keyword arguments pass through)."""
     kwargs.setdefault("options", WorkerOptions(probe_poll_s=0.1, shutdown_timeout_s=5))
+    declared(settings, config, [target])
     worker = create_worker(config, settings, target, **kwargs)
     await worker.start()
     try:
@@ -129,6 +158,7 @@ def journeys(client: aioredis.Redis, settings: Settings) -> JourneyStore:
 
 async def publish(settings: Settings, config: HubConfig, envelopes: Sequence[Envelope]) -> None:
     """Declare the topology and publish with confirms, as the gateway does."""
+    declared(settings, config)
 
     async def declare(connection: aio_pika.abc.AbstractConnection) -> None:
         await declare_topology(connection, plan_topology(config, settings.names))

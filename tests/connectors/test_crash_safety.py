@@ -23,7 +23,15 @@ from omnihub.config import load_config
 from omnihub.settings import Settings
 from sandbox.control import SandboxClient
 from sandbox.testing import SandboxServer, sandbox_process
-from tests.connectors.harness import depth, envelope, erp_config, publish, running, wait_for
+from tests.connectors.harness import (
+    declared,
+    depth,
+    envelope,
+    erp_config,
+    publish,
+    running,
+    wait_for,
+)
 from tests.support.configs import edit, example_copy
 from tests.support.hub import running_gateway
 from tests.support.orders import AUTH, order
@@ -63,6 +71,7 @@ async def test_1000_orders_while_the_worker_is_sigkilled_twice_arrive_exactly_on
     with sandbox_process() as erp_url, SandboxClient(erp_url) as control:
         control.set_mode("erp", latency_ms=20)  # deliveries are in flight when it dies
         config = load_config(config_dir, env={"OMNIHUB_ERP_URL": erp_url})
+        declared(settings, config, ["erp"])
         recorded = 0
 
         def refresh() -> int:

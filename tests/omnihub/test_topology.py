@@ -19,7 +19,7 @@ from tests.support.configs import example_config
 def test_plan_has_lanes_rungs_dlq_and_archive() -> None:
     config = example_config()
     names = Settings(prefix="p").names
-    plan = plan_topology(config, names)
+    plan = plan_topology(config, names, ladders=["erp"])
     by_name = {q.name: q for q in plan.queues}
     priority = by_name[names.target_queue("erp", Lane.PRIORITY)]
     assert priority.arguments["x-queue-type"] == "quorum"
@@ -42,7 +42,7 @@ def test_plan_has_lanes_rungs_dlq_and_archive() -> None:
 def test_each_rung_expires_at_its_bound_back_into_its_lane() -> None:
     config = example_config()
     names = Settings(prefix="p").names
-    plan = plan_topology(config, names)
+    plan = plan_topology(config, names, ladders=["erp"])
     by_name = {q.name: q for q in plan.queues}
     lane = names.target_queue("erp", Lane.PRIORITY)
     for k in rungs_for([config.retry_policies["standard"]]):
@@ -55,9 +55,19 @@ def test_each_rung_expires_at_its_bound_back_into_its_lane() -> None:
 def test_a_lane_without_retrying_deliveries_has_no_rungs() -> None:
     config = example_config()
     names = Settings(prefix="p").names
-    plan = plan_topology(config, names)
+    plan = plan_topology(config, names, ladders=["warehouse"])
     bulk = names.target_queue("warehouse", Lane.BULK)
     assert [q.name for q in plan.queues if q.name.startswith(bulk + ".retry.")] == []
+
+
+def test_only_the_named_targets_get_their_retry_ladder() -> None:
+    config = example_config()
+    names = Settings(prefix="p").names
+    rungs = [
+        q.name for q in plan_topology(config, names, ladders=["erp"]).queues if ".retry." in q.name
+    ]
+    assert rungs and all(r.startswith(names.target_queue("erp") + ".") for r in rungs)
+    assert not [q for q in plan_topology(config, names).queues if ".retry." in q.name]
 
 
 @pytest.mark.parametrize(
@@ -95,7 +105,7 @@ async def test_a_short_delay_is_not_held_behind_a_longer_one(settings: Settings)
     lane = names.target_queue("erp", Lane.PRIORITY)
     connection = await aio_pika.connect(settings.amqp_url)
     try:
-        await declare_topology(connection, plan_topology(config, names))
+        await declare_topology(connection, plan_topology(config, names, ladders=["erp"]))
         channel = await connection.channel(publisher_confirms=True)
         rungs = rungs_for([config.retry_policies["standard"]])
         for body, delay in ((b"slow", timedelta(seconds=3)), (b"fast", timedelta(seconds=0.8))):
