@@ -31,6 +31,7 @@ from gateway.auth import (
 )
 from gateway.auth.remote_jwks import RemoteJwks
 from gateway.backpressure import PendingPublishes
+from gateway.edi_ingest import EdiIngestHandler, edi_route
 from gateway.inbound import Inbound, compile_tables
 from gateway.ingest import EdgeServices, IngestHandler
 from gateway.oauth import jwks_handler, token_handler
@@ -40,6 +41,7 @@ from gateway.ratelimit import TierLimits
 from gateway.versions import unknown_version
 from omnihub.broker import Publisher, declare_topology, plan_topology
 from omnihub.config.model import HubConfig, HubTokenIssuer, JwksTokenIssuer
+from omnihub.edi_counters import RedisControlNumbers
 from omnihub.settings import Settings
 
 __all__ = ["DEFAULT_MAX_PENDING_PUBLISHES", "create_app", "create_publisher"]
@@ -126,6 +128,8 @@ def create_app(
         settings.retry_after_s,
     )
     ingest: list[IngestHandler] = []
+    edi: list[EdiIngestHandler] = []
+    control_numbers = RedisControlNumbers(redis, settings.names)
     paths: dict[str, tuple[set[str], set[str]]] = {}
     for route_id, route in config.routes.items():
         auth = RouteAuthenticator(route, credentials)
@@ -133,6 +137,20 @@ def create_app(
         methods.add(route.method)
         for version, spec in route.versions.items():
             versions.add(version)
+            if route.edi is not None:
+                edi.append(
+                    EdiIngestHandler(
+                        route_id=route_id,
+                        route=route,
+                        version=version,
+                        auth=auth,
+                        tier=tiers[route.tier],
+                        services=services,
+                        partners=config.partners,
+                        allocator=control_numbers,
+                    )
+                )
+                continue
             ingest.append(
                 IngestHandler(
                     route_id=route_id,
@@ -144,7 +162,7 @@ def create_app(
                     services=services,
                 )
             )
-    handlers: list[Any] = [_ingest_route(h) for h in ingest]
+    handlers: list[Any] = [_ingest_route(h) for h in ingest] + [edi_route(h) for h in edi]
     handlers += [
         _unknown_version_route(path, methods, sorted(versions))
         for path, (methods, versions) in paths.items()

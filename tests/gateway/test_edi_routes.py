@@ -1,0 +1,151 @@
+"""Raw EDI routes: POST /v1/edi/x12 and /v1/edi/edifact against real RabbitMQ and Redis."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from omnihub.config import HubConfig
+from omnihub.settings import Settings
+from tests.gateway.edi_support import EdiCreds, listening, payload, sample, write_edi_config
+from tests.support.hub import running_gateway
+
+X12 = {"content-type": "application/edi-x12"}
+
+
+@pytest.fixture(scope="module")
+def edi_creds() -> EdiCreds:
+    return EdiCreds()
+
+
+@pytest.fixture(scope="module")
+def edi_config(edi_creds: EdiCreds, tmp_path_factory: pytest.TempPathFactory) -> HubConfig:
+    return write_edi_config(tmp_path_factory.mktemp("edi"), edi_creds)
+
+
+@pytest.fixture
+async def gateway(edi_config: HubConfig, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    async with (
+        running_gateway(edi_config, settings) as url,
+        httpx.AsyncClient(base_url=url) as client,
+    ):
+        yield client
+
+
+def key(secret: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"}
+
+
+async def test_valid_856_publishes_one_asn_and_answers_an_accepted_997(
+    gateway: httpx.AsyncClient, settings: Settings, edi_creds: EdiCreds
+) -> None:
+    async with listening(settings) as published:
+        response = await gateway.post(
+            "/v1/edi/x12",
+            content=sample("x12/856_node-x12_856.edi"),
+            headers={**X12, **key(edi_creds.supplier)},
+        )
+        events = await published.settle(1)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/edi-x12")
+    ack = response.text
+    assert ack.startswith("ISA*") and "*ZZ*OMNIHUB        *" in ack
+    assert "ST*997*" in ack and "AK5*A" in ack and "AK9*A*1*1*1" in ack
+    assert [e.event for e in events] == ["asn.received"]
+    assert events[0].partner == "supplier" and events[0].route == "edi-x12"
+    assert events[0].business_key == payload(events[0])["asn_number"]
+    assert response.headers["omnihub-message-ids"] == events[0].id
+
+
+async def test_invalid_940_publishes_nothing_and_answers_ak5_r(
+    gateway: httpx.AsyncClient, settings: Settings, edi_creds: EdiCreds
+) -> None:
+    async with listening(settings) as published:
+        response = await gateway.post(
+            "/v1/edi/x12",
+            content=sample("x12/940_ediengine_940_Failed_SE01_INVALID.edi"),
+            headers={"content-type": "text/plain", **key(edi_creds.supplier)},
+        )
+        events = await published.settle(0)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/plain")
+    assert "AK5*R*4*5" in response.text and "AK9*R*1*1*0" in response.text
+    assert events == []
+    assert response.headers["omnihub-message-ids"] == ""
+
+
+async def test_text_that_is_not_x12_is_422_with_its_position(
+    gateway: httpx.AsyncClient, edi_creds: EdiCreds
+) -> None:
+    response = await gateway.post(
+        "/v1/edi/x12", content=b"UNB+UNOA:4+X+Y'", headers={**X12, **key(edi_creds.supplier)}
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["type"].endswith("/edi-syntax") and problem["offset"] == 0
+    assert "ISA" in problem["detail"]
+
+
+async def test_interchange_under_another_partners_id_is_403_and_publishes_nothing(
+    gateway: httpx.AsyncClient, settings: Settings, edi_creds: EdiCreds
+) -> None:
+    async with listening(settings) as published:
+        response = await gateway.post(
+            "/v1/edi/x12",
+            content=sample("x12/856_node-x12_856.edi"),
+            headers={**X12, **key(edi_creds.stranger)},
+        )
+        events = await published.settle(0)
+    assert response.status_code == 403
+    assert "4405197800" in response.json()["detail"]
+    assert events == []
+
+
+async def test_edifact_orders_publishes_the_order_and_answers_contrl(
+    gateway: httpx.AsyncClient, settings: Settings, edi_creds: EdiCreds
+) -> None:
+    async with listening(settings) as published:
+        response = await gateway.post(
+            "/v1/edi/edifact",
+            content=sample("edifact/ORDERS_smooks_ORDERS_D.03B_Interchange.txt"),
+            headers={"content-type": "application/edifact", **key(edi_creds.supplier)},
+        )
+        events = await published.settle(1)
+    assert response.status_code == 200, response.text
+    assert "UNH+" in response.text and "CONTRL" in response.text
+    assert [e.event for e in events] == ["order.created"]
+    assert events[0].business_key == "BKOD99"
+
+
+async def test_async_partner_gets_202_and_the_997_is_published(
+    gateway: httpx.AsyncClient, settings: Settings, edi_creds: EdiCreds
+) -> None:
+    async with listening(settings) as published:
+        response = await gateway.post(
+            "/v1/edi/x12",
+            content=sample("x12/856_node-x12_856.edi"),
+            headers={**X12, **key(edi_creds.async_supplier)},
+        )
+        events = await published.settle(2)
+    assert response.status_code == 202, response.text
+    assert sorted(e.event for e in events) == ["asn.received", "edi.acknowledgement"]
+    ack = next(e for e in events if e.event == "edi.acknowledgement")
+    assert "AK5*A" in payload(ack)["text"] and payload(ack)["acknowledges"] == "000000049"
+    assert sorted(response.json()["message_ids"]) == sorted(e.id for e in events)
+
+
+async def test_edi_route_without_credentials_is_401(gateway: httpx.AsyncClient) -> None:
+    response = await gateway.post("/v1/edi/x12", content=b"ISA*", headers=X12)
+    assert response.status_code == 401
+
+
+async def test_json_content_type_is_415(gateway: httpx.AsyncClient, edi_creds: EdiCreds) -> None:
+    response = await gateway.post(
+        "/v1/edi/x12",
+        content=b"{}",
+        headers={"content-type": "application/json", **key(edi_creds.supplier)},
+    )
+    assert response.status_code == 415
