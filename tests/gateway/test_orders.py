@@ -17,6 +17,7 @@ from sandbox.testing import SandboxServer, running_sandbox
 from tests.support.configs import REPO
 from tests.support.hub import running_gateway, running_worker
 from tests.support.orders import AUTH, order
+from tests.support.services import AMQP_HOST, AMQP_PORT
 from tests.support.tcpproxy import TcpProxy
 
 
@@ -112,7 +113,7 @@ async def test_wrong_content_type_is_415(config: HubConfig, settings: Settings) 
 async def test_broker_down_is_503_then_accepted_again_without_restart(
     config: HubConfig, settings: Settings
 ) -> None:
-    proxy = TcpProxy("127.0.0.1", 5672)
+    proxy = TcpProxy(AMQP_HOST, AMQP_PORT)
     await proxy.start()
     vhost_path = settings.amqp_url.rsplit("/", 1)[1]
     proxied = msgspec.structs.replace(
