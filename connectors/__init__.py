@@ -10,7 +10,6 @@ from connectors.backoff import compute_backoff, retry_delay
 from connectors.breaker import BreakerSnapshot, BreakerState, CircuitBreaker
 from connectors.errors import ConnectorConfigError
 from connectors.health import WorkerStatus
-from connectors.history import AttemptRecord, decode_history
 from connectors.job import Ack, DeadLetter, Decision, Job, Requeue, Retry, ReturnToLane
 from connectors.middleware.base import Middleware
 from connectors.middleware.metrics import MetricHook
@@ -33,6 +32,7 @@ from connectors.outcome import (
 )
 from connectors.subscriptions import DisabledSubscription, SubscriptionStore
 from connectors.worker import Worker, create_worker
+from omnihub.history import AttemptRecord, decode_history
 
 __all__ = [
     "Ack",

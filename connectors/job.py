@@ -15,10 +15,10 @@ from datetime import UTC, datetime, timedelta
 import msgspec
 from aio_pika.abc import AbstractIncomingMessage
 
-from connectors.history import AttemptRecord, decode_history, read_retries
 from connectors.outcome import Delivered, DeliveryFailed
 from omnihub.config.model import Delivery, Lane
 from omnihub.envelope import Envelope
+from omnihub.history import AttemptRecord, decode_history, read_retries
 from omnihub.telemetry import SpanScope
 
 __all__ = ["Ack", "DeadLetter", "Decision", "Job", "Requeue", "Retry", "ReturnToLane"]

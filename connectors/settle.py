@@ -21,7 +21,10 @@ from typing import Any
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractConnection, DeliveryMode
 
-from connectors.history import (
+from connectors.job import Ack, DeadLetter, Job, Requeue, Retry, ReturnToLane
+from omnihub.broker import map_broker_errors
+from omnihub.errors import BrokerUnavailable
+from omnihub.history import (
     ATTEMPTS_HEADER,
     DEAD_AT_HEADER,
     DEAD_ERROR_HEADER,
@@ -31,9 +34,6 @@ from connectors.history import (
     RETRIES_HEADER,
     encode_history,
 )
-from connectors.job import Ack, DeadLetter, Job, Requeue, Retry, ReturnToLane
-from omnihub.broker import map_broker_errors
-from omnihub.errors import BrokerUnavailable
 from omnihub.naming import Names
 
 __all__ = ["Settler"]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from connectors.history import AttemptRecord, Outcome
 from connectors.job import Job
 from connectors.middleware.base import Middleware
 from connectors.outcome import TransientFailure
+from omnihub.history import AttemptRecord, Outcome
 
 __all__ = ["AttemptHistory"]
 

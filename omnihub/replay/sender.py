@@ -70,11 +70,6 @@ class ReplaySender:
                     "x-omnihub-replay-at": now.isoformat(),
                 }
             )
-            async with map_broker_errors(f"replaying {envelope.id} to {target}"):
-                await self._channel.default_exchange.publish(
-                    message, routing_key=self._names.target_queue(target, lane), mandatory=True
-                )
-            report.replayed[target] = report.replayed.get(target, 0) + 1
             if self._journeys is not None:
                 await self._journeys.record(
                     envelope.id,
@@ -86,6 +81,11 @@ class ReplaySender:
                         detail=f"from {report.source}",
                     ),
                 )
+            async with map_broker_errors(f"replaying {envelope.id} to {target}"):
+                await self._channel.default_exchange.publish(
+                    message, routing_key=self._names.target_queue(target, lane), mandatory=True
+                )
+            report.replayed[target] = report.replayed.get(target, 0) + 1
         report.message_ids.append(envelope.id)
 
     async def close(self) -> None:

@@ -8,13 +8,13 @@ from pathlib import Path
 import redis.asyncio as aioredis
 
 from connectors import Job, Middleware
-from connectors.history import (
+from omnihub.broker import envelope_message
+from omnihub.history import (
     DEAD_ERROR_HEADER,
     DEAD_REASON_HEADER,
     DELIVERY_HEADER,
     decode_history,
 )
-from omnihub.broker import envelope_message
 from omnihub.journey import Stage
 from omnihub.settings import Settings
 from sandbox.testing import SandboxServer

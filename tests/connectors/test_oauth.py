@@ -73,7 +73,7 @@ async def test_a_token_about_to_expire_is_refreshed_before_it_is_refused(
 async def test_wrong_client_credentials_dead_letter_with_a_clear_reason(
     tmp_path: Path, settings: Settings, sandbox: SandboxServer
 ) -> None:
-    from connectors.history import DEAD_REASON_HEADER
+    from omnihub.history import DEAD_REASON_HEADER
     from tests.connectors.harness import drain, wait_depth
 
     sandbox.control.set_oauth(clients={"omnihub": "another-secret"}, protect=["erp"])

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from connectors.history import DEAD_ERROR_HEADER, DEAD_REASON_HEADER
 from omnihub.config import HubConfig
+from omnihub.history import DEAD_ERROR_HEADER, DEAD_REASON_HEADER
 from omnihub.settings import Settings
 from sandbox.testing import SandboxServer
 from tests.connectors.harness import (

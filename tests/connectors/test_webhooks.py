@@ -7,9 +7,9 @@ from pathlib import Path
 
 import redis.asyncio as aioredis
 
-from connectors.history import DEAD_ERROR_HEADER, DEAD_REASON_HEADER
 from omnihub.config import HubConfig
 from omnihub.envelope import Envelope
+from omnihub.history import DEAD_ERROR_HEADER, DEAD_REASON_HEADER
 from omnihub.settings import Settings
 from sandbox.testing import SandboxServer
 from tests.connectors.harness import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from connectors.history import (
+from omnihub.history import (
     ATTEMPTS_HEADER,
     MAX_HISTORY,
     RETRIES_HEADER,

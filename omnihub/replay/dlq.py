@@ -1,0 +1,246 @@
+"""Operate a target's dead-letter queue: list, show, replay, discard.
+
+A DLQ is a quorum queue; reading it means taking messages with ``basic.get`` on a channel
+of our own and, for those we do not act on, letting them go back when the channel
+closes (unacked messages return to the queue). Acting on one:
+- replay: publish it again (same body and message id, with publisher confirms) to the
+  lane queue it came from, retry count reset, history kept; only then ack it in the DLQ;
+- discard: ack it, after recording who discarded it and why in its journey.
+So a replay or a discard that fails half-way leaves the message in the DLQ.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
+
+import aio_pika
+import msgspec
+from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractIncomingMessage
+
+from omnihub.broker.errors import map_broker_errors
+from omnihub.config.model import Lane
+from omnihub.envelope import Envelope, decode_envelope
+from omnihub.history import (
+    DEAD_AT_HEADER,
+    DEAD_ERROR_HEADER,
+    DEAD_REASON_HEADER,
+    LANE_HEADER,
+    RETRIES_HEADER,
+    AttemptRecord,
+    decode_history,
+)
+from omnihub.journey import JourneyEntry, JourneyStore, Stage
+from omnihub.naming import Names
+from omnihub.replay.sender import ReplayReport
+
+__all__ = ["DeadLetter", "DeadLetterFilter", "DeadLetterQueue"]
+
+BROWSE_LIMIT = 10_000  # messages read per operation at most
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value if isinstance(value, str) else None
+
+
+class DeadLetter(msgspec.Struct, kw_only=True, frozen=True):
+    """One parked message, as an operator (or the admin API) sees it."""
+
+    message_id: str
+    target: str
+    event: str
+    route: str
+    partner: str
+    received_at: datetime
+    dead_at: datetime | None
+    error: str | None
+    reason: str | None
+    lane: str
+    attempts: list[AttemptRecord]
+    business_key: str | None = None
+
+
+class DeadLetterFilter(msgspec.Struct, kw_only=True, frozen=True):
+    message_ids: frozenset[str] = frozenset()
+    routes: frozenset[str] = frozenset()
+    partners: frozenset[str] = frozenset()
+    errors: frozenset[str] = frozenset()  # error classes, e.g. RejectedByTarget
+    since: datetime | None = None  # dead-lettered at or after
+    until: datetime | None = None  # dead-lettered before
+
+    def matches(self, item: DeadLetter) -> bool:
+        dead_at = item.dead_at or item.received_at
+        return (
+            (not self.message_ids or item.message_id in self.message_ids)
+            and (not self.routes or item.route in self.routes)
+            and (not self.partners or item.partner in self.partners)
+            and (not self.errors or (item.error or "") in self.errors)
+            and (self.since is None or dead_at >= self.since)
+            and (self.until is None or dead_at < self.until)
+        )
+
+
+def _dead_letter(target: str, envelope: Envelope, message: AbstractIncomingMessage) -> DeadLetter:
+    headers = message.headers or {}
+    dead_at_text = _text(headers.get(DEAD_AT_HEADER))
+    dead_at = datetime.fromisoformat(dead_at_text) if dead_at_text else None
+    reason = _text(headers.get(DEAD_REASON_HEADER))
+    error = _text(headers.get(DEAD_ERROR_HEADER))
+    if reason is None and headers.get("x-death"):
+        reason, error = "parked by the delivery limit (poison guard)", "DeliveryLimit"
+    return DeadLetter(
+        message_id=envelope.id,
+        target=target,
+        event=envelope.event,
+        route=envelope.route,
+        partner=envelope.partner,
+        received_at=envelope.received_at,
+        dead_at=dead_at,
+        error=error,
+        reason=reason,
+        lane=_text(headers.get(LANE_HEADER)) or Lane.PRIORITY.value,
+        attempts=decode_history(headers),
+        business_key=envelope.business_key,
+    )
+
+
+_Taken = tuple[DeadLetter, AbstractIncomingMessage]
+
+
+class DeadLetterQueue:
+    def __init__(
+        self,
+        connection: AbstractConnection,
+        names: Names,
+        target: str,
+        *,
+        journeys: JourneyStore | None = None,
+    ) -> None:
+        self._connection = connection
+        self._names = names
+        self.target = target
+        self._journeys = journeys
+
+    @contextlib.asynccontextmanager
+    async def _session(
+        self,
+    ) -> AsyncIterator[tuple[AbstractChannel, list[tuple[DeadLetter, AbstractIncomingMessage]]]]:
+        """Take (up to BROWSE_LIMIT) messages; whatever is not acked returns on exit."""
+        async with map_broker_errors(f"reading the dead-letter queue of {self.target}"):
+            channel = await self._connection.channel(publisher_confirms=True)
+            try:
+                queue = await channel.get_queue(self._names.dead_letter_queue(self.target))
+                taken: list[_Taken] = []
+                while len(taken) < BROWSE_LIMIT:
+                    message = await queue.get(fail=False, no_ack=False)
+                    if message is None:
+                        break
+                    try:
+                        envelope = decode_envelope(message.body)
+                    except (msgspec.DecodeError, msgspec.ValidationError):
+                        continue  # not an envelope: left in place for a person to look at
+                    taken.append((_dead_letter(self.target, envelope, message), message))
+                yield channel, taken
+            finally:
+                with contextlib.suppress(Exception):
+                    await channel.close()  # returns every message not acked
+
+    async def browse(self, selection: DeadLetterFilter | None = None) -> list[DeadLetter]:
+        selection = selection or DeadLetterFilter()
+        async with self._session() as (_, taken):
+            return [item for item, _ in taken if selection.matches(item)]
+
+    async def show(self, message_id: str) -> DeadLetter | None:
+        found = await self.browse(DeadLetterFilter(message_ids=frozenset({message_id})))
+        return found[0] if found else None
+
+    async def _act(
+        self,
+        selection: DeadLetterFilter,
+        action: Callable[[AbstractChannel, DeadLetter, AbstractIncomingMessage], Awaitable[None]],
+    ) -> list[DeadLetter]:
+        done: list[DeadLetter] = []
+        async with self._session() as (channel, taken):
+            for item, message in taken:
+                if selection.matches(item):
+                    await action(channel, item, message)
+                    await message.ack()
+                    done.append(item)
+        return done
+
+    async def replay(self, selection: DeadLetterFilter, *, actor: str) -> ReplayReport:
+        """Send the selected messages back to their lane queue (same message id)."""
+        report = ReplayReport(source=f"dlq:{self.target}", actor=actor)
+        now = datetime.now(UTC)
+
+        async def send(
+            channel: AbstractChannel, item: DeadLetter, message: AbstractIncomingMessage
+        ) -> None:
+            headers = dict(message.headers or {})
+            for key in (DEAD_REASON_HEADER, DEAD_ERROR_HEADER, DEAD_AT_HEADER, "x-death"):
+                headers.pop(key, None)
+            headers[RETRIES_HEADER] = 0
+            headers.update(
+                {
+                    "x-omnihub-replay-source": report.source,
+                    "x-omnihub-replay-actor": actor,
+                    "x-omnihub-replay-at": now.isoformat(),
+                }
+            )
+            again = aio_pika.Message(
+                message.body,
+                headers=headers,
+                content_type=message.content_type,
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                message_id=message.message_id,
+                type=message.type,
+                timestamp=message.timestamp,
+                app_id=message.app_id,
+            )
+            if self._journeys is not None:
+                await self._journeys.record(
+                    item.message_id,
+                    JourneyEntry(
+                        at=now,
+                        stage=Stage.REPLAYED,
+                        target=self.target,
+                        actor=actor,
+                        detail=f"from {report.source}",
+                    ),
+                )
+            lane = Lane(item.lane) if item.lane in Lane._value2member_map_ else Lane.PRIORITY
+            async with map_broker_errors(f"replaying {item.message_id}"):
+                await channel.default_exchange.publish(
+                    again, routing_key=self._names.target_queue(self.target, lane), mandatory=True
+                )
+            report.replayed[self.target] = report.replayed.get(self.target, 0) + 1
+            report.message_ids.append(item.message_id)
+
+        await self._act(selection, send)
+        return report
+
+    async def discard(
+        self, selection: DeadLetterFilter, *, actor: str, reason: str
+    ) -> list[DeadLetter]:
+        """Remove the selected messages for good, recording who and why in their journeys."""
+        if not reason.strip():
+            raise ValueError("a discard needs a reason")
+        now = datetime.now(UTC)
+
+        async def record(_: AbstractChannel, item: DeadLetter, __: AbstractIncomingMessage) -> None:
+            if self._journeys is not None:
+                await self._journeys.record(
+                    item.message_id,
+                    JourneyEntry(
+                        at=now,
+                        stage=Stage.DISCARDED,
+                        target=self.target,
+                        actor=actor,
+                        detail=reason,
+                    ),
+                )
+
+        return await self._act(selection, record)
