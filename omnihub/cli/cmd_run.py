@@ -22,6 +22,13 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     add_config_arg(gw)
     gw.add_argument("--host", default="127.0.0.1")
     gw.add_argument("--port", type=int, default=GATEWAY_PORT)
+    gw.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="gateway processes sharing the port (SO_REUSEPORT); default 1",
+    )
+    gw.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)
     gw.set_defaults(func=_gateway)
 
     wk = sub.add_parser("worker", help="run the connector worker of one target")
@@ -46,12 +53,17 @@ def _setup_logging() -> None:
 
 
 def _run(parts: list[Any], on_ready: Any = None) -> int:
-    from omnihub.runner import run_parts
+    from connectors import ConnectorConfigError
+    from omnihub.runner import new_event_loop, run_parts
 
     try:
-        asyncio.run(run_parts(parts, on_ready=on_ready))
+        with asyncio.Runner(loop_factory=new_event_loop) as runner:
+            runner.run(run_parts(parts, on_ready=on_ready))
     except TopologyConflict as exc:
         print(f"omnihub: broker topology conflict: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except ConnectorConfigError as exc:
+        print(f"omnihub: cannot build the worker: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     except BrokerUnavailable as exc:
         print(
@@ -71,8 +83,37 @@ def _gateway(args: argparse.Namespace) -> int:
     _setup_logging()
     settings = settings_for(args)
     config = load_or_exit(settings)
-    print(f"gateway listening on http://{args.host}:{args.port}", flush=True)
-    return _run([gateway_part(config, settings, args.host, args.port)])
+    if args.workers > 1:
+        return _gateway_processes(args)
+    if not args.reuse_port:
+        print(f"gateway listening on http://{args.host}:{args.port}", flush=True)
+    return _run([gateway_part(config, settings, args.host, args.port, reuse_port=args.reuse_port)])
+
+
+def _gateway_processes(args: argparse.Namespace) -> int:
+    """Run `--workers` gateway processes on one port (SO_REUSEPORT); forward signals."""
+    import signal
+    import subprocess
+
+    argv = [sys.executable, "-m", "omnihub.cli.main", "gateway", "--reuse-port"]
+    argv += ["--host", args.host, "--port", str(args.port)]
+    if args.config is not None:
+        argv += ["--config", str(args.config)]
+    children = [subprocess.Popen(argv) for _ in range(args.workers)]
+    print(
+        f"gateway listening on http://{args.host}:{args.port} ({args.workers} processes)",
+        flush=True,
+    )
+
+    def forward(signum: int, _frame: object) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signum)
+
+    signal.signal(signal.SIGINT, forward)
+    signal.signal(signal.SIGTERM, forward)
+    codes = [child.wait() for child in children]
+    return max(codes, key=abs)
 
 
 def _worker(args: argparse.Namespace) -> int:
