@@ -22,6 +22,7 @@ from connectors.outcome import Delivered, MappingFailed, UndeliverableMessage
 from connectors.subscriptions import SubscriptionStore
 from omnihub.config.model import Delivery, HubConfig
 from omnihub.envelope import decode_envelope
+from transforms.edi import ControlNumberAllocator
 from transforms.pipeline import (
     Pipeline,
     PipelineCompileError,
@@ -113,7 +114,12 @@ class Dispatcher:
 
 
 def build_dispatcher(
-    config: HubConfig, target: str, core: HttpCore, store: Callable[[], SubscriptionStore]
+    config: HubConfig,
+    target: str,
+    core: HttpCore,
+    store: Callable[[], SubscriptionStore],
+    *,
+    control_numbers: ControlNumberAllocator | None = None,
 ) -> Dispatcher:
     """Compile every delivery of ``target``; `ConnectorConfigError` names what is wrong."""
     spec = config.targets[target]
@@ -125,7 +131,16 @@ def build_dispatcher(
                 pipeline = compile_pipeline(delivery.pipeline, tables=config.tables, name=did)
             except PipelineCompileError as exc:
                 raise ConnectorConfigError(f"delivery '{did}'", str(exc)) from None
-        connector = build_connector(target, spec, did, delivery, core, store)
+        connector = build_connector(
+            target,
+            spec,
+            did,
+            delivery,
+            core,
+            store,
+            control_numbers=control_numbers,
+            directory=config.directory,
+        )
         plan = DeliveryPlan(did, delivery, pipeline, connector)
         for event in delivery.events:
             by_event[event] = plan

@@ -40,6 +40,7 @@ class TargetResponse(msgspec.Struct, frozen=True, kw_only=True):
     status: int
     latency_ms: int
     content: bytes
+    headers: dict[str, str] = {}  # e.g. an AS2 MDN's Content-Type and Message-ID
 
     def json_field(self, name: str) -> str | None:
         """A top-level string/number field of a JSON answer, or None."""
@@ -101,7 +102,10 @@ class HttpCore:
         failure = classify_status(response.status_code)
         if failure is None:
             return TargetResponse(
-                status=response.status_code, latency_ms=latency_ms, content=response.content
+                status=response.status_code,
+                latency_ms=latency_ms,
+                content=response.content,
+                headers=dict(response.headers),
             )
         text = excerpt(response.text, self.auth.secrets())
         reason = f"{self.target_id} answered {response.status_code} to {req.method} {req.url}"

@@ -54,6 +54,7 @@ from connectors.subscriptions import SubscriptionStore
 from omnihub.broker import declare_topology, map_broker_errors, plan_topology
 from omnihub.broker.topology import retry_policy, rungs_for
 from omnihub.config.model import HubConfig, Lane, TargetKind
+from omnihub.edi_counters import RedisControlNumbers
 from omnihub.journey import JourneyStore
 from omnihub.settings import Settings
 from omnihub.telemetry import HubMetrics, Tracing, tracing_from_env
@@ -98,7 +99,13 @@ class Worker:
             self.subscriptions = SubscriptionStore(self._redis, self.names, target)
         self._owns_tracing = tracing is None
         self.tracing = tracing if tracing is not None else tracing_from_env("omnihub-worker")
-        self.dispatcher = build_dispatcher(config, target, self.core, self._store)
+        self.dispatcher = build_dispatcher(
+            config,
+            target,
+            self.core,
+            self._store,
+            control_numbers=RedisControlNumbers(self._redis, self.names),
+        )
         self.breaker = CircuitBreaker(spec.breaker)
         self.metrics = Metrics(target, prometheus, metric_hook)
         journeys = JourneyStore(self._redis, self.names, config.broker.archive_max_age)

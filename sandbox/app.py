@@ -11,6 +11,7 @@ from litestar.exceptions import HTTPException
 from litestar.logging.config import LoggingConfig
 from litestar.types import Receive, Scope, Send
 
+from sandbox.as2_partner import As2Partner
 from sandbox.dropper import down_system, drop_connection
 from sandbox.errors import InvalidName, InvalidWebhookSecret, NotAWebhookSystem
 from sandbox.models import FieldError
@@ -69,11 +70,14 @@ def _invalid_secret(_: Request[Any, Any, Any], exc: InvalidWebhookSecret) -> Res
     return to_response(problem_answer(400, str(exc)))
 
 
-def create_sandbox_app(state: SandboxState | None = None) -> SandboxApp:
+def create_sandbox_app(
+    state: SandboxState | None = None, *, as2: As2Partner | None = None
+) -> SandboxApp:
     """A sandbox of simulated ERP, WMS, carrier, partner and generic systems.
 
     ``state`` holds everything the app records; pass one to inspect it directly, or let
-    the app make a fresh one (reachable as ``app.sandbox``).
+    the app make a fresh one (reachable as ``app.sandbox``). ``as2`` adds a simulated
+    AS2 trading partner (`sandbox.as2_partner`) at its path.
     """
     sandbox = state if state is not None else SandboxState()
 
@@ -81,7 +85,13 @@ def create_sandbox_app(state: SandboxState | None = None) -> SandboxApp:
         return sandbox
 
     app = SandboxApp(
-        route_handlers=[control_router(), oauth_router(), oauth_token, *TARGET_HANDLERS],
+        route_handlers=[
+            control_router(),
+            oauth_router(),
+            oauth_token,
+            *TARGET_HANDLERS,
+            *([as2.handler()] if as2 is not None else []),
+        ],
         dependencies={"sandbox": Provide(provide_sandbox, sync_to_thread=False)},
         exception_handlers={
             HTTPException: _http_problem,

@@ -18,6 +18,9 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
   # compat mode: a plain path entry, so the top-level packages import from the checkout.
   .venv/bin/python -m pip install --quiet -e '.[dev]' --config-settings editable_mode=compat
+  # pyas2lib pulls oscrypto 1.3.0, which cannot read OpenSSL >= 3.0.10; the fixed
+  # elements-oscrypto provides the same module and must be installed last.
+  .venv/bin/python -m pip install --quiet --no-deps --force-reinstall 'elements-oscrypto>=1.4.0b1'
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

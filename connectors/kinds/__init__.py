@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
+from connectors.as2 import As2Sender
 from connectors.errors import ConnectorConfigError
 from connectors.http_core import HttpCore
 from connectors.kinds import carrier, erp, wms
 from connectors.kinds.base import Connector, Operation, Outbound
+from connectors.kinds.edi import EdiConnector, edi_connector
 from connectors.kinds.rest import RestConnector, rest_connector
 from connectors.kinds.webhook import WebhookConnector, webhook_connector
 from connectors.subscriptions import SubscriptionStore
 from omnihub.config.model import Delivery, Target, TargetKind
+from transforms.edi import ControlNumberAllocator
 
 __all__ = [
     "OPERATIONS",
     "Connector",
+    "EdiConnector",
     "Operation",
     "Outbound",
     "RestConnector",
@@ -44,8 +49,20 @@ def build_connector(
     delivery: Delivery,
     core: HttpCore,
     store: Callable[[], SubscriptionStore],
+    *,
+    control_numbers: ControlNumberAllocator | None = None,
+    directory: Path = Path("."),
 ) -> Connector:
     """The connector for one delivery; `ConnectorConfigError` if it cannot run as configured."""
+    if target.kind is TargetKind.EDI:
+        edi = target.edi
+
+        def as2() -> As2Sender:
+            if edi is None or edi.as2 is None:
+                raise ConnectorConfigError(f"target '{target_id}'", "transport as2 needs `as2:`")
+            return As2Sender(edi.as2, directory, f"target '{target_id}'")
+
+        return edi_connector(core, target_id, edi, delivery_id, delivery, control_numbers, as2)
     if target.kind is TargetKind.WEBHOOK:
         if not target.subscriptions:
             raise ConnectorConfigError(

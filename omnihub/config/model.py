@@ -122,6 +122,10 @@ class Route(_Strict, kw_only=True, frozen=True):
     # published as its own canonical event (856 -> asn.received, ...), and `event` names
     # the event of the acknowledgement when the partner's EDI `acknowledge` is `async`.
     edi: EdiStandard | None = None
+    # Where the id people search by (order number, ASN shipment id) is in the canonical
+    # payload: a field path (``order_number``) or a JMESPath expression. Unset, or absent
+    # from a payload: the schema's first field (EDI: the set's own number).
+    business_key: str | None = None
 
 
 class DeliveryRequest(_Strict, kw_only=True, frozen=True):
@@ -289,7 +293,6 @@ class As2Settings(_Strict, kw_only=True, frozen=True):
 
     as2_from: str  # our AS2 id
     as2_to: str  # the partner's AS2 id
-    path: Annotated[str, msgspec.Meta(pattern=r"^/")] = "/"  # below the target's base_url
     our_key: Secret | None = None  # PEM private key (signs; decrypts signed MDNs' peers)
     our_key_file: str | None = None
     our_certificate_file: str  # PEM certificate matching our key (the partner verifies)
@@ -309,6 +312,7 @@ class EdiTarget(_Strict, kw_only=True, frozen=True):
 
     envelope: EnvelopeSettings  # our ids as sender, the partner's as receiver
     transport: Literal["as2", "http"] = "http"
+    path: Annotated[str, msgspec.Meta(pattern=r"^/")] = "/"  # below the target's base_url
     as2: As2Settings | None = None  # required when transport is as2
     # Which X12 set each event becomes; the defaults are asn.received -> 856,
     # order.created and order.fulfillment_requested -> 940.
