@@ -72,8 +72,32 @@ def business_key(payload: msgspec.Struct) -> str | None:
     return None
 
 
-def _syntax_problem(standard: str, exc: EdiSyntaxError | EdiDecodeError) -> ProblemError:
+def _segment_at(standard: str, body: bytes, offset: int) -> tuple[int, str]:
+    """(1-based position, id) of the segment holding character `offset`, best effort:
+    the terminator is the first header's (ISA: the character after ISA16; UNA: its 6th
+    service character; else EDIFACT's default ``'``), line breaks end segments too."""
+    text = body.decode("utf-8", errors="replace").lstrip("\ufeff")
+    lead = len(body.decode("utf-8", errors="replace")) - len(text)
+    start = text.lstrip()
+    lead += len(text) - len(start)
+    if standard == "x12":
+        terminator = start[105] if start.startswith("ISA") and len(start) > 105 else "~"
+    else:
+        terminator = start[8] if start.startswith("UNA") and len(start) > 8 else "'"
+    before = text[: max(0, offset - lead)]
+    normalized = before.replace("\r\n", "\n").replace("\r", "\n")
+    normalized = normalized.replace(terminator + "\n", terminator)
+    segments = normalized.replace("\n", terminator).split(terminator)
+    position = max(1, len([s for s in segments[:-1] if s.strip()]) + 1)
+    rest = text[max(0, offset - lead) :].lstrip()
+    return position, rest[:3]
+
+
+def _syntax_problem(
+    standard: str, body: bytes, exc: EdiSyntaxError | EdiDecodeError
+) -> ProblemError:
     offset = exc.offset if isinstance(exc, EdiSyntaxError) else None
+    position, segment = _segment_at(standard, body, offset) if offset is not None else (None, None)
     return ProblemError(
         422,
         f"the body cannot be read as {standard.upper()}: {exc}. Nothing was accepted; "
@@ -81,6 +105,8 @@ def _syntax_problem(standard: str, exc: EdiSyntaxError | EdiDecodeError) -> Prob
         kind="edi-syntax",
         title="Unreadable EDI interchange",
         offset=offset,  # character offset in the decoded body, when the reader knows it
+        segment_position=position,  # 1-based, counted over the whole body
+        segment=segment,
     )
 
 
@@ -92,7 +118,7 @@ def read_body(standard: Literal["x12", "edifact"], body: bytes, agreement: Partn
         else:
             edifact = read_edifact(body, settings=agreement.edifact)
     except (EdiSyntaxError, EdiDecodeError) as exc:
-        raise _syntax_problem(standard, exc) from None
+        raise _syntax_problem(standard, body, exc) from None
     if standard == "x12":
         if not x12.interchanges:
             raise ProblemError(422, "the body holds no X12 interchange", kind="edi-syntax")

@@ -86,7 +86,24 @@ async def test_text_that_is_not_x12_is_422_with_its_position(
     assert response.headers["content-type"] == "application/problem+json"
     problem = response.json()
     assert problem["type"].endswith("/edi-syntax") and problem["offset"] == 0
+    assert (problem["segment_position"], problem["segment"]) == (1, "UNB")
     assert "ISA" in problem["detail"]
+
+
+async def test_a_truncated_second_interchange_is_422_naming_its_segment_position(
+    gateway: httpx.AsyncClient, settings: Settings, edi_creds: EdiCreds
+) -> None:
+    body = sample("x12/856_node-x12_856.edi").rstrip() + b"\nISA*00*short~"
+    async with listening(settings) as published:
+        response = await gateway.post(
+            "/v1/edi/x12", content=body, headers={**X12, **key(edi_creds.supplier)}
+        )
+        events = await published.settle(0)
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["segment"] == "ISA" and problem["segment_position"] == 36  # after 35
+    assert "truncated" in problem["detail"]
+    assert events == []  # the good first interchange is not published either
 
 
 async def test_interchange_under_another_partners_id_is_403_and_publishes_nothing(
