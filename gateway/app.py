@@ -20,6 +20,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin
 
+from gateway.admin import AdminApi
 from gateway.admission import Admission
 from gateway.auth import (
     ApiKeyIndex,
@@ -31,10 +32,13 @@ from gateway.auth import (
 )
 from gateway.auth.remote_jwks import RemoteJwks
 from gateway.backpressure import PendingPublishes
+from gateway.callers import Callers
 from gateway.edi_ingest import EdiIngestHandler, edi_route
 from gateway.inbound import Inbound, compile_tables
 from gateway.ingest import EdgeServices, IngestHandler
+from gateway.messages import message_status_route
 from gateway.oauth import jwks_handler, token_handler
+from gateway.observability import EdgeObservability
 from gateway.openapi import describe_api
 from gateway.problems import exception_handlers
 from gateway.ratelimit import TierLimits
@@ -42,7 +46,9 @@ from gateway.versions import unknown_version
 from omnihub.broker import Publisher, declare_topology, plan_topology
 from omnihub.config.model import HubConfig, HubTokenIssuer, JwksTokenIssuer
 from omnihub.edi_counters import RedisControlNumbers
+from omnihub.journey import JourneyStore
 from omnihub.settings import Settings
+from omnihub.telemetry import CONTENT_TYPE_LATEST, HubMetrics, Tracing, tracing_from_env
 
 __all__ = ["DEFAULT_MAX_PENDING_PUBLISHES", "create_app", "create_publisher"]
 
@@ -111,11 +117,21 @@ def create_app(
     *,
     publisher: Publisher | None = None,
     max_pending_publishes: int = DEFAULT_MAX_PENDING_PUBLISHES,
+    tracing: Tracing | None = None,
+    metrics: HubMetrics | None = None,
 ) -> Litestar:
     """The gateway app. Raises `KeyLoadError` when a signing key cannot be loaded and
-    `PipelineCompileError` when a route version's pipeline does not compile."""
+    `PipelineCompileError` when a route version's pipeline does not compile.
+
+    `tracing` defaults to what the `OTEL_*` variables say (off when unset); `metrics` to
+    a registry of the app's own, served at `/metrics`."""
     publisher = publisher or create_publisher(config, settings)
+    owns_tracing = tracing is None
+    tracing = tracing if tracing is not None else tracing_from_env("omnihub-gateway")
+    metrics = metrics if metrics is not None else HubMetrics()
     redis = aioredis.Redis.from_url(settings.redis_url)
+    journeys = JourneyStore(redis, settings.names, config.broker.archive_max_age)
+    observability = EdgeObservability(tracing, metrics, journeys)
     http = httpx.AsyncClient()
     tokens, signing = _token_service(config, http)
     credentials = Credentials(ApiKeyIndex(config), tokens, WebhookVerifier(config))
@@ -126,6 +142,7 @@ def create_app(
         Admission(redis, settings.names),
         PendingPublishes(max_pending_publishes, settings.retry_after_s),
         settings.retry_after_s,
+        observability,
     )
     ingest: list[IngestHandler] = []
     edi: list[EdiIngestHandler] = []
@@ -169,6 +186,13 @@ def create_app(
     ]
     if signing is not None:
         handlers += [token_handler(tokens), jwks_handler(signing.jwks())]
+    callers = Callers(credentials)
+    handlers.append(message_status_route(callers, journeys))
+    handlers += AdminApi(config, settings, callers, journeys).routes()
+
+    @get("/metrics", include_in_schema=False)
+    async def prometheus() -> Response[bytes]:
+        return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     @get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, Any]:
@@ -183,12 +207,15 @@ def create_app(
         try:
             yield
         finally:
+            await observability.drain()
             await publisher.close()
             await redis.aclose()
+            if owns_tracing:
+                tracing.shutdown()
             await http.aclose()
 
     app = Litestar(
-        route_handlers=[*handlers, healthz],
+        route_handlers=[*handlers, healthz, prometheus],
         exception_handlers=exception_handlers(),
         lifespan=[lifespan],
         openapi_config=OpenAPIConfig(
@@ -200,4 +227,5 @@ def create_app(
     )
     describe_api(app, config, ingest, tiers, oauth=signing is not None)
     app.state.publisher = publisher
+    app.state.metrics = metrics
     return app

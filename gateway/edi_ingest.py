@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,9 +23,11 @@ from litestar import Request, Response
 from litestar.handlers import HTTPRouteHandler
 
 from gateway.auth import Principal, RouteAuthenticator, authorize
+from gateway.business_keys import key_reader
 from gateway.edi_read import DEFAULT_AGREEMENT, EdiRead, acknowledgement, check_senders, read_body
 from gateway.idempotency import digest, fingerprint, parse_key
 from gateway.ingest import REPLAYED, Accepted, EdgeServices
+from gateway.observability import UNKNOWN_PARTNER
 from gateway.problems import ProblemError
 from gateway.ratelimit import TierLimits, ratelimit_header
 from gateway.versions import VersionPolicy
@@ -34,6 +37,7 @@ from omnihub.edi_messages import OutboundAcknowledgement
 from omnihub.envelope import Envelope, encode_envelope
 from omnihub.errors import BrokerError
 from omnihub.ids import new_message_id
+from omnihub.telemetry import SpanKind
 from omnihub.tracecontext import TraceParent
 
 __all__ = ["EdiIngestHandler", "edi_route"]
@@ -77,14 +81,25 @@ class EdiIngestHandler:
         self.policy = VersionPolicy(route_id, version, route.versions[version])
         self._agreements = {pid: p.edi or DEFAULT_AGREEMENT for pid, p in partners.items()}
         self._ttl_ms = int(route.idempotency_ttl.total_seconds() * 1000)
+        self._key = key_reader(route.business_key) if route.business_key else None
 
     async def __call__(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        started = time.perf_counter()
+        status = 500
         try:
-            return await self._handle(request)
+            response = await self._handle(request)
+            status = response.status_code or 200
+            return response
         except ProblemError as exc:
+            status = exc.status
             if self.policy.headers:
                 exc.headers = {**self.policy.headers, **exc.headers}
             raise
+        finally:
+            partner = request.scope.get("state", {}).get("partner", UNKNOWN_PARTNER)
+            self.services.observability.observe(
+                self.route_id, partner, status, time.perf_counter() - started
+            )
 
     def _media(self, value: str | None) -> str:
         media = (value or "").split(";")[0].strip().lower()
@@ -110,6 +125,7 @@ class EdiIngestHandler:
             media = self._media(headers.get("content-type"))
             body = await request.body()
         authorize(principal, self.route.scopes)
+        request.scope.setdefault("state", {})["partner"] = principal.partner
         self.services.pending.check()
         key = parse_key(headers.get("idempotency-key"))
         if key is None and self.route.idempotency is Idempotency.REQUIRED:
@@ -130,6 +146,7 @@ class EdiIngestHandler:
             lock_ms=IN_FLIGHT_LOCK_MS,
         )
         if not verdict.allowed:
+            self.services.observability.throttled(self.route_id, principal.partner)
             retry = max(1, math.ceil(verdict.retry_after_ms / 1000))
             raise ProblemError(
                 429,
@@ -195,10 +212,37 @@ class EdiIngestHandler:
         media: str,
         now: datetime,
     ) -> tuple[bytes, int, str, list[str], str]:
+        edge = self.services.observability
+        with edge.tracing.span(
+            f"POST {self.route_id} {self.version}",
+            parent=request.headers.get("traceparent"),
+            kind=SpanKind.SERVER,
+            attributes={"omnihub.route": self.route_id, "omnihub.partner": principal.partner},
+        ) as span:
+            sent: list[Envelope] = []
+            try:
+                return await self._accept_traced(
+                    span.traceparent, sent, principal, agreement, body, key, media, now
+                )
+            except ProblemError as exc:
+                span.fail(exc.kind)
+                raise
+            finally:
+                edge.journal(sent, span.trace_id, datetime.now(UTC))
+
+    async def _accept_traced(
+        self,
+        trace: TraceParent,
+        sent: list[Envelope],
+        principal: Principal,
+        agreement: PartnerEdi,
+        body: bytes,
+        key: str | None,
+        media: str,
+        now: datetime,
+    ) -> tuple[bytes, int, str, list[str], str]:
         read = await self._read(body, agreement)
         check_senders(read, principal.partner, agreement)
-        incoming = TraceParent.parse(request.headers.get("traceparent"))
-        trace = incoming.child() if incoming else TraceParent.start()
         scopes = tuple(sorted(principal.scopes))
 
         def envelope(event: str, payload: Any, natural_key: str, business: str | None) -> Envelope:
@@ -213,15 +257,16 @@ class EdiIngestHandler:
                 traceparent=trace.header(),
                 idempotency_key=key or natural_key,
                 scopes=scopes,
-                business_key=business,
+                business_key=(self._key(payload) if self._key else None) or business,
                 payload=payload,
             )
 
         ids = []
         for item in read.items:
-            sent = envelope(item.event_type, item.payload, item.control_key, item.business_key)
-            await self._publish(sent)
-            ids.append(sent.id)
+            one = envelope(item.event_type, item.payload, item.control_key, item.business_key)
+            await self._publish(one)
+            sent.append(one)
+            ids.append(one.id)
         try:
             replies = await acknowledgement(read, agreement, self.allocator, now)
         except ControlNumberError as exc:
@@ -248,9 +293,10 @@ class EdiIngestHandler:
             ack = OutboundAcknowledgement(
                 standard=self.standard, partner=principal.partner, text=reply, acknowledges=number
             )
-            sent = envelope(self.route.event, ack, f"{self.standard}-ack:{number}", number)
-            await self._publish(sent)
-            ack_ids.append(sent.id)
+            one = envelope(self.route.event, ack, f"{self.standard}-ack:{number}", number)
+            await self._publish(one)
+            sent.append(one)
+            ack_ids.append(one.id)
         accepted = Accepted(
             message_id=ids[0] if ids else None,
             trace_id=trace.trace_id,
@@ -261,9 +307,11 @@ class EdiIngestHandler:
 
     async def _publish(self, envelope: Envelope) -> None:
         self.services.pending.check()  # no await until entered: the bound is exact
+        started = time.perf_counter()
         try:
             with self.services.pending:
                 await self.services.publisher.publish(envelope, encode_envelope(envelope))
+            self.services.observability.confirmed(time.perf_counter() - started)
         except BrokerError as exc:
             log.warning("publish failed for %s on %s: %s", envelope.id, self.route_id, exc)
             retry = self.services.retry_after_s

@@ -15,6 +15,7 @@ from typing import Any
 
 import msgspec
 
+from gateway.business_keys import key_reader
 from gateway.problems import ProblemError
 from gateway.validation import FieldError, collect_errors, pointer
 from omnihub.config.model import Route, RouteVersion
@@ -70,6 +71,7 @@ class Inbound:
         self.event = route.event
         self.schema = CANONICAL_TYPES[spec.schema]
         self._key_field = msgspec.structs.fields(self.schema)[0].name
+        self._key = key_reader(route.business_key) if route.business_key else None
         self._decoder = msgspec.json.Decoder(self.schema)
         self.pipeline: Pipeline | None = None
         if spec.pipeline:
@@ -77,6 +79,9 @@ class Inbound:
             self.pipeline = compile_pipeline(steps, tables=tables, name=f"{route_id} {version}")
 
     def _canonical(self, event: str, payload: msgspec.Struct) -> Canonical:
+        declared = self._key(payload) if self._key is not None else None
+        if declared is not None:
+            return Canonical(event, payload, declared)
         key = getattr(payload, self._key_field, None)
         return Canonical(event, payload, key if isinstance(key, str) else None)
 

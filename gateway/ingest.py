@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +24,7 @@ from gateway.auth import Principal, RouteAuthenticator, authorize
 from gateway.backpressure import PendingPublishes
 from gateway.idempotency import digest, fingerprint, parse_key
 from gateway.inbound import Inbound
+from gateway.observability import UNKNOWN_PARTNER, EdgeObservability
 from gateway.problems import ProblemError
 from gateway.ratelimit import TierLimits, ratelimit_header
 from gateway.versions import VersionPolicy
@@ -31,7 +33,7 @@ from omnihub.config.model import Idempotency, Route
 from omnihub.envelope import Envelope, encode_envelope
 from omnihub.errors import BrokerError
 from omnihub.ids import new_message_id
-from omnihub.tracecontext import TraceParent
+from omnihub.telemetry import SpanKind, SpanScope
 
 __all__ = ["Accepted", "EdgeServices", "IngestHandler"]
 
@@ -53,7 +55,8 @@ _encoder = msgspec.json.Encoder()
 
 
 class EdgeServices:
-    """What every route version shares: broker, Redis, the pending-publish bound."""
+    """What every route version shares: broker, Redis, the pending-publish bound, and
+    what the edge records (spans, metrics, journeys)."""
 
     def __init__(
         self,
@@ -61,11 +64,13 @@ class EdgeServices:
         admission: Admission,
         pending: PendingPublishes,
         retry_after_s: int,
+        observability: EdgeObservability,
     ) -> None:
         self.publisher = publisher
         self.admission = admission
         self.pending = pending
         self.retry_after_s = retry_after_s
+        self.observability = observability
 
 
 class IngestHandler:
@@ -95,12 +100,22 @@ class IngestHandler:
         self._ttl_ms = int(route.idempotency_ttl.total_seconds() * 1000)
 
     async def __call__(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        started = time.perf_counter()
+        status = 500
         try:
-            return await self._handle(request)
+            response = await self._handle(request)
+            status = response.status_code or 200
+            return response
         except ProblemError as exc:
+            status = exc.status
             if self.policy.headers:
                 exc.headers = {**self.policy.headers, **exc.headers}
             raise
+        finally:
+            partner = request.scope.get("state", {}).get("partner", UNKNOWN_PARTNER)
+            self.services.observability.observe(
+                self.route_id, partner, status, time.perf_counter() - started
+            )
 
     async def _handle(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         now = datetime.now(UTC)
@@ -118,6 +133,7 @@ class IngestHandler:
             authorize(principal, self._scopes)
             self._check_content_type(headers.get("content-type"))
             body = await request.body()
+        request.scope.setdefault("state", {})["partner"] = principal.partner
         self.services.pending.check()
 
         key = parse_key(headers.get("idempotency-key"))
@@ -143,6 +159,7 @@ class IngestHandler:
             lock_ms=self._lock_ms,
         )
         if not verdict.allowed:
+            self.services.observability.throttled(self.route_id, principal.partner)
             retry = max(1, math.ceil(verdict.retry_after_ms / 1000))
             raise ProblemError(
                 429,
@@ -220,40 +237,35 @@ class IngestHandler:
         now: datetime,
     ) -> tuple[Accepted, str]:
         canonicals = self.inbound.convert(body, principal.partner, now)
-        incoming = TraceParent.parse(request.headers.get("traceparent"))
-        trace = incoming.child() if incoming else TraceParent.start()
-        scopes = tuple(sorted(principal.scopes))
-        ids = []
-        for canonical in canonicals:
-            envelope = Envelope(
-                id=new_message_id(),
-                event=canonical.event,
-                route=self.route_id,
-                partner=principal.partner,
-                api_version=self.version,
-                occurred_at=now,
-                received_at=now,
-                traceparent=trace.header(),
-                idempotency_key=key,
-                scopes=scopes,
-                business_key=canonical.business_key,
-                payload=canonical.payload,
-            )
-            self.services.pending.check()  # no await until entered: the bound is exact
-            try:
-                with self.services.pending:
-                    await self.services.publisher.publish(envelope, encode_envelope(envelope))
-            except BrokerError as exc:
-                log.warning("publish failed for %s on %s: %s", envelope.id, self.route_id, exc)
-                retry = self.services.retry_after_s
-                raise ProblemError(
-                    503,
-                    "the hub cannot store messages right now; nothing was accepted, send it "
-                    f"again after {retry} s",
-                    kind="broker-unavailable",
-                    headers={"Retry-After": str(retry)},
-                ) from None
-            ids.append(envelope.id)
+        edge = self.services.observability
+        with edge.tracing.span(
+            f"POST {self.route_id} {self.version}",
+            parent=request.headers.get("traceparent"),
+            kind=SpanKind.SERVER,
+            attributes={"omnihub.route": self.route_id, "omnihub.partner": principal.partner},
+        ) as span:
+            trace = span.traceparent
+            scopes = tuple(sorted(principal.scopes))
+            sent: list[Envelope] = []
+            for canonical in canonicals:
+                envelope = Envelope(
+                    id=new_message_id(),
+                    event=canonical.event,
+                    route=self.route_id,
+                    partner=principal.partner,
+                    api_version=self.version,
+                    occurred_at=now,
+                    received_at=now,
+                    traceparent=trace.header(),
+                    idempotency_key=key,
+                    scopes=scopes,
+                    business_key=canonical.business_key,
+                    payload=canonical.payload,
+                )
+                await self._publish(envelope, span)
+                sent.append(envelope)
+            edge.journal(sent, trace.trace_id, datetime.now(UTC))
+        ids = [e.id for e in sent]
         accepted = Accepted(
             message_id=ids[0] if ids else None,
             trace_id=trace.trace_id,
@@ -261,3 +273,22 @@ class IngestHandler:
             message_ids=ids,
         )
         return accepted, trace.header()
+
+    async def _publish(self, envelope: Envelope, span: SpanScope) -> None:
+        self.services.pending.check()  # no await until entered: the bound is exact
+        started = time.perf_counter()
+        try:
+            with self.services.pending:
+                await self.services.publisher.publish(envelope, encode_envelope(envelope))
+        except BrokerError as exc:
+            span.fail(type(exc).__name__)
+            log.warning("publish failed for %s on %s: %s", envelope.id, self.route_id, exc)
+            retry = self.services.retry_after_s
+            raise ProblemError(
+                503,
+                "the hub cannot store messages right now; nothing was accepted, send it "
+                f"again after {retry} s",
+                kind="broker-unavailable",
+                headers={"Retry-After": str(retry)},
+            ) from None
+        self.services.observability.confirmed(time.perf_counter() - started)
