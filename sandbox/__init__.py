@@ -5,7 +5,6 @@ Run one with ``omnihub sandbox`` or ``python -m sandbox``; in tests use
 """
 
 from sandbox.app import create_sandbox_app
-from sandbox.as2_partner import As2Partner, As2PartnerSettings, As2Received
 from sandbox.control import SandboxClient
 from sandbox.errors import InvalidName, InvalidWebhookSecret, SandboxError, SandboxStartError
 from sandbox.models import (
@@ -23,9 +22,6 @@ from sandbox.state import KNOWN_SYSTEMS, SandboxState
 
 __all__ = [
     "KNOWN_SYSTEMS",
-    "As2Partner",
-    "As2PartnerSettings",
-    "As2Received",
     "FailureMode",
     "InvalidName",
     "InvalidWebhookSecret",

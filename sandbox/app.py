@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from litestar import Litestar, Request, Response
 from litestar.di import Provide
@@ -11,7 +11,6 @@ from litestar.exceptions import HTTPException
 from litestar.logging.config import LoggingConfig
 from litestar.types import Receive, Scope, Send
 
-from sandbox.as2_partner import As2Partner
 from sandbox.dropper import down_system, drop_connection
 from sandbox.errors import InvalidName, InvalidWebhookSecret, NotAWebhookSystem
 from sandbox.models import FieldError
@@ -21,6 +20,9 @@ from sandbox.responses import problem_answer, to_response
 from sandbox.routes_control import control_router
 from sandbox.routes_targets import TARGET_HANDLERS
 from sandbox.state import SandboxState
+
+if TYPE_CHECKING:  # pyas2lib is imported only by apps that simulate an AS2 partner
+    from sandbox.as2_partner import As2Partner
 
 
 class SandboxApp(Litestar):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from connectors.as2 import As2Sender
 from connectors.errors import ConnectorConfigError
 from connectors.http_core import HttpCore
 from connectors.kinds import carrier, erp, wms
@@ -16,6 +16,9 @@ from connectors.kinds.webhook import WebhookConnector, webhook_connector
 from connectors.subscriptions import SubscriptionStore
 from omnihub.config.model import Delivery, Target, TargetKind
 from transforms.edi import ControlNumberAllocator
+
+if TYPE_CHECKING:
+    from connectors.as2 import As2Sender
 
 __all__ = [
     "OPERATIONS",
@@ -58,6 +61,9 @@ def build_connector(
         edi = target.edi
 
         def as2() -> As2Sender:
+            # pyas2lib is loaded only by workers of AS2 targets
+            from connectors.as2 import As2Sender
+
             if edi is None or edi.as2 is None:
                 raise ConnectorConfigError(f"target '{target_id}'", "transport as2 needs `as2:`")
             return As2Sender(edi.as2, directory, f"target '{target_id}'")

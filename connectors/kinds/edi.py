@@ -17,11 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from connectors.as2 import As2Sender
 from connectors.errors import ConnectorConfigError
 from connectors.http_core import HttpCore, OutboundRequest
 from connectors.kinds.base import Outbound
@@ -39,6 +38,9 @@ from transforms.edi import (
     write_interchange,
 )
 from transforms.model import ASN, Order
+
+if TYPE_CHECKING:
+    from connectors.as2 import As2Sender
 
 __all__ = ["ACK_EVENT", "DEFAULT_DOCUMENTS", "EdiConnector", "edi_connector"]
 

@@ -22,7 +22,8 @@ from omnihub.config.model import As2Settings, Delivery, EdiTarget, Target, Targe
 from omnihub.edi_counters import RedisControlNumbers
 from omnihub.envelope import Envelope
 from omnihub.settings import Settings
-from sandbox import As2Partner, As2PartnerSettings, create_sandbox_app
+from sandbox import create_sandbox_app
+from sandbox.as2_partner import As2Partner, As2PartnerSettings
 from tests.connectors.as2_identities import Identity
 from tests.support.hub import running_app
 from tests.support.orders import order

@@ -11,7 +11,8 @@ import pytest
 from omnihub.config import HubConfig
 from omnihub.history import DEAD_ERROR_HEADER, DEAD_REASON_HEADER
 from omnihub.settings import Settings
-from sandbox import As2Partner, As2PartnerSettings, create_sandbox_app
+from sandbox import create_sandbox_app
+from sandbox.as2_partner import As2Partner, As2PartnerSettings
 from tests.connectors.as2_identities import Identity
 from tests.connectors.harness import (
     depth,
