@@ -15,4 +15,5 @@ def test_missing_samples_folder_fails_instead_of_skipping(tmp_path: Path) -> Non
 
 
 def test_samples_folder_is_found_from_the_repository_root() -> None:
-    assert SAMPLES.resolve() == (Path(__file__).resolve().parents[4] / "shared" / "samples" / "edi")
+    beside_the_repository = Path(__file__).resolve().parents[4] / "shared" / "samples" / "edi"
+    assert SAMPLES.resolve() == beside_the_repository.resolve()
