@@ -166,3 +166,19 @@ async def test_json_content_type_is_415(gateway: httpx.AsyncClient, edi_creds: E
         headers={"content-type": "application/json", **key(edi_creds.supplier)},
     )
     assert response.status_code == 415
+
+
+async def test_a_resent_interchange_with_the_same_idempotency_key_replays_the_997(
+    gateway: httpx.AsyncClient, settings: Settings, edi_creds: EdiCreds
+) -> None:
+    headers = {**X12, **key(edi_creds.supplier), "Idempotency-Key": "isa-000000049-try"}
+    body = sample("x12/856_node-x12_856.edi")
+    async with listening(settings) as published:
+        first = await gateway.post("/v1/edi/x12", content=body, headers=headers)
+        again = await gateway.post("/v1/edi/x12", content=body, headers=headers)
+        events = await published.settle(1)
+    assert first.status_code == again.status_code == 200
+    assert again.text == first.text  # the same 997, same control numbers
+    assert again.headers["idempotent-replayed"] == "true"
+    assert [e.event for e in events] == ["asn.received"]  # published once
+    assert events[0].idempotency_key == "isa-000000049-try"
