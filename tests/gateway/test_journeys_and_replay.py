@@ -169,3 +169,30 @@ async def test_admin_replay_of_a_dead_letter_through_the_api_delivers_once(
     assert [r.idempotency_key for r in delivered] == [message_id]
     replay_entries = [e for e in journey.entries if e.stage is Stage.REPLAYED]
     assert [e.actor for e in replay_entries] == ["ops/ops-1"]
+
+
+async def test_metrics_count_requests_by_route_partner_and_status_and_publish_confirms(
+    tmp_path: Path, settings: Settings, sandbox: SandboxServer
+) -> None:
+    keys = Keys()
+    config = journey_config(tmp_path, sandbox.base_url, keys)
+    declared(settings, config)
+    async with (
+        running_app(create_app(config, settings)) as url,
+        httpx.AsyncClient(base_url=url) as client,
+    ):
+        for number in ("M-1", "M-2"):
+            accepted = await client.post(
+                "/v1/orders", json=order(number), headers=Keys.bearer(keys.acme)
+            )
+            assert accepted.status_code == 202
+        invalid = await client.post("/v1/orders", json={}, headers=Keys.bearer(keys.beta))
+        assert invalid.status_code == 422
+        metrics = await client.get("/metrics")
+
+    assert metrics.status_code == 200
+    text = metrics.text
+    assert 'omnihub_requests_total{partner="acme",route="orders",status="202"} 2.0' in text
+    assert 'omnihub_requests_total{partner="beta",route="orders",status="422"} 1.0' in text
+    assert "omnihub_publish_confirm_seconds_count 2.0" in text
+    assert 'omnihub_request_seconds_count{route="orders"} 3.0' in text
