@@ -308,6 +308,10 @@ def describe_api(
                 description="invalid_request, unsupported_grant_type or invalid_scope.",
                 content=_json({"$ref": REF.format(name="Problem")}, PROBLEM_JSON),
             ),
+            "413": OpenAPIResponse(
+                description="The form is larger than 8 KiB.",
+                content=_json({"$ref": REF.format(name="Problem")}, PROBLEM_JSON),
+            ),
             "401": OpenAPIResponse(
                 description="invalid_client.",
                 content=_json({"$ref": REF.format(name="Problem")}, PROBLEM_JSON),

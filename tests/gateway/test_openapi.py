@@ -94,6 +94,8 @@ async def test_schemathesis_finds_no_server_error_and_no_contradiction(
             "15",
             "--workers",
             "4",
+            "--request-timeout",
+            "20",
             "--seed",
             "1",
             "--phases",
