@@ -196,3 +196,44 @@ async def test_metrics_count_requests_by_route_partner_and_status_and_publish_co
     assert 'omnihub_requests_total{partner="beta",route="orders",status="422"} 1.0' in text
     assert "omnihub_publish_confirm_seconds_count 2.0" in text
     assert 'omnihub_request_seconds_count{route="orders"} 3.0' in text
+
+
+async def test_admin_finds_journeys_by_business_key_and_discards_only_with_a_reason(
+    tmp_path: Path, settings: Settings, sandbox: SandboxServer, redis_client: aioredis.Redis
+) -> None:
+    keys = Keys()
+    config = journey_config(tmp_path, sandbox.base_url, keys)
+    store = journeys(redis_client, settings)
+    sandbox.control.set_mode("erp", fixed_status=422)
+    ops = Keys.bearer(keys.ops)
+    async with (
+        running_app(create_app(config, settings)) as url,
+        running(config, settings, "erp"),
+        httpx.AsyncClient(base_url=url, timeout=30) as client,
+    ):
+        posted = await client.post(
+            "/v1/orders", json=order("KEY-7"), headers=Keys.bearer(keys.acme)
+        )
+        message_id = posted.json()["message_id"]
+        await wait_depth(settings, settings.names.dead_letter_queue("erp"), 1)
+        by_key = await client.get("/admin/journeys/KEY-7", headers=ops)
+        as_partner = await client.get("/admin/journeys/KEY-7", headers=Keys.bearer(keys.acme))
+        no_reason = await client.post("/admin/dlq/erp/discard", json={"all": True}, headers=ops)
+        discarded = await client.post(
+            "/admin/dlq/erp/discard",
+            json={"message_ids": [message_id], "reason": "test order"},
+            headers=ops,
+        )
+        unknown_target = await client.get("/admin/dlq/nowhere", headers=ops)
+        journey = await journey_with(store, message_id, Stage.DISCARDED)
+
+    assert by_key.status_code == 200
+    assert [j["meta"]["message_id"] for j in by_key.json()] == [message_id]
+    assert as_partner.status_code == 403
+    assert no_reason.status_code == 400
+    assert no_reason.headers["content-type"].startswith("application/problem+json")
+    assert discarded.status_code == 200, discarded.text
+    assert discarded.json()["discarded"] == [message_id]
+    assert unknown_target.status_code == 404
+    assert journey.entries[-1].actor == "ops/ops-1"
+    assert journey.entries[-1].detail == "test order"
