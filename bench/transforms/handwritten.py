@@ -49,14 +49,14 @@ def _drop_nulls(obj: dict[str, Any]) -> dict[str, Any]:
 class HandMapping:
     """The mapping with its two crosswalks (partner SKU → SKU, method → fulfillment)."""
 
-    def __init__(self, skus: Mapping[str, str], methods: Mapping[str, str]) -> None:
+    def __init__(self, skus: Mapping[str, Any], methods: Mapping[str, Any]) -> None:
         self._skus = skus
         self._methods = methods
 
     def __call__(self, order: dict[str, Any]) -> dict[str, Any]:
         if order.get("orderId") is None:
             return order
-        currency = order.get("currencyCode")
+        currency: str = order["currencyCode"]
         buyer = order.get("buyer") or {}
         shipping = order.get("shipping") or {}
         first, last = buyer.get("firstName"), buyer.get("lastName")

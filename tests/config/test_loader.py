@@ -151,8 +151,7 @@ def test_pipeline_problems_are_located_in_the_step(tmp_path: Path) -> None:
     example_copy(tmp_path)
     edit(
         tmp_path / "routes.yaml",
-        "    retry: standard",
-        "    retry: standard\n"
+        "    pipeline:\n      - step: map\n        label: erp-sales-order\n",
         "    pipeline:\n"
         "      - step: map\n"
         "        label: to-erp\n"
@@ -160,7 +159,9 @@ def test_pipeline_problems_are_located_in_the_step(tmp_path: Path) -> None:
         "      - step: lookup\n"
         "        label: to-erp\n"
         "        table: nowhere\n"
-        "        field: number\n",
+        "        field: number\n"
+        "      - step: map\n"
+        "        label: erp-sales-order\n",
     )
     problems = problems_of(tmp_path)
     text = "\n".join(problems)
