@@ -93,9 +93,13 @@ def erp_config(
 
 
 def envelope(
-    payload: Any, *, event: str = "order.created", partner: str = "acme-market"
+    payload: Any,
+    *,
+    event: str = "order.created",
+    partner: str = "acme-market",
+    at: datetime | None = None,
 ) -> Envelope:
-    now = datetime.now(UTC)
+    now = at or datetime.now(UTC)
     return Envelope(
         id=new_message_id(),
         event=event,

@@ -9,27 +9,14 @@ import aio_pika
 from omnihub.broker import Publisher, declare_topology, plan_topology
 from omnihub.config.model import Lane
 from omnihub.envelope import Envelope, decode_envelope
-from omnihub.ids import new_message_id
 from omnihub.replay import ArchiveFilter, ReplaySender, replay_archive
 from omnihub.settings import Settings
-from omnihub.tracecontext import TraceParent
+from tests.connectors.harness import envelope
 from tests.support.configs import example_config
 
 
-def envelope_at(
-    at: datetime, event: str = "order.created", partner: str = "acme-market"
-) -> Envelope:
-    return Envelope(
-        id=new_message_id(),
-        event=event,
-        route="orders",
-        partner=partner,
-        api_version="v1",
-        occurred_at=at,
-        received_at=at,
-        traceparent=TraceParent.start().header(),
-        payload={"order_number": at.isoformat()},
-    )
+def envelope_at(at: datetime, event: str = "order.created") -> Envelope:
+    return envelope({"order_number": at.isoformat()}, event=event, at=at)
 
 
 async def drain(connection: aio_pika.abc.AbstractConnection, queue_name: str) -> list[Envelope]:
