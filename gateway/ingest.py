@@ -247,24 +247,26 @@ class IngestHandler:
             trace = span.traceparent
             scopes = tuple(sorted(principal.scopes))
             sent: list[Envelope] = []
-            for canonical in canonicals:
-                envelope = Envelope(
-                    id=new_message_id(),
-                    event=canonical.event,
-                    route=self.route_id,
-                    partner=principal.partner,
-                    api_version=self.version,
-                    occurred_at=now,
-                    received_at=now,
-                    traceparent=trace.header(),
-                    idempotency_key=key,
-                    scopes=scopes,
-                    business_key=canonical.business_key,
-                    payload=canonical.payload,
-                )
-                await self._publish(envelope, span)
-                sent.append(envelope)
-            edge.journal(sent, trace.trace_id, datetime.now(UTC))
+            try:
+                for canonical in canonicals:
+                    envelope = Envelope(
+                        id=new_message_id(),
+                        event=canonical.event,
+                        route=self.route_id,
+                        partner=principal.partner,
+                        api_version=self.version,
+                        occurred_at=now,
+                        received_at=now,
+                        traceparent=trace.header(),
+                        idempotency_key=key,
+                        scopes=scopes,
+                        business_key=canonical.business_key,
+                        payload=canonical.payload,
+                    )
+                    await self._publish(envelope, span)
+                    sent.append(envelope)
+            finally:  # those already confirmed will be delivered: journal them too
+                edge.journal(sent, trace.trace_id, datetime.now(UTC))
         ids = [e.id for e in sent]
         accepted = Accepted(
             message_id=ids[0] if ids else None,
