@@ -75,7 +75,7 @@ class HandMapping:
                         "line_number": item.get("lineNo"),
                         "sku": sku,
                         "description": item.get("title"),
-                        "quantity": {"value": _text(item.get("qty")), "uom": "EA"},
+                        "quantity": {"value": item.get("qty"), "uom": "EA"},
                         "unit_price": {
                             "amount": _minor_units(price, currency),
                             "currency": currency,
