@@ -7,7 +7,9 @@ COPY gateway gateway
 COPY connectors connectors
 COPY transforms transforms
 COPY sandbox sandbox
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir . \
+ && pip install --no-cache-dir --no-deps --force-reinstall 'elements-oscrypto>=1.4.0b1'
+# (the second line: see scripts/bootstrap.sh — the fixed oscrypto must win over pyas2lib's)
 COPY routes.yaml ./
 COPY policies policies
 ENV OMNIHUB_CONFIG=/app
