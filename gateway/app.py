@@ -131,7 +131,9 @@ def create_app(
     metrics = metrics if metrics is not None else HubMetrics()
     redis = aioredis.Redis.from_url(settings.redis_url)
     journeys = JourneyStore(redis, settings.names, config.broker.archive_max_age)
-    observability = EdgeObservability(tracing, metrics, journeys)
+    observability = EdgeObservability(
+        tracing, metrics, redis, settings.names, config.broker.archive_max_age
+    )
     http = httpx.AsyncClient()
     tokens, signing = _token_service(config, http)
     credentials = Credentials(ApiKeyIndex(config), tokens, WebhookVerifier(config))
