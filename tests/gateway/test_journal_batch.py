@@ -23,7 +23,7 @@ async def test_a_batch_of_starts_is_read_back_by_id_trace_and_business_key(
     first, second = envelope(order("B-1")), envelope(order("B-2"))
     published = datetime.now(UTC)
     batch.add([first], "a" * 32, published, None)
-    batch.add([second], "b" * 32, published, None)  # same loop turn: one batch
+    batch.add([second], "b" * 32, published, None)  # within the window: one batch
     await batch.drain(5)
     store = JourneyStore(redis_client, settings.names, timedelta(minutes=5))
 
