@@ -13,6 +13,7 @@ return value, and the caller counts it (metric `journey_write_failures`).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 
 import msgspec
@@ -25,6 +26,31 @@ from omnihub.naming import Names
 __all__ = ["JourneyStore"]
 
 log = logging.getLogger("omnihub.journey")
+
+# One call writes the starts of many messages (the gateway batches the messages accepted
+# within a few milliseconds). Per message, KEYS: meta, trace set, entries list, business
+# key set ('' when none); ARGV after the TTL: meta JSON, message id, entry count, entries.
+_START_MANY = """
+local ttl = ARGV[1]
+local a = 2
+for i = 0, #KEYS / 4 - 1 do
+  local k = i * 4
+  local id, n = ARGV[a + 1], tonumber(ARGV[a + 2])
+  redis.call('SET', KEYS[k + 1], ARGV[a], 'EX', ttl)
+  redis.call('SADD', KEYS[k + 2], id)
+  redis.call('EXPIRE', KEYS[k + 2], ttl)
+  if KEYS[k + 4] ~= '' then
+    redis.call('SADD', KEYS[k + 4], id)
+    redis.call('EXPIRE', KEYS[k + 4], ttl)
+  end
+  if n > 0 then
+    redis.call('RPUSH', KEYS[k + 3], unpack(ARGV, a + 3, a + 2 + n))
+    redis.call('EXPIRE', KEYS[k + 3], ttl)
+  end
+  a = a + 3 + n
+end
+return #KEYS / 4
+"""
 
 _entry_decoder = msgspec.json.Decoder(JourneyEntry)
 _meta_decoder = msgspec.json.Decoder(JourneyMeta)
@@ -40,6 +66,7 @@ class JourneyStore:
         self._redis = redis
         self._names = names
         self._ttl = max(1, int(retention.total_seconds()))
+        self._start_many = redis.register_script(_START_MANY)
         self.write_failures = 0
 
     def _entries_key(self, message_id: str) -> str:
@@ -68,6 +95,35 @@ class JourneyStore:
             pipe.rpush(self._entries_key(meta.message_id), *map(_encoder.encode, entries))
             pipe.expire(self._entries_key(meta.message_id), self._ttl)
         return await self._run(pipe, meta.message_id)
+
+    async def start_many(
+        self, starts: Sequence[tuple[JourneyMeta, Sequence[JourneyEntry]]]
+    ) -> bool:
+        """`start` for many messages in one server-side call (one round trip).
+
+        The script touches several keys, so on a Redis Cluster they would need one hash
+        slot; with a single Redis (or Sentinel) that does not arise.
+        """
+        keys: list[str] = []
+        args: list[bytes | str | int] = [self._ttl]
+        for meta, entries in starts:
+            keys += (
+                self._meta_key(meta.message_id),
+                self._trace_key(meta.trace_id),
+                self._entries_key(meta.message_id),
+                self._business_key(meta.partner, meta.business_key) if meta.business_key else "",
+            )
+            args += (_encoder.encode(meta), meta.message_id, len(entries))
+            args += [_encoder.encode(e) for e in entries]
+        try:
+            await self._start_many(keys=keys, args=args)
+        except (RedisError, OSError) as exc:
+            self.write_failures += len(starts)
+            log.warning(
+                "journey start of %d message(s) failed: %s", len(starts), type(exc).__name__
+            )
+            return False
+        return True
 
     async def record(self, message_id: str, *entries: JourneyEntry) -> bool:
         """Append entries to a message's journey."""
