@@ -25,9 +25,7 @@ def readme_curl() -> tuple[dict[str, str], dict[str, object]]:
     text = (REPO / "README.md").read_text()
     block = re.search(r"curl -s -X POST http://127\.0\.0\.1:8080/v1/orders(.*?)\n# →", text, re.S)
     assert block, "the README has no order curl command"
-    headers = dict(
-        h.split(": ", 1) for h in re.findall(r"-H '([^']+)'", block.group(1))
-    )
+    headers = dict(h.split(": ", 1) for h in re.findall(r"-H '([^']+)'", block.group(1)))
     body = json.loads(re.search(r"-d '(.*?)'", block.group(1), re.S).group(1))  # type: ignore[union-attr]
     return headers, body
 
@@ -42,9 +40,23 @@ def test_readme_order_reaches_the_sandbox_erp_within_two_seconds(settings: Setti
         "OMNIHUB_ERP_URL": f"http://127.0.0.1:{sandbox_port}",
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "omnihub.cli.main", "dev", "--config", str(REPO),
-         "--port", str(gateway_port), "--sandbox-port", str(sandbox_port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO,
+        [
+            sys.executable,
+            "-m",
+            "omnihub.cli.main",
+            "dev",
+            "--config",
+            str(REPO),
+            "--port",
+            str(gateway_port),
+            "--sandbox-port",
+            str(sandbox_port),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=REPO,
     )
     try:
         gateway = f"http://127.0.0.1:{gateway_port}"
