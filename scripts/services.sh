@@ -24,6 +24,9 @@ elif command -v rabbitmq-server >/dev/null; then
   rabbitmq-server -detached
   wait_for RabbitMQ "$AMQP_PORT" 90
   command -v rabbitmqctl >/dev/null && rabbitmqctl -q await_startup >/dev/null 2>&1 || true
+  # Where the service manager caps the broker at 1024 open files whatever ulimit says,
+  # raise its file-handle cache limit directly (quorum queues hold segment files open).
+  rabbitmqctl -q eval 'file_handle_cache:set_limit(16000).' >/dev/null 2>&1 || true
 else
   cat >&2 <<MSG
 RabbitMQ is not running on 127.0.0.1:$AMQP_PORT and is not installed here.
