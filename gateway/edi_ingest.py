@@ -26,8 +26,7 @@ from gateway.auth import Principal, RouteAuthenticator, authorize
 from gateway.business_keys import key_reader
 from gateway.edi_read import DEFAULT_AGREEMENT, EdiRead, acknowledgement, check_senders, read_body
 from gateway.idempotency import digest, fingerprint, parse_key
-from gateway.ingest import REPLAYED, Accepted, EdgeServices
-from gateway.observability import UNKNOWN_PARTNER
+from gateway.ingest import REPLAYED, Accepted, EdgeServices, ObservedRoute
 from gateway.problems import ProblemError
 from gateway.ratelimit import TierLimits, ratelimit_header
 from gateway.versions import VersionPolicy
@@ -54,7 +53,7 @@ _MEDIA = {
 _encoder = msgspec.json.Encoder()
 
 
-class EdiIngestHandler:
+class EdiIngestHandler(ObservedRoute):
     """Per EDI route version; holds no per-request state."""
 
     def __init__(
@@ -82,24 +81,6 @@ class EdiIngestHandler:
         self._agreements = {pid: p.edi or DEFAULT_AGREEMENT for pid, p in partners.items()}
         self._ttl_ms = int(route.idempotency_ttl.total_seconds() * 1000)
         self._key = key_reader(route.business_key) if route.business_key else None
-
-    async def __call__(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        started = time.perf_counter()
-        status = 500
-        try:
-            response = await self._handle(request)
-            status = response.status_code or 200
-            return response
-        except ProblemError as exc:
-            status = exc.status
-            if self.policy.headers:
-                exc.headers = {**self.policy.headers, **exc.headers}
-            raise
-        finally:
-            partner = request.scope.get("state", {}).get("partner", UNKNOWN_PARTNER)
-            self.services.observability.observe(
-                self.route_id, partner, status, time.perf_counter() - started
-            )
 
     def _media(self, value: str | None) -> str:
         media = (value or "").split(";")[0].strip().lower()

@@ -73,7 +73,38 @@ class EdgeServices:
         self.observability = observability
 
 
-class IngestHandler:
+class ObservedRoute:
+    """What every route version handler shares: version headers on its errors, and one
+    observation (route, partner, status, latency) per request. Subclasses set
+    `route_id`, `policy` and `services` and implement `_handle`."""
+
+    route_id: str
+    policy: VersionPolicy
+    services: EdgeServices
+
+    async def __call__(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = await self._handle(request)
+            status = response.status_code or 200
+            return response
+        except ProblemError as exc:
+            status = exc.status
+            if self.policy.headers:
+                exc.headers = {**self.policy.headers, **exc.headers}
+            raise
+        finally:
+            partner = request.scope.get("state", {}).get("partner", UNKNOWN_PARTNER)
+            self.services.observability.observe(
+                self.route_id, partner, status, time.perf_counter() - started
+            )
+
+    async def _handle(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        raise NotImplementedError
+
+
+class IngestHandler(ObservedRoute):
     """Per route version; holds no per-request state."""
 
     def __init__(
@@ -98,24 +129,6 @@ class IngestHandler:
         self._scopes = tuple(route.scopes)
         self._lock_ms = IN_FLIGHT_LOCK_MS
         self._ttl_ms = int(route.idempotency_ttl.total_seconds() * 1000)
-
-    async def __call__(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        started = time.perf_counter()
-        status = 500
-        try:
-            response = await self._handle(request)
-            status = response.status_code or 200
-            return response
-        except ProblemError as exc:
-            status = exc.status
-            if self.policy.headers:
-                exc.headers = {**self.policy.headers, **exc.headers}
-            raise
-        finally:
-            partner = request.scope.get("state", {}).get("partner", UNKNOWN_PARTNER)
-            self.services.observability.observe(
-                self.route_id, partner, status, time.perf_counter() - started
-            )
 
     async def _handle(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         now = datetime.now(UTC)
