@@ -24,9 +24,6 @@ elif command -v rabbitmq-server >/dev/null; then
   rabbitmq-server -detached
   wait_for RabbitMQ "$AMQP_PORT" 90
   command -v rabbitmqctl >/dev/null && rabbitmqctl -q await_startup >/dev/null 2>&1 || true
-  # Where the service manager caps the broker at 1024 open files whatever ulimit says,
-  # raise its file-handle cache limit directly (quorum queues hold segment files open).
-  rabbitmqctl -q eval 'file_handle_cache:set_limit(16000).' >/dev/null 2>&1 || true
 else
   cat >&2 <<MSG
 RabbitMQ is not running on 127.0.0.1:$AMQP_PORT and is not installed here.
@@ -35,6 +32,24 @@ RabbitMQ is not running on 127.0.0.1:$AMQP_PORT and is not installed here.
   Elsewhere:      point OMNIHUB_AMQP_URL at a RabbitMQ 3.10+ (quorum queues, streams)
 MSG
   exit 1
+fi
+
+# A local broker started by a service manager (or by rabbitmq-server's own `su`) runs
+# with 1024 open files, whatever ulimit says here. Its file-handle cache then reserves
+# handles for quorum queue segments and, once they run out, makes every new connection
+# and every rabbitmqctl call WAIT (no error, no log line): the whole test suite hangs.
+# The cache counts far more than the files really open (about 160 when it stalled here),
+# so raise its limit on the running node, whoever started it (needs root or its user).
+if [ "$AMQP_PORT" = 5672 ] && command -v rabbitmqctl >/dev/null; then
+  limit=$(timeout 30 rabbitmqctl -q eval 'file_handle_cache:get_limit().' 2>/dev/null || echo "?")
+  if [ "$limit" != "?" ] && [ "$limit" -lt 16000 ] 2>/dev/null; then
+    if timeout 30 rabbitmqctl -q eval 'file_handle_cache:set_limit(16000).' >/dev/null 2>&1; then
+      echo "==> raised RabbitMQ's file-handle limit from $limit to 16000"
+    else
+      echo "==> warning: RabbitMQ's file-handle limit is $limit and could not be raised;" \
+        "a long test run may stall the broker (run this script as root)" >&2
+    fi
+  fi
 fi
 
 if listening "$REDIS_PORT"; then
