@@ -6,6 +6,7 @@ a test checks the committed file is current.
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,20 @@ def canonical_schema_components(
     schemas, components = msgspec.json.schema_components(
         [CANONICAL_TYPES[n] for n in names], ref_template=ref_template
     )
-    return dict(zip(names, schemas, strict=True)), components
+    return dict(zip(names, map(_clean, schemas), strict=True)), _clean(components)
+
+
+def _clean(node: Any) -> Any:
+    """Descriptions taken from docstrings, dedented the same way whatever msgspec's
+    version (0.23 started dedenting them itself; the published file must not change)."""
+    if isinstance(node, dict):
+        return {
+            k: inspect.cleandoc(v) if k == "description" and isinstance(v, str) else _clean(v)
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_clean(v) for v in node]
+    return node
 
 
 def canonical_json_schema() -> dict[str, Any]:
