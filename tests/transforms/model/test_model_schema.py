@@ -15,8 +15,7 @@ SCHEMA_FILE = Path(__file__).resolve().parents[3] / "docs" / "schemas" / "canoni
 
 def test_committed_schema_is_current() -> None:
     assert SCHEMA_FILE.read_text(encoding="utf-8") == render_canonical_schema(), (
-        "docs/schemas/canonical.json is stale: run "
-        "`python -m transforms.model`"
+        "docs/schemas/canonical.json is stale: run `python -m transforms.model`"
     )
 
 
