@@ -6,6 +6,8 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from gateway.journal_batch import JournalBatch
 from omnihub.journey import JourneyStore, Stage
@@ -40,7 +42,11 @@ async def test_a_batch_of_starts_is_read_back_by_id_trace_and_business_key(
 
 
 async def test_a_failed_batch_is_counted_and_raises_nothing(settings: Settings) -> None:
-    dead = aioredis.Redis(host="127.0.0.1", port=free_port(), socket_connect_timeout=0.5)
+    # No retries: redis-py's default backoff (about 5 s before it gives up) is not the
+    # behaviour under test, and it raced the drain timeout.
+    dead = aioredis.Redis(
+        host="127.0.0.1", port=free_port(), socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0)
+    )
     failures: list[int] = []
     batch = JournalBatch(dead, settings.names, timedelta(minutes=5), failures.append)
     batch.add([envelope(order("F-1")), envelope(order("F-2"))], "c" * 32, datetime.now(UTC), None)
