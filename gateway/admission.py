@@ -5,8 +5,10 @@ times, Redis' clock): a request is admitted only if every window of the tier has
 and then it is recorded in all of them, inside the script, so concurrent gateways can
 never admit more than the limit (no read-then-write race). The same script looks up or
 reserves the request's idempotency record (fingerprint, then the stored response), so the
-happy path of a request costs one round trip, plus one to store the response when the
-request carried an Idempotency-Key.
+happy path of a request costs one round trip. Storing the response (`complete`) and
+forgetting a failed request's key (`release`) are written in the background: every
+command goes through the process's `AutoPipeline`, so they share round trips with other
+requests' admissions and reach Redis in the order they were issued.
 
 Chosen over the `limits` package: its moving window needs several round trips per
 request and cannot share one with the idempotency check.
@@ -14,15 +16,16 @@ request and cannot share one with the idempotency check.
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
 import itertools
 import os
 from typing import Any, Literal
 
 import msgspec
 import redis.asyncio as aioredis
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 
+from gateway.autopipeline import AutoPipeline
 from gateway.problems import ProblemError
 from gateway.ratelimit import TierLimits
 from omnihub.naming import Names
@@ -114,10 +117,11 @@ def _unavailable() -> ProblemError:
 class Admission:
     """The gateway's Redis: admit (throttle + idempotency), complete, release."""
 
-    def __init__(self, redis: aioredis.Redis, names: Names) -> None:
+    def __init__(self, redis: aioredis.Redis, names: Names, pipeline: AutoPipeline) -> None:
         self._redis = redis
         self._names = names
-        self._script = redis.register_script(_SCRIPT)
+        self._pipeline = pipeline
+        self._sha = hashlib.sha1(_SCRIPT.encode()).hexdigest()
         self._instance = os.urandom(6).hex()
         self._counter = itertools.count()
 
@@ -143,7 +147,7 @@ class Admission:
         for window in tier.windows:
             args += [window.amount, window.ms]
         try:
-            out = await self._script(keys=keys, args=args)
+            out = await self._evalsha(keys, args)
         except RedisError:
             raise _unavailable() from None
         n = len(tier.windows)
@@ -157,22 +161,25 @@ class Admission:
             reset_ms=tuple(int(out[6 + 2 * i]) for i in range(n)) if out[0] == 1 else (),
         )
 
-    async def complete(
+    async def _evalsha(self, keys: list[str], args: list[Any]) -> Any:
+        try:
+            return await self._pipeline.execute("EVALSHA", self._sha, len(keys), *keys, *args)
+        except NoScriptError:  # a fresh or flushed Redis: load the script once, then again
+            await self._redis.script_load(_SCRIPT)
+            return await self._pipeline.execute("EVALSHA", self._sha, len(keys), *keys, *args)
+
+    def complete(
         self, partner: str, digest: str, body: bytes, traceparent: str, ttl_ms: int
     ) -> None:
-        """Store the response of a request whose key was reserved, for later replays."""
-        key = self._names.idempotency_key(partner, digest)
-        try:
-            async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.hset(key, mapping={"resp": body, "tp": traceparent})
-                pipe.pexpire(key, ttl_ms)
-                await pipe.execute()
-        except RedisError:
-            # The message is published; a retry within the lock time gets 409, later a
-            # new message (the target still de-duplicates on the business key).
-            pass
+        """Store the response of a request whose key was reserved, for later replays.
 
-    async def release(self, partner: str, digest: str) -> None:
+        In the background: the message is already published, and if the write fails a
+        retry within the lock time gets 409, a later one a new message (the target still
+        de-duplicates on the business key)."""
+        key = self._names.idempotency_key(partner, digest)
+        self._pipeline.send("HSET", key, "resp", body, "tp", traceparent)
+        self._pipeline.send("PEXPIRE", key, ttl_ms)
+
+    def release(self, partner: str, digest: str) -> None:
         """Forget a reservation whose request failed, so the partner can send it again."""
-        with contextlib.suppress(RedisError):
-            await self._redis.delete(self._names.idempotency_key(partner, digest))
+        self._pipeline.send("DEL", self._names.idempotency_key(partner, digest))

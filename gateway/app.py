@@ -31,14 +31,17 @@ from gateway.auth import (
     WebhookVerifier,
 )
 from gateway.auth.remote_jwks import RemoteJwks
+from gateway.autopipeline import AutoPipeline
 from gateway.backpressure import PendingPublishes
 from gateway.callers import Callers
 from gateway.edi_ingest import EdiIngestHandler, edi_route
+from gateway.fast_lane import FastLane
 from gateway.inbound import Inbound, compile_tables
-from gateway.ingest import EdgeServices, IngestHandler
+from gateway.ingest import IngestHandler
 from gateway.messages import message_status_route
 from gateway.oauth import jwks_handler, token_handler
 from gateway.observability import EdgeObservability
+from gateway.observed import EdgeServices
 from gateway.openapi import describe_api
 from gateway.problems import exception_handlers
 from gateway.ratelimit import TierLimits
@@ -70,8 +73,17 @@ def create_publisher(config: HubConfig, settings: Settings) -> Publisher:
 
 
 def _ingest_route(handler: IngestHandler) -> HTTPRouteHandler:
+    """The route version in Litestar: its OpenAPI operation, and a request that the fast
+    lane does not match exactly (a trailing slash) still gets the same handler."""
+
     async def ingest(request: Request[Any, Any, Any]) -> Response[bytes]:
-        return await handler(request)
+        reply = await handler(request)
+        return Response(
+            reply.body,
+            status_code=reply.status_code,
+            media_type=reply.media_type,
+            headers=reply.headers,
+        )
 
     route = handler.route
     return HTTPRouteHandler(
@@ -119,8 +131,10 @@ def create_app(
     max_pending_publishes: int = DEFAULT_MAX_PENDING_PUBLISHES,
     tracing: Tracing | None = None,
     metrics: HubMetrics | None = None,
-) -> Litestar:
-    """The gateway app. Raises `KeyLoadError` when a signing key cannot be loaded and
+) -> FastLane:
+    """The gateway app: the JSON ingest routes on the fast lane, in front of Litestar.
+
+    Raises `KeyLoadError` when a signing key cannot be loaded and
     `PipelineCompileError` when a route version's pipeline does not compile.
 
     `tracing` defaults to what the `OTEL_*` variables say (off when unset); `metrics` to
@@ -130,6 +144,7 @@ def create_app(
     tracing = tracing if tracing is not None else tracing_from_env("omnihub-gateway")
     metrics = metrics if metrics is not None else HubMetrics()
     redis = aioredis.Redis.from_url(settings.redis_url)
+    pipeline = AutoPipeline(redis)
     journeys = JourneyStore(redis, settings.names, config.broker.archive_max_age)
     observability = EdgeObservability(
         tracing, metrics, redis, settings.names, config.broker.archive_max_age
@@ -141,7 +156,7 @@ def create_app(
     tiers = {name: TierLimits.parse(name, tier) for name, tier in config.rate_limit_tiers.items()}
     services = EdgeServices(
         publisher,
-        Admission(redis, settings.names),
+        Admission(redis, settings.names, pipeline),
         PendingPublishes(max_pending_publishes, settings.retry_after_s),
         settings.retry_after_s,
         observability,
@@ -210,6 +225,7 @@ def create_app(
             yield
         finally:
             await observability.drain()
+            await pipeline.drain()
             await publisher.close()
             await redis.aclose()
             if owns_tracing:
@@ -230,4 +246,4 @@ def create_app(
     describe_api(app, config, ingest, tiers, oauth=signing is not None)
     app.state.publisher = publisher
     app.state.metrics = metrics
-    return app
+    return FastLane(app, ingest)

@@ -26,7 +26,8 @@ from gateway.auth import Principal, RouteAuthenticator, authorize
 from gateway.business_keys import key_reader
 from gateway.edi_read import DEFAULT_AGREEMENT, EdiRead, acknowledgement, check_senders, read_body
 from gateway.idempotency import digest, fingerprint, parse_key
-from gateway.ingest import REPLAYED, Accepted, EdgeServices, ObservedRoute
+from gateway.ingest import REPLAYED, Accepted
+from gateway.observed import EdgeServices, ObservedRoute
 from gateway.problems import ProblemError
 from gateway.ratelimit import TierLimits, ratelimit_header
 from gateway.versions import VersionPolicy
@@ -53,7 +54,7 @@ _MEDIA = {
 _encoder = msgspec.json.Encoder()
 
 
-class EdiIngestHandler(ObservedRoute):
+class EdiIngestHandler(ObservedRoute[Request[Any, Any, Any], Response[bytes]]):
     """Per EDI route version; holds no per-request state."""
 
     def __init__(
@@ -157,10 +158,10 @@ class EdiIngestHandler(ObservedRoute):
                 )
             except BaseException:
                 if verdict.state == "new" and key_digest is not None:
-                    await self.services.admission.release(principal.partner, key_digest)
+                    self.services.admission.release(principal.partner, key_digest)
                 raise
             if verdict.state == "new" and key_digest is not None:
-                await self.services.admission.complete(
+                self.services.admission.complete(
                     principal.partner, key_digest, body_out, trace, self._ttl_ms
                 )
             out_headers = {**limits, "traceparent": trace, MESSAGE_IDS: ",".join(ids)}

@@ -14,28 +14,24 @@ import logging
 import math
 import time
 from datetime import UTC, datetime
-from typing import Any
 
 import msgspec
-from litestar import Request, Response
 
-from gateway.admission import Admission
 from gateway.auth import Principal, RouteAuthenticator, authorize
-from gateway.backpressure import PendingPublishes
+from gateway.edge_http import IncomingRequest, Reply
 from gateway.idempotency import digest, fingerprint, parse_key
 from gateway.inbound import Inbound
-from gateway.observability import UNKNOWN_PARTNER, EdgeObservability
+from gateway.observed import EdgeServices, ObservedRoute
 from gateway.problems import ProblemError
 from gateway.ratelimit import TierLimits, ratelimit_header
 from gateway.versions import VersionPolicy
-from omnihub.broker import Publisher
 from omnihub.config.model import Idempotency, Route
 from omnihub.envelope import Envelope, encode_envelope
 from omnihub.errors import BrokerError
 from omnihub.ids import new_message_id
 from omnihub.telemetry import SpanKind, SpanScope
 
-__all__ = ["Accepted", "EdgeServices", "IngestHandler"]
+__all__ = ["Accepted", "IngestHandler"]
 
 log = logging.getLogger("omnihub.gateway")
 IN_FLIGHT_LOCK_MS = 60_000  # an unfinished request holds its Idempotency-Key this long
@@ -54,57 +50,7 @@ class Accepted(msgspec.Struct, frozen=True):
 _encoder = msgspec.json.Encoder()
 
 
-class EdgeServices:
-    """What every route version shares: broker, Redis, the pending-publish bound, and
-    what the edge records (spans, metrics, journeys)."""
-
-    def __init__(
-        self,
-        publisher: Publisher,
-        admission: Admission,
-        pending: PendingPublishes,
-        retry_after_s: int,
-        observability: EdgeObservability,
-    ) -> None:
-        self.publisher = publisher
-        self.admission = admission
-        self.pending = pending
-        self.retry_after_s = retry_after_s
-        self.observability = observability
-
-
-class ObservedRoute:
-    """What every route version handler shares: version headers on its errors, and one
-    observation (route, partner, status, latency) per request. Subclasses set
-    `route_id`, `policy` and `services` and implement `_handle`."""
-
-    route_id: str
-    policy: VersionPolicy
-    services: EdgeServices
-
-    async def __call__(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        started = time.perf_counter()
-        status = 500
-        try:
-            response = await self._handle(request)
-            status = response.status_code or 200
-            return response
-        except ProblemError as exc:
-            status = exc.status
-            if self.policy.headers:
-                exc.headers = {**self.policy.headers, **exc.headers}
-            raise
-        finally:
-            partner = request.scope.get("state", {}).get("partner", UNKNOWN_PARTNER)
-            self.services.observability.observe(
-                self.route_id, partner, status, time.perf_counter() - started
-            )
-
-    async def _handle(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        raise NotImplementedError
-
-
-class IngestHandler(ObservedRoute):
+class IngestHandler(ObservedRoute[IncomingRequest, Reply]):
     """Per route version; holds no per-request state."""
 
     def __init__(
@@ -130,7 +76,7 @@ class IngestHandler(ObservedRoute):
         self._lock_ms = IN_FLIGHT_LOCK_MS
         self._ttl_ms = int(route.idempotency_ttl.total_seconds() * 1000)
 
-    async def _handle(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+    async def _handle(self, request: IncomingRequest) -> Reply:
         now = datetime.now(UTC)
         self.policy.check(now)
         headers = request.headers
@@ -214,11 +160,11 @@ class IngestHandler(ObservedRoute):
                 accepted, trace = await self._accept(request, principal, body, key, now)
             except BaseException:
                 if verdict.state == "new" and key_digest is not None:
-                    await self.services.admission.release(principal.partner, key_digest)
+                    self.services.admission.release(principal.partner, key_digest)
                 raise
             payload = _encoder.encode(accepted)
             if verdict.state == "new" and key_digest is not None:
-                await self.services.admission.complete(
+                self.services.admission.complete(
                     principal.partner, key_digest, payload, trace, self._ttl_ms
                 )
             return self._response(payload, {**limit_headers, "traceparent": trace})
@@ -226,10 +172,10 @@ class IngestHandler(ObservedRoute):
             exc.headers = {**limit_headers, **exc.headers}
             raise
 
-    def _response(self, body: bytes, headers: dict[str, str]) -> Response[bytes]:
+    def _response(self, body: bytes, headers: dict[str, str]) -> Reply:
         if self.policy.headers:
             headers = {**self.policy.headers, **headers}
-        return Response(body, status_code=202, media_type="application/json", headers=headers)
+        return Reply(202, body, "application/json", headers)
 
     @staticmethod
     def _check_content_type(value: str | None) -> None:
@@ -243,7 +189,7 @@ class IngestHandler(ObservedRoute):
 
     async def _accept(
         self,
-        request: Request[Any, Any, Any],
+        request: IncomingRequest,
         principal: Principal,
         body: bytes,
         key: str | None,

@@ -13,7 +13,13 @@ import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException
 
-__all__ = ["PROBLEM_JSON", "ProblemError", "exception_handlers", "problem_response"]
+__all__ = [
+    "PROBLEM_JSON",
+    "ProblemError",
+    "exception_handlers",
+    "problem_body",
+    "problem_response",
+]
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://omnihub.dev/problems/"
@@ -43,16 +49,16 @@ class ProblemError(Exception):
         self.extra = extra
 
 
-def problem_response(
+def problem_body(
     status: int,
     detail: str,
     *,
     kind: str,
     title: str,
     instance: str | None = None,
-    headers: dict[str, str] | None = None,
     extra: dict[str, Any] | None = None,
-) -> Response[bytes]:
+) -> bytes:
+    """The problem+json document, encoded."""
     body: dict[str, Any] = {
         "type": TYPE_BASE + kind,
         "title": title,
@@ -63,8 +69,24 @@ def problem_response(
         body["instance"] = instance
     if extra:
         body.update(extra)
+    return _encoder.encode(body)
+
+
+def problem_response(
+    status: int,
+    detail: str,
+    *,
+    kind: str,
+    title: str,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Response[bytes]:
     return Response(
-        _encoder.encode(body), status_code=status, media_type=PROBLEM_JSON, headers=headers
+        problem_body(status, detail, kind=kind, title=title, instance=instance, extra=extra),
+        status_code=status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
     )
 
 

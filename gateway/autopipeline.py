@@ -1,0 +1,113 @@
+"""Redis commands of concurrent requests sent together: automatic pipelining.
+
+At 64 requests in flight, a connection pool gives every command its own connection, its
+own write and its own read wake-up, and redis-py's per-command path (pool checkout,
+retry wrapper, parser) costs more client CPU than Redis spends running the command. Here
+one round trip is in flight at a time: the commands issued while it is out are queued and
+go out together, as one non-transactional pipeline, when it returns. Commands therefore
+reach Redis in the order they were issued (a response stored by `send` is in Redis before
+any later admission of the same process looks for it), and a batch waits at most one
+round trip longer than a command of its own would.
+
+`execute` awaits a command's reply; `send` is fire-and-forget, for writes whose failure
+the caller has already decided to tolerate (counted through `on_send_failure`). A
+connection error fails every command of its batch with that `RedisError`; an error reply
+fails only its own command.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+__all__ = ["AutoPipeline"]
+
+log = logging.getLogger("omnihub.gateway.redis")
+
+MAX_BATCH = 256  # commands per round trip; the rest wait for the next one
+
+_Command = tuple[tuple[Any, ...], "asyncio.Future[Any] | None"]
+
+
+class AutoPipeline:
+    """One per gateway process (one event loop), over the app's Redis client."""
+
+    def __init__(
+        self, redis: aioredis.Redis, *, on_send_failure: Callable[[], None] | None = None
+    ) -> None:
+        self._redis = redis
+        self._queue: list[_Command] = []
+        self._flusher: asyncio.Task[None] | None = None
+        self._on_send_failure = on_send_failure
+
+    async def execute(self, *args: Any) -> Any:
+        """Run one command in the next round trip; its reply, or its error raised."""
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._enqueue(args, future)
+        return await future
+
+    def send(self, *args: Any) -> None:
+        """Queue a write whose reply nobody waits for."""
+        self._enqueue(args, None)
+
+    def _enqueue(self, args: tuple[Any, ...], future: asyncio.Future[Any] | None) -> None:
+        self._queue.append((args, future))
+        if self._flusher is None:
+            self._flusher = asyncio.get_running_loop().create_task(self._flush())
+
+    async def _flush(self) -> None:
+        try:
+            while self._queue:
+                batch = self._queue[:MAX_BATCH]
+                del self._queue[:MAX_BATCH]
+                await self._round_trip(batch)
+        finally:
+            self._flusher = None
+            if self._queue:  # cancelled at shutdown with commands left: fail them
+                self._fail(self._queue, RedisError("the gateway is stopping"))
+                self._queue = []
+
+    async def _round_trip(self, batch: list[_Command]) -> None:
+        pipe = self._redis.pipeline(transaction=False)
+        for args, _ in batch:
+            pipe.execute_command(*args)
+        try:
+            replies = await pipe.execute(raise_on_error=False)
+        except RedisError as exc:
+            self._fail(batch, exc)
+            return
+        except asyncio.CancelledError:
+            self._fail(batch, RedisError("the gateway is stopping"))
+            raise
+        for (_, future), reply in zip(batch, replies, strict=True):
+            failed = isinstance(reply, Exception)
+            if future is None:
+                if failed:
+                    self._send_failed(reply)
+            elif not future.done():
+                if failed:
+                    future.set_exception(reply)
+                else:
+                    future.set_result(reply)
+
+    def _fail(self, batch: list[_Command], exc: Exception) -> None:
+        for _, future in batch:
+            if future is None:
+                self._send_failed(exc)
+            elif not future.done():
+                future.set_exception(exc)
+
+    def _send_failed(self, exc: BaseException) -> None:
+        log.warning("a background Redis write failed: %s", type(exc).__name__)
+        if self._on_send_failure is not None:
+            self._on_send_failure()
+
+    async def drain(self, timeout_s: float = 5.0) -> None:
+        """Wait until every queued command has had its round trip (at shutdown)."""
+        if self._flusher is not None:
+            await asyncio.wait({self._flusher}, timeout=timeout_s)
