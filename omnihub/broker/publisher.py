@@ -8,6 +8,11 @@ The connection is opened lazily and re-opened after a failure (at most one attem
 `reconnect_interval`), so a gateway started while the broker was down, or that lost it,
 recovers on the next request without a restart. On every (re)connect the topology is
 declared, idempotently.
+
+A publish goes straight to the channel underneath aio-pika (aiormq's `basic_publish`)
+with the AMQP properties built once per envelope: the same frames, confirms and errors
+(aio-pika passes them through unchanged), without building and locking an aio-pika
+`Message` first; about a tenth of the gateway's CPU per request went there (issue 8).
 """
 
 from __future__ import annotations
@@ -17,17 +22,40 @@ import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC
+from typing import Any
 
 import aio_pika
+import aiormq
 from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractExchange, DeliveryMode
 
 from omnihub.broker.errors import map_broker_errors
 from omnihub.envelope import Envelope, encode_envelope
 from omnihub.errors import BrokerUnavailable
 
-__all__ = ["Publisher", "envelope_message"]
+__all__ = ["Publisher", "envelope_message", "envelope_properties"]
 
 OnConnect = Callable[[AbstractConnection], Awaitable[None]]
+
+
+def _headers(envelope: Envelope) -> dict[str, Any]:
+    return {
+        "traceparent": envelope.traceparent,
+        "x-omnihub-partner": envelope.partner,
+        "x-omnihub-route": envelope.route,
+    }
+
+
+def envelope_properties(envelope: Envelope) -> aiormq.spec.Basic.Properties:
+    """The AMQP properties of an envelope's message, as `envelope_message` sets them."""
+    return aiormq.spec.Basic.Properties(
+        content_type="application/json",
+        delivery_mode=DeliveryMode.PERSISTENT.value,
+        message_id=envelope.id,
+        message_type=envelope.event,
+        timestamp=envelope.received_at.astimezone(UTC),
+        app_id="omnihub",
+        headers=_headers(envelope),
+    )
 
 
 def envelope_message(envelope: Envelope, body: bytes | None = None) -> aio_pika.Message:
@@ -40,11 +68,7 @@ def envelope_message(envelope: Envelope, body: bytes | None = None) -> aio_pika.
         type=envelope.event,
         timestamp=envelope.received_at.astimezone(UTC),
         app_id="omnihub",
-        headers={
-            "traceparent": envelope.traceparent,
-            "x-omnihub-partner": envelope.partner,
-            "x-omnihub-route": envelope.route,
-        },
+        headers=_headers(envelope),
     )
 
 
@@ -66,6 +90,7 @@ class Publisher:
         self._connection: AbstractConnection | None = None
         self._channel: AbstractChannel | None = None
         self._exchange: AbstractExchange | None = None
+        self._underlay: aiormq.abc.AbstractChannel | None = None
         self._lock = asyncio.Lock()
         self._last_attempt = 0.0
 
@@ -80,14 +105,12 @@ class Publisher:
         with contextlib.suppress(BrokerUnavailable):
             await self._ensure()
 
-    async def _ensure(self) -> AbstractExchange:
-        if self.connected:
-            assert self._exchange is not None
-            return self._exchange
+    async def _ensure(self) -> aiormq.abc.AbstractChannel:
+        if self.connected and self._underlay is not None:
+            return self._underlay
         async with self._lock:
-            if self.connected:
-                assert self._exchange is not None
-                return self._exchange
+            if self.connected and self._underlay is not None:
+                return self._underlay
             now = time.monotonic()
             if now - self._last_attempt < self._reconnect_interval:
                 raise BrokerUnavailable("broker unreachable (reconnect pending)")
@@ -101,16 +124,20 @@ class Publisher:
                     publisher_confirms=True, on_return_raises=True
                 )
                 self._exchange = await self._channel.get_exchange(self._exchange_name, ensure=False)
-            return self._exchange
+                self._underlay = await self._channel.get_underlay_channel()
+            return self._underlay
 
     async def publish(self, envelope: Envelope, body: bytes | None = None) -> None:
         """Publish and wait for the broker's confirm; raise `BrokerUnavailable` otherwise."""
-        exchange = await self._ensure()
+        channel = await self._ensure()
         try:
             async with map_broker_errors(f"publishing {envelope.id}"):
-                await exchange.publish(
-                    envelope_message(envelope, body),
+                # Nack -> DeliveryError, unroutable -> PublishError (on_return_raises).
+                await channel.basic_publish(
+                    body if body is not None else encode_envelope(envelope),
+                    exchange=self._exchange_name,
                     routing_key=envelope.event,
+                    properties=envelope_properties(envelope),
                     mandatory=True,
                     timeout=self._confirm_timeout,
                 )
@@ -122,6 +149,7 @@ class Publisher:
         connection, self._connection = self._connection, None
         self._channel = None
         self._exchange = None
+        self._underlay = None
         if connection is not None and not connection.is_closed:
             # Closing a connection that already broke: nothing worth reporting can come of it.
             with contextlib.suppress(Exception):
