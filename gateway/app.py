@@ -225,7 +225,7 @@ def create_app(
             yield
         finally:
             await observability.drain()
-            await pipeline.drain()
+            await pipeline.close()
             await publisher.close()
             await redis.aclose()
             if owns_tracing:

@@ -9,6 +9,12 @@ reach Redis in the order they were issued (a response stored by `send` is in Red
 any later admission of the same process looks for it), and a batch waits at most one
 round trip longer than a command of its own would.
 
+The batch is written on a connection of its own (made by the client's pool, so it has
+the client's address, credentials and timeouts) and the replies are read back in order:
+redis-py's `Pipeline` would add a command stack, a retry wrapper and reply callbacks per
+command, which cost more than the socket work at these rates. A lost connection fails
+the commands still waiting and is made anew for the next batch.
+
 `execute` awaits a command's reply; `send` is fire-and-forget, for writes whose failure
 the caller has already decided to tolerate (counted through `on_send_failure`). A
 connection error fails every command of its batch with that `RedisError`; an error reply
@@ -23,7 +29,8 @@ from collections.abc import Callable
 from typing import Any
 
 import redis.asyncio as aioredis
-from redis.exceptions import RedisError
+from redis.asyncio.connection import AbstractConnection
+from redis.exceptions import RedisError, ResponseError
 
 __all__ = ["AutoPipeline"]
 
@@ -44,6 +51,7 @@ class AutoPipeline:
         self._queue: list[_Command] = []
         self._flusher: asyncio.Task[None] | None = None
         self._on_send_failure = on_send_failure
+        self._connection: AbstractConnection | None = None
 
     async def execute(self, *args: Any) -> Any:
         """Run one command in the next round trip; its reply, or its error raised."""
@@ -73,27 +81,49 @@ class AutoPipeline:
                 self._queue = []
 
     async def _round_trip(self, batch: list[_Command]) -> None:
-        pipe = self._redis.pipeline(transaction=False)
-        for args, _ in batch:
-            pipe.execute_command(*args)
+        done = 0
         try:
-            replies = await pipe.execute(raise_on_error=False)
-        except RedisError as exc:
-            self._fail(batch, exc)
-            return
+            connection = await self._connect()
+            packed = connection.pack_commands(args for args, _ in batch)
+            await connection.send_packed_command(packed, check_health=False)
+            for _, future in batch:
+                try:
+                    reply = await connection.read_response()
+                except ResponseError as exc:  # an error reply: this command's alone
+                    reply = exc
+                done += 1
+                self._deliver(future, reply)
+        except (RedisError, OSError) as exc:
+            await self._disconnect()
+            self._fail(batch[done:], exc if isinstance(exc, RedisError) else RedisError(exc))
         except asyncio.CancelledError:
-            self._fail(batch, RedisError("the gateway is stopping"))
+            await self._disconnect()  # replies may still be on their way: not reusable
+            self._fail(batch[done:], RedisError("the gateway is stopping"))
             raise
-        for (_, future), reply in zip(batch, replies, strict=True):
-            failed = isinstance(reply, Exception)
-            if future is None:
-                if failed:
-                    self._send_failed(reply)
-            elif not future.done():
-                if failed:
-                    future.set_exception(reply)
-                else:
-                    future.set_result(reply)
+
+    async def _connect(self) -> AbstractConnection:
+        if self._connection is None:
+            pool = self._redis.connection_pool
+            connection: AbstractConnection = pool.make_connection()  # type: ignore[no-untyped-call]
+            await connection.connect()  # type: ignore[no-untyped-call]
+            self._connection = connection
+        return self._connection
+
+    async def _disconnect(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            await connection.disconnect()
+
+    def _deliver(self, future: asyncio.Future[Any] | None, reply: Any) -> None:
+        failed = isinstance(reply, Exception)
+        if future is None:
+            if failed:
+                self._send_failed(reply)
+        elif not future.done():
+            if failed:
+                future.set_exception(reply)
+            else:
+                future.set_result(reply)
 
     def _fail(self, batch: list[_Command], exc: Exception) -> None:
         for _, future in batch:
@@ -107,7 +137,8 @@ class AutoPipeline:
         if self._on_send_failure is not None:
             self._on_send_failure()
 
-    async def drain(self, timeout_s: float = 5.0) -> None:
-        """Wait until every queued command has had its round trip (at shutdown)."""
+    async def close(self, timeout_s: float = 5.0) -> None:
+        """Wait until every queued command has had its round trip, then disconnect."""
         if self._flusher is not None:
             await asyncio.wait({self._flusher}, timeout=timeout_s)
+        await self._disconnect()

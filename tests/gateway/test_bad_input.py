@@ -94,3 +94,32 @@ async def test_unknown_route_and_wrong_method_are_problem_json(gw: httpx.AsyncCl
     assert missing.status_code == 404 and wrong.status_code == 405
     for response in (missing, wrong):
         assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_chunked_body_growing_past_the_limit_is_413(
+    gw: httpx.AsyncClient, creds: Creds, settings: Settings
+) -> None:
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: the size shows late
+        yield json.dumps(order())[:-1].encode()
+        for _ in range(40):
+            yield b' , "pad": "' + b"x" * 2048 + b'"'
+        yield b"}"
+
+    response = await gw.post("/v2/orders", content=chunks(), headers=_auth(creds))
+    assert response.status_code == 413
+    assert response.json()["detail"] == "the request body is larger than this route accepts"
+    assert await queued(settings) == 0
+
+
+async def test_a_trailing_slash_is_served_by_the_same_route_through_litestar(
+    gw: httpx.AsyncClient, creds: Creds, settings: Settings
+) -> None:
+    fast = await gw.post("/v2/orders", content=b"{", headers=_auth(creds))
+    slow = await gw.post("/v2/orders/", content=b"{", headers=_auth(creds))
+    assert fast.status_code == slow.status_code == 400
+    assert {k: v for k, v in fast.json().items() if k != "instance"} == {
+        k: v for k, v in slow.json().items() if k != "instance"
+    }
+    accepted = await gw.post("/v2/orders/", content=json.dumps(order()), headers=_auth(creds))
+    assert accepted.status_code == 202, accepted.text
+    assert await queued(settings) == 1

@@ -133,3 +133,33 @@ async def test_broker_down_is_503_then_accepted_again_without_restart(
     await proxy.stop()
     queue = settings.names.target_queue("erp", Lane.PRIORITY)
     assert await queued(settings, queue) == 2  # A and C; B was refused, not half-stored
+
+
+async def test_published_message_carries_the_envelope_and_its_amqp_properties(
+    config: HubConfig, settings: Settings
+) -> None:
+    queue = settings.names.target_queue("erp", Lane.PRIORITY)
+    async with running_gateway(config, settings) as url, httpx.AsyncClient(base_url=url) as c:
+        response = await c.post("/v1/orders", json=order("WIRE-1"), headers=AUTH)
+    assert response.status_code == 202, response.text
+    connection = await aio_pika.connect(settings.amqp_url)
+    try:
+        channel = await connection.channel()
+        message = await (await channel.get_queue(queue, ensure=False)).get(timeout=5)
+        assert message is not None
+        await message.ack()
+    finally:
+        await connection.close()
+    envelope = msgspec.json.decode(message.body)
+    assert envelope["id"] == message.message_id == response.json()["message_id"]
+    assert envelope["payload"]["order_number"] == "WIRE-1"
+    assert message.content_type == "application/json"
+    assert message.delivery_mode == aio_pika.DeliveryMode.PERSISTENT
+    assert message.type == "order.created" and message.app_id == "omnihub"
+    assert message.timestamp is not None
+    assert {k: v for k, v in message.headers.items() if k != "x-delivery-count"} == {
+        "traceparent": envelope["traceparent"],
+        "x-omnihub-partner": "acme-market",
+        "x-omnihub-route": "orders",
+    }
+    assert response.json()["trace_id"] in envelope["traceparent"]

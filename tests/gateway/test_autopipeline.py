@@ -1,0 +1,98 @@
+"""Redis commands of concurrent requests share round trips, in the order they were issued."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError, ResponseError
+
+from gateway.autopipeline import AutoPipeline
+from tests.support.ports import free_port
+from tests.support.services import REDIS_URL
+
+
+async def test_concurrent_commands_get_their_own_replies_in_fewer_round_trips(
+    redis_client: aioredis.Redis, redis_prefix: str
+) -> None:
+    pipeline = AutoPipeline(redis_client)
+    key = f"{redis_prefix}:autopipe:counter"
+    trips = 0
+    real = pipeline._round_trip
+
+    async def counted(batch):  # type: ignore[no-untyped-def]
+        nonlocal trips
+        trips += 1
+        await real(batch)
+
+    pipeline._round_trip = counted  # type: ignore[method-assign]
+    replies = await asyncio.gather(*(pipeline.execute("INCR", key) for _ in range(200)))
+    await pipeline.close()
+    assert sorted(replies) == list(range(1, 201))
+    assert replies == sorted(replies)  # issued in this order, run in this order
+    assert trips < 20
+
+
+async def test_an_error_reply_fails_only_its_own_command(
+    redis_client: aioredis.Redis, redis_prefix: str
+) -> None:
+    pipeline = AutoPipeline(redis_client)
+    key = f"{redis_prefix}:autopipe:text"
+    await redis_client.set(key, "not a number")
+    results = await asyncio.gather(
+        pipeline.execute("GET", key),
+        pipeline.execute("INCR", key),
+        pipeline.execute("STRLEN", key),
+        return_exceptions=True,
+    )
+    await pipeline.close()
+    assert results[0] == b"not a number"
+    assert isinstance(results[1], ResponseError)
+    assert results[2] == len("not a number")
+
+
+async def test_background_writes_land_before_later_reads(
+    redis_client: aioredis.Redis, redis_prefix: str
+) -> None:
+    pipeline = AutoPipeline(redis_client)
+    key = f"{redis_prefix}:autopipe:stored"
+    pipeline.send("SET", key, "response")
+    pipeline.send("PEXPIRE", key, 60_000)
+    assert await pipeline.execute("GET", key) == b"response"
+    await pipeline.close()
+
+
+async def test_an_unreachable_redis_fails_every_command_and_counts_background_writes() -> None:
+    dead = aioredis.Redis(
+        host="127.0.0.1", port=free_port(), socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0)
+    )
+    failures: list[None] = []
+    pipeline = AutoPipeline(dead, on_send_failure=lambda: failures.append(None))
+    pipeline.send("SET", "k", "v")
+    with pytest.raises(RedisError):
+        await pipeline.execute("GET", "k")
+    await pipeline.close()
+    await dead.aclose()
+    assert failures == [None]
+
+
+async def test_a_lost_connection_is_made_anew_for_the_next_batch(
+    redis_client: aioredis.Redis, redis_prefix: str
+) -> None:
+    own = aioredis.Redis.from_url(REDIS_URL)
+    pipeline = AutoPipeline(own)
+    key = f"{redis_prefix}:autopipe:again"
+    assert await pipeline.execute("SET", key, "1")
+    name = f"{redis_prefix}-autopipe"
+    await pipeline.execute("CLIENT", "SETNAME", name)
+    clients = await redis_client.client_list()
+    (mine,) = [c for c in clients if c.get("name") == name]
+    await redis_client.client_kill_filter(_id=mine["id"])
+    with pytest.raises(RedisError):
+        await pipeline.execute("GET", key)
+    assert await pipeline.execute("GET", key) == b"1"
+    await pipeline.close()
+    await own.aclose()
