@@ -147,7 +147,7 @@ def create_app(
     pipeline = AutoPipeline(redis)
     journeys = JourneyStore(redis, settings.names, config.broker.archive_max_age)
     observability = EdgeObservability(
-        tracing, metrics, redis, settings.names, config.broker.archive_max_age
+        tracing, metrics, redis, settings.names, config.broker.archive_max_age, pipeline
     )
     http = httpx.AsyncClient()
     tokens, signing = _token_service(config, http)

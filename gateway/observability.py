@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 import redis.asyncio as aioredis
 
+from gateway.autopipeline import AutoPipeline
 from gateway.journal_batch import JournalBatch
 from omnihub.envelope import Envelope
 from omnihub.naming import Names
@@ -35,11 +36,12 @@ class EdgeObservability:
         redis: aioredis.Redis,
         names: Names,
         retention: timedelta,
+        pipeline: AutoPipeline | None = None,
     ) -> None:
         self.tracing = tracing
         self.metrics = metrics
         failures = metrics.journey_write_failures.labels(part=PART)
-        self._journal = JournalBatch(redis, names, retention, failures.inc)
+        self._journal = JournalBatch(redis, names, retention, failures.inc, pipeline)
 
     def observe(self, route: str, partner: str, status: int, seconds: float) -> None:
         self.metrics.requests.labels(route=route, partner=partner, status=str(status)).inc()

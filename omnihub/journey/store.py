@@ -12,9 +12,11 @@ return value, and the caller counts it (metric `journey_write_failures`).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 import msgspec
 import redis.asyncio as aioredis
@@ -51,6 +53,8 @@ for i = 0, #KEYS / 4 - 1 do
 end
 return #KEYS / 4
 """
+
+_START_MANY_SHA = hashlib.sha1(_START_MANY.encode()).hexdigest()
 
 _entry_decoder = msgspec.json.Decoder(JourneyEntry)
 _meta_decoder = msgspec.json.Decoder(JourneyMeta)
@@ -104,6 +108,19 @@ class JourneyStore:
         The script touches several keys, so on a Redis Cluster they would need one hash
         slot; with a single Redis (or Sentinel) that does not arise.
         """
+        _, _, count, *rest = self.start_many_command(starts)
+        try:
+            await self._start_many(keys=rest[:count], args=rest[count:])
+        except (RedisError, OSError) as exc:
+            self.failed(len(starts), exc)
+            return False
+        return True
+
+    def start_many_command(
+        self, starts: Sequence[tuple[JourneyMeta, Sequence[JourneyEntry]]]
+    ) -> list[Any]:
+        """The `EVALSHA` command of `start_many`, for a caller that sends it in a pipeline
+        of its own; when Redis answers NOSCRIPT, `load_scripts` and send it again."""
         keys: list[str] = []
         args: list[bytes | str | int] = [self._ttl]
         for meta, entries in starts:
@@ -115,15 +132,15 @@ class JourneyStore:
             )
             args += (_encoder.encode(meta), meta.message_id, len(entries))
             args += [_encoder.encode(e) for e in entries]
-        try:
-            await self._start_many(keys=keys, args=args)
-        except (RedisError, OSError) as exc:
-            self.write_failures += len(starts)
-            log.warning(
-                "journey start of %d message(s) failed: %s", len(starts), type(exc).__name__
-            )
-            return False
-        return True
+        return ["EVALSHA", _START_MANY_SHA, len(keys), *keys, *args]
+
+    async def load_scripts(self) -> None:
+        await self._redis.script_load(_START_MANY)
+
+    def failed(self, count: int, exc: BaseException) -> None:
+        """Count and log journey starts that could not be written."""
+        self.write_failures += count
+        log.warning("journey start of %d message(s) failed: %s", count, type(exc).__name__)
 
     async def record(self, message_id: str, *entries: JourneyEntry) -> bool:
         """Append entries to a message's journey."""

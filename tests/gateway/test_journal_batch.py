@@ -20,6 +20,7 @@ from tests.support.ports import free_port
 async def test_a_batch_of_starts_is_read_back_by_id_trace_and_business_key(
     settings: Settings, redis_client: aioredis.Redis
 ) -> None:
+    await redis_client.script_flush()  # a Redis that never saw the script (restart, failover)
     failures: list[int] = []
     batch = JournalBatch(redis_client, settings.names, timedelta(minutes=5), failures.append)
     first, second = envelope(order("B-1")), envelope(order("B-2"))

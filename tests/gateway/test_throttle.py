@@ -8,6 +8,7 @@ from itertools import cycle
 
 import httpx
 import pytest
+import redis.asyncio as aioredis
 
 from omnihub.config import HubConfig
 from omnihub.settings import Settings
@@ -90,3 +91,12 @@ async def test_two_gateway_processes_accept_exactly_the_limit_of_a_concurrent_bu
     codes = sorted(r.status_code for r in responses)
     assert codes == [202] * 5 + [429] * 15
     assert await queued(settings) == 5
+
+
+async def test_a_redis_without_the_admission_script_gets_it_loaded_again(
+    gw: httpx.AsyncClient, creds: Creds, redis_client: aioredis.Redis
+) -> None:
+    await redis_client.script_flush()  # as after a Redis restart or failover
+    response = await gw.post(LIMITED, json=order(), headers=_auth(creds.acme_keys[0]))
+    assert response.status_code == 202, response.text
+    assert response.headers["ratelimit"].startswith('"tight-60s";r=4;')
