@@ -83,9 +83,7 @@ class AutoPipeline:
     async def _round_trip(self, batch: list[_Command]) -> None:
         done = 0
         try:
-            connection = await self._connect()
-            packed = connection.pack_commands(args for args, _ in batch)
-            await connection.send_packed_command(packed, check_health=False)
+            connection = await self._send(batch)
             for _, future in batch:
                 try:
                     reply = await connection.read_response()
@@ -100,6 +98,22 @@ class AutoPipeline:
             await self._disconnect()  # replies may still be on their way: not reusable
             self._fail(batch[done:], RedisError("the gateway is stopping"))
             raise
+
+    async def _send(self, batch: list[_Command]) -> AbstractConnection:
+        """Write the batch; a connection found broken while writing (closed by a proxy,
+        or by Redis while idle) is made anew once. A failure while reading is not
+        retried: the commands may have run."""
+        for attempt in (1, 2):
+            connection = await self._connect()
+            try:
+                packed = connection.pack_commands(args for args, _ in batch)
+                await connection.send_packed_command(packed, check_health=False)
+                return connection
+            except (RedisError, OSError):
+                await self._disconnect()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     async def _connect(self) -> AbstractConnection:
         if self._connection is None:

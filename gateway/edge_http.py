@@ -55,8 +55,10 @@ class AsgiRequest:
 
     def __init__(self, scope: dict[str, Any], receive: Any, max_body: int) -> None:
         self.scope = scope
+        # A repeated header: the first one counts, as with Litestar's `Headers.get`.
         self.headers: dict[str, str] = {
-            name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]
+            name.decode("latin-1"): value.decode("latin-1")
+            for name, value in reversed(scope["headers"])
         }
         self._receive = receive
         self._max_body = max_body

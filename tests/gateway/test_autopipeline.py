@@ -91,8 +91,10 @@ async def test_a_lost_connection_is_made_anew_for_the_next_batch(
     clients = await redis_client.client_list()
     (mine,) = [c for c in clients if c.get("name") == name]
     await redis_client.client_kill_filter(_id=mine["id"])
-    with pytest.raises(RedisError):
-        await pipeline.execute("GET", key)
-    assert await pipeline.execute("GET", key) == b"1"
+    try:  # a write to the closed socket is retried; a failed read fails the batch
+        value = await pipeline.execute("GET", key)
+    except RedisError:
+        value = await pipeline.execute("GET", key)
+    assert value == b"1"
     await pipeline.close()
     await own.aclose()
