@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import random
 import time
 import uuid
 
@@ -12,7 +12,7 @@ __all__ = ["new_message_id", "uuid7"]
 def uuid7(unix_ms: int | None = None) -> uuid.UUID:
     """A UUIDv7: 48-bit Unix milliseconds, version and variant bits, 74 random bits."""
     ms = time.time_ns() // 1_000_000 if unix_ms is None else unix_ms
-    rand = int.from_bytes(os.urandom(10), "big")
+    rand = random.getrandbits(74)  # seeded from the OS, anew in a forked child
     value = (ms & ((1 << 48) - 1)) << 80
     value |= 0x7 << 76  # version 7
     value |= ((rand >> 62) & 0xFFF) << 64  # rand_a, 12 bits
