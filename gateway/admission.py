@@ -5,10 +5,14 @@ times, Redis' clock): a request is admitted only if every window of the tier has
 and then it is recorded in all of them, inside the script, so concurrent gateways can
 never admit more than the limit (no read-then-write race). The same script looks up or
 reserves the request's idempotency record (fingerprint, then the stored response), so the
-happy path of a request costs one round trip. Storing the response (`complete`) and
-forgetting a failed request's key (`release`) are written in the background: every
-command goes through the process's `AutoPipeline`, so they share round trips with other
-requests' admissions and reach Redis in the order they were issued.
+happy path of a request costs one round trip. A request that failed after its messages
+were handed to the broker leaves their ids in the record (`release`): the broker may
+have routed them although no confirm came back, so the partner's retry with the same key
+publishes under the same ids (state `retry`) and the targets de-duplicate it. Storing
+the response (`complete`) and opening a failed request's key (`release`) are written in
+the background: every command goes through the process's `AutoPipeline`, so they share
+round trips with other requests' admissions and reach Redis in the order they were
+issued.
 
 Chosen over the `limits` package: its moving window needs several round trips per
 request and cannot share one with the idempotency check.
@@ -19,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import msgspec
@@ -32,7 +37,7 @@ from omnihub.naming import Names
 
 __all__ = ["Admission", "IdempotencyState", "Verdict"]
 
-IdempotencyState = Literal["none", "new", "inflight", "mismatch", "done"]
+IdempotencyState = Literal["none", "new", "retry", "inflight", "mismatch", "done"]
 
 _SCRIPT = """
 local n = tonumber(ARGV[1])
@@ -64,7 +69,7 @@ local resp = ''
 local tp = ''
 if has_idem then
   local key = KEYS[n + 1]
-  local rec = redis.call('HMGET', key, 'fp', 'resp', 'tp')
+  local rec = redis.call('HMGET', key, 'fp', 'resp', 'tp', 'ids')
   if rec[1] then
     if rec[1] ~= fp then
       state = 'mismatch'
@@ -72,6 +77,11 @@ if has_idem then
       state = 'done'
       resp = rec[2]
       tp = rec[3] or ''
+    elseif rec[4] then
+      state = 'retry'
+      resp = rec[4]
+      redis.call('HDEL', key, 'ids')
+      redis.call('PEXPIRE', key, lock_ms)
     else
       state = 'inflight'
     end
@@ -101,6 +111,7 @@ class Verdict(msgspec.Struct, frozen=True):
     state: IdempotencyState
     stored_body: bytes
     stored_traceparent: str
+    previous_ids: tuple[str, ...]  # state retry: the ids a failed attempt handed out
     remaining: tuple[int, ...]  # per window of the tier, after this request
     reset_ms: tuple[int, ...]  # per window: until its oldest recorded request leaves
 
@@ -157,6 +168,7 @@ class Admission:
             state=out[2].decode(),
             stored_body=out[3],
             stored_traceparent=out[4].decode(),
+            previous_ids=tuple(out[3].decode().split(",")) if out[2] == b"retry" else (),
             remaining=tuple(int(out[5 + 2 * i]) for i in range(n)) if out[0] == 1 else (),
             reset_ms=tuple(int(out[6 + 2 * i]) for i in range(n)) if out[0] == 1 else (),
         )
@@ -180,6 +192,15 @@ class Admission:
         self._pipeline.send("HSET", key, "resp", body, "tp", traceparent)
         self._pipeline.send("PEXPIRE", key, ttl_ms)
 
-    def release(self, partner: str, digest: str) -> None:
-        """Forget a reservation whose request failed, so the partner can send it again."""
-        self._pipeline.send("DEL", self._names.idempotency_key(partner, digest))
+    def release(self, partner: str, digest: str, issued: Sequence[str], ttl_ms: int) -> None:
+        """Open a reservation whose request failed, so the partner can send it again.
+
+        With no message handed out the record goes. Otherwise it keeps their ids (for
+        the key's whole lifetime): whether the broker routed them is unknown, and the
+        retry publishes under the same ids."""
+        key = self._names.idempotency_key(partner, digest)
+        if not issued:
+            self._pipeline.send("DEL", key)
+            return
+        self._pipeline.send("HSET", key, "ids", ",".join(issued))
+        self._pipeline.send("PEXPIRE", key, ttl_ms)

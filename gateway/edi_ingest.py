@@ -25,7 +25,7 @@ from litestar.handlers import HTTPRouteHandler
 from gateway.auth import Principal, RouteAuthenticator, authorize
 from gateway.business_keys import key_reader
 from gateway.edi_read import DEFAULT_AGREEMENT, EdiRead, acknowledgement, check_senders, read_body
-from gateway.idempotency import digest, fingerprint, parse_key
+from gateway.idempotency import RESERVED, IssuedIds, digest, fingerprint, parse_key
 from gateway.ingest import REPLAYED, Accepted
 from gateway.observed import EdgeServices, ObservedRoute
 from gateway.problems import ProblemError
@@ -36,7 +36,6 @@ from omnihub.edi_counters import ControlNumberError, RedisControlNumbers
 from omnihub.edi_messages import OutboundAcknowledgement
 from omnihub.envelope import Envelope, encode_envelope
 from omnihub.errors import BrokerError
-from omnihub.ids import new_message_id
 from omnihub.telemetry import SpanKind
 from omnihub.tracecontext import TraceParent
 
@@ -152,15 +151,18 @@ class EdiIngestHandler(ObservedRoute[Request[Any, Any, Any], Response[bytes]]):
                 return self._respond(stored, 200, media, replay)
             if verdict.state in ("inflight", "mismatch"):
                 raise _idempotency_problem(verdict.state)
+            issued = IssuedIds(verdict.previous_ids)
             try:
                 body_out, status, out_media, ids, trace = await self._accept(
-                    request, principal, agreement, body, key, media, now
+                    request, principal, agreement, body, key, media, now, issued
                 )
             except BaseException:
-                if verdict.state == "new" and key_digest is not None:
-                    self.services.admission.release(principal.partner, key_digest)
+                if verdict.state in RESERVED and key_digest is not None:
+                    self.services.admission.release(
+                        principal.partner, key_digest, issued.handed_out, self._ttl_ms
+                    )
                 raise
-            if verdict.state == "new" and key_digest is not None:
+            if verdict.state in RESERVED and key_digest is not None:
                 self.services.admission.complete(
                     principal.partner, key_digest, body_out, trace, self._ttl_ms
                 )
@@ -193,6 +195,7 @@ class EdiIngestHandler(ObservedRoute[Request[Any, Any, Any], Response[bytes]]):
         key: str | None,
         media: str,
         now: datetime,
+        issued: IssuedIds,
     ) -> tuple[bytes, int, str, list[str], str]:
         edge = self.services.observability
         with edge.tracing.span(
@@ -204,7 +207,7 @@ class EdiIngestHandler(ObservedRoute[Request[Any, Any, Any], Response[bytes]]):
             sent: list[Envelope] = []
             try:
                 return await self._accept_traced(
-                    span.traceparent, sent, principal, agreement, body, key, media, now
+                    span.traceparent, sent, principal, agreement, body, key, media, now, issued
                 )
             except ProblemError as exc:
                 span.fail(exc.kind)
@@ -222,6 +225,7 @@ class EdiIngestHandler(ObservedRoute[Request[Any, Any, Any], Response[bytes]]):
         key: str | None,
         media: str,
         now: datetime,
+        issued: IssuedIds,
     ) -> tuple[bytes, int, str, list[str], str]:
         read = await self._read(body, agreement)
         check_senders(read, principal.partner, agreement)
@@ -229,7 +233,7 @@ class EdiIngestHandler(ObservedRoute[Request[Any, Any, Any], Response[bytes]]):
 
         def envelope(event: str, payload: Any, natural_key: str, business: str | None) -> Envelope:
             return Envelope(
-                id=new_message_id(),
+                id=issued.next(),
                 event=event,
                 route=self.route_id,
                 partner=principal.partner,

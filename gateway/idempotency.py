@@ -3,7 +3,8 @@
 The key is scoped to the partner (the Redis key holds the partner id), so two partners
 using the same key never meet. A fingerprint of route, version and body tells a retry
 (same fingerprint: the stored response is replayed, ``Idempotent-Replayed: true``) from a
-reuse of the key for another request (422). The outcome itself lives in `admission`.
+reuse of the key for another request (422). The outcome itself lives in `admission`;
+`IssuedIds` gives a retry of a failed request the message ids its first attempt used.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ from __future__ import annotations
 import hashlib
 
 from gateway.problems import ProblemError
+from omnihub.ids import new_message_id
 
-__all__ = ["MAX_KEY_LENGTH", "digest", "fingerprint", "parse_key"]
+__all__ = ["MAX_KEY_LENGTH", "RESERVED", "IssuedIds", "digest", "fingerprint", "parse_key"]
+
+RESERVED = ("new", "retry")  # admission states in which this request holds the key
 
 MAX_KEY_LENGTH = 255
 
@@ -43,3 +47,29 @@ def fingerprint(route_id: str, version: str, body: bytes) -> str:
     h.update(f"{route_id}\x00{version}\x00".encode())
     h.update(body)
     return h.hexdigest()
+
+
+class IssuedIds:
+    """Message ids for one attempt at a request: first those that an earlier, failed
+    attempt with the same key handed to the broker (it may have routed them), then new
+    ones. ``handed_out`` is what a failure leaves for the next attempt."""
+
+    __slots__ = ("_count", "_new", "_previous")
+
+    def __init__(self, previous: tuple[str, ...] = ()) -> None:
+        self._previous = previous
+        self._new: list[str] = []
+        self._count = 0
+
+    def next(self) -> str:
+        index = self._count
+        self._count += 1
+        if index < len(self._previous):
+            return self._previous[index]
+        message_id = new_message_id()
+        self._new.append(message_id)
+        return message_id
+
+    @property
+    def handed_out(self) -> list[str]:
+        return [*self._previous, *self._new]

@@ -19,7 +19,7 @@ import msgspec
 
 from gateway.auth import Principal, RouteAuthenticator, authorize
 from gateway.edge_http import IncomingRequest, Reply
-from gateway.idempotency import digest, fingerprint, parse_key
+from gateway.idempotency import RESERVED, IssuedIds, digest, fingerprint, parse_key
 from gateway.inbound import Inbound
 from gateway.observed import EdgeServices, ObservedRoute
 from gateway.problems import ProblemError
@@ -28,7 +28,6 @@ from gateway.versions import VersionPolicy
 from omnihub.config.model import Idempotency, Route
 from omnihub.envelope import Envelope, encode_envelope
 from omnihub.errors import BrokerError
-from omnihub.ids import new_message_id
 from omnihub.telemetry import SpanKind, SpanScope
 
 __all__ = ["Accepted", "IngestHandler"]
@@ -156,14 +155,17 @@ class IngestHandler(ObservedRoute[IncomingRequest, Reply]):
                     "use a new key for a new request",
                     kind="idempotency-key-reused",
                 )
+            issued = IssuedIds(verdict.previous_ids)
             try:
-                accepted, trace = await self._accept(request, principal, body, key, now)
+                accepted, trace = await self._accept(request, principal, body, key, now, issued)
             except BaseException:
-                if verdict.state == "new" and key_digest is not None:
-                    self.services.admission.release(principal.partner, key_digest)
+                if verdict.state in RESERVED and key_digest is not None:
+                    self.services.admission.release(
+                        principal.partner, key_digest, issued.handed_out, self._ttl_ms
+                    )
                 raise
             payload = _encoder.encode(accepted)
-            if verdict.state == "new" and key_digest is not None:
+            if verdict.state in RESERVED and key_digest is not None:
                 self.services.admission.complete(
                     principal.partner, key_digest, payload, trace, self._ttl_ms
                 )
@@ -194,6 +196,7 @@ class IngestHandler(ObservedRoute[IncomingRequest, Reply]):
         body: bytes,
         key: str | None,
         now: datetime,
+        issued: IssuedIds,
     ) -> tuple[Accepted, str]:
         canonicals = self.inbound.convert(body, principal.partner, now)
         edge = self.services.observability
@@ -209,7 +212,7 @@ class IngestHandler(ObservedRoute[IncomingRequest, Reply]):
             try:
                 for canonical in canonicals:
                     envelope = Envelope(
-                        id=new_message_id(),
+                        id=issued.next(),
                         event=canonical.event,
                         route=self.route_id,
                         partner=principal.partner,
@@ -247,8 +250,9 @@ class IngestHandler(ObservedRoute[IncomingRequest, Reply]):
             retry = self.services.retry_after_s
             raise ProblemError(
                 503,
-                "the hub cannot store messages right now; nothing was accepted, send it "
-                f"again after {retry} s",
+                f"the hub cannot store messages right now; send it again after {retry} s "
+                "with the same Idempotency-Key (a message cut off mid-publish is then "
+                "not stored twice)",
                 kind="broker-unavailable",
                 headers={"Retry-After": str(retry)},
             ) from None

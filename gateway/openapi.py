@@ -76,7 +76,8 @@ _ERRORS = {
     "422": "The body does not match the schema (every failing field listed), or the "
     "Idempotency-Key was used for a different request.",
     "429": "Over the partner's rate limit: wait Retry-After seconds.",
-    "503": "The hub cannot store messages now (nothing was accepted): retry after Retry-After.",
+    "503": "The hub cannot store messages now: retry after Retry-After, with the same "
+    "Idempotency-Key.",
 }
 
 

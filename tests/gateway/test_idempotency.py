@@ -1,4 +1,5 @@
-"""Idempotency-Key: replay, reuse with another body, in-flight duplicates, per partner."""
+"""Idempotency-Key: replay, reuse with another body, in-flight duplicates, per partner,
+and a retry after a lost publisher confirm."""
 
 from __future__ import annotations
 
@@ -6,20 +7,30 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
+import aio_pika
 import httpx
+import msgspec
 import pytest
+import redis.asyncio as aioredis
 
+from gateway.idempotency import digest
 from omnihub.config import HubConfig
 from omnihub.settings import Settings
 from tests.gateway.edge import Creds, queued
 from tests.support.hub import running_gateway
 from tests.support.orders import order
+from tests.support.services import AMQP_HOST, AMQP_PORT
+from tests.support.tcpproxy import TcpProxy
 
 
 @pytest.fixture
 async def gw(edge_config: HubConfig, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     async with running_gateway(edge_config, settings) as url, httpx.AsyncClient(base_url=url) as c:
         yield c
+
+
+def _auth(creds: Creds) -> dict[str, str]:
+    return {"Authorization": f"Bearer {creds.acme_keys[0]}"}
 
 
 def _headers(key: str, idem: str) -> dict[str, str]:
@@ -100,3 +111,69 @@ async def test_fifty_concurrent_identical_requests_publish_exactly_one_message(
         assert conflict.headers["content-type"].startswith("application/problem+json")
         assert conflict.headers["retry-after"] == "1"
     assert await queued(settings) == 1
+
+
+async def _sink_message_ids(settings: Settings) -> list[str]:
+    connection = await aio_pika.connect(settings.amqp_url)
+    try:
+        channel = await connection.channel()
+        queue = await channel.get_queue(settings.names.target_queue("sink"), ensure=False)
+        ids = []
+        while (message := await queue.get(no_ack=True, fail=False)) is not None:
+            ids.append(str(message.message_id))
+        return ids
+    finally:
+        await connection.close()
+
+
+async def test_a_retry_after_a_lost_confirm_publishes_under_the_same_message_id(
+    edge_config: HubConfig, settings: Settings, creds: Creds
+) -> None:
+    """The broker routed the message but its confirm never came back: the partner got a
+    503, and its retry with the same key must not become a second, different message."""
+    proxy = TcpProxy(AMQP_HOST, AMQP_PORT)
+    await proxy.start()
+    vhost_path = settings.amqp_url.rsplit("/", 1)[1]
+    proxied = msgspec.structs.replace(
+        settings,
+        amqp_url=f"amqp://guest:guest@127.0.0.1:{proxy.port}/{vhost_path}",
+        publish_timeout_s=1.0,
+    )
+    headers = _headers(creds.acme_keys[0], str(uuid.uuid4()))
+    async with running_gateway(edge_config, proxied) as url, httpx.AsyncClient(base_url=url) as c:
+        assert (
+            await c.post("/v2/orders", json=order("L-0"), headers=_auth(creds))
+        ).status_code == 202
+        proxy.mute_replies = True
+        lost = await c.post("/v2/orders", json=order("L-1"), headers=headers)
+        assert lost.status_code == 503, lost.text
+        assert lost.headers["content-type"].startswith("application/problem+json")
+        await proxy.stop()  # the connection whose confirm was lost goes
+        proxy.mute_replies = False
+        await proxy.start()
+        for _ in range(50):  # the publisher reconnects after its interval
+            retried = await c.post("/v2/orders", json=order("L-1"), headers=headers)
+            if retried.status_code == 202:
+                break
+            assert retried.status_code == 503, retried.text
+            await asyncio.sleep(0.1)
+        assert retried.status_code == 202, retried.text
+        replayed = await c.post("/v2/orders", json=order("L-1"), headers=headers)
+    await proxy.stop()
+    message_id = retried.json()["message_id"]
+    assert replayed.json()["message_id"] == message_id
+    ids = await _sink_message_ids(settings)
+    assert len(ids) == 3, ids  # L-0, L-1 routed though unconfirmed, L-1 again
+    assert ids[1:] == [message_id, message_id]  # one message id: targets see one order
+    assert ids[0] != message_id
+
+
+async def test_a_failed_request_without_a_publish_leaves_no_ids_behind(
+    gw: httpx.AsyncClient, creds: Creds, redis_client: aioredis.Redis, settings: Settings
+) -> None:
+    idem = str(uuid.uuid4())
+    headers = _headers(creds.acme_keys[0], idem)
+    assert (await gw.post("/v2/orders", json={"bad": 1}, headers=headers)).status_code == 422
+    await asyncio.sleep(0.2)  # the release is written in the background
+    key = settings.names.idempotency_key("acme-market", digest("idem", idem))
+    assert await redis_client.exists(key) == 0

@@ -1,7 +1,9 @@
 """A TCP forwarder between the hub and a real server, that a test can take down and up.
 
 Stopping it closes the listener and every open connection, exactly what a client sees
-when the server goes away; starting it again listens on the same port.
+when the server goes away; starting it again listens on the same port. With
+``mute_replies`` set, what the server sends is dropped while the client's bytes still
+reach it: a request that arrived but whose answer (a publisher confirm, say) never did.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ class TcpProxy:
         self.port = 0
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self.mute_replies = False
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
@@ -39,12 +42,14 @@ class TcpProxy:
             return
         self._writers |= {writer, up_writer}
 
-        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter, reply: bool) -> None:
             with contextlib.suppress(ConnectionError, OSError):
                 while data := await src.read(65536):
+                    if reply and self.mute_replies:
+                        continue
                     dst.write(data)
                     await dst.drain()
             dst.close()
 
-        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+        await asyncio.gather(pipe(reader, up_writer, False), pipe(up_reader, writer, True))
         self._writers -= {writer, up_writer}
