@@ -55,6 +55,36 @@ def _started_at(vhost_name: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def run_ctl(
+    argv: list[str], *, env: dict[str, str] | None = None, attempts: int = 3, timeout: float = 30
+) -> str:
+    """Run a rabbitmqctl command line; on a hang, kill its whole process group (the CLI
+    boots an Erlang node that would otherwise outlive the timeout) and try again. Fails
+    the test with the CLI's own words when every attempt fails."""
+    last = ""
+    for _ in range(attempts):
+        proc = subprocess.Popen(
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+            env=env,
+        )
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            last = f"timed out after {timeout:g} s"
+            continue
+        if proc.returncode == 0:
+            return out
+        last = (err or out).strip()[-500:]
+    command = " ".join(a for a in argv[1:] if a != "-q")
+    pytest.fail(f"rabbitmqctl {command} failed: {last}", pytrace=False)
+
+
 class Vhost:
     """A RabbitMQ vhost for one test run, created and deleted with rabbitmqctl."""
 
@@ -64,8 +94,6 @@ class Vhost:
 
     @staticmethod
     def _ctl(*args: str, attempts: int = 3) -> str:
-        """Run rabbitmqctl; on a hang, kill its whole process group (the CLI boots an
-        Erlang node that would otherwise outlive the timeout) and try again."""
         ctl = shutil.which("rabbitmqctl")
         if ctl is None:
             pytest.fail(
@@ -73,26 +101,7 @@ class Vhost:
                 + HOW_TO_START,
                 pytrace=False,
             )
-        last = ""
-        for _ in range(attempts):
-            proc = subprocess.Popen(
-                [ctl, "-q", *args],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                start_new_session=True,
-            )
-            try:
-                out, err = proc.communicate(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.communicate()
-                last = "timed out after 30 s"
-                continue
-            if proc.returncode == 0:
-                return out
-            last = (err or out).strip()[-500:]
-        pytest.fail(f"rabbitmqctl {' '.join(args)} failed: {last}", pytrace=False)
+        return run_ctl([ctl, "-q", *args], attempts=attempts)
 
     def create(self) -> None:
         self._ctl("add_vhost", self.name)
