@@ -15,8 +15,8 @@ __all__ = ["VENDOR_ERRORS", "map_broker_errors"]
 
 # (vendor exception, what it means for a caller) — every entry is covered by a test.
 VENDOR_ERRORS: tuple[tuple[type[BaseException], str], ...] = (
+    (amqp.PublishError, "the broker could not route the message"),  # a DeliveryError too
     (amqp.DeliveryError, "the broker refused (nacked) the message"),
-    (amqp.PublishError, "the broker could not route the message"),
     (amqp.ChannelInvalidStateError, "the channel is closed"),
     (amqp.ChannelClosed, "the broker closed the channel"),
     (amqp.ConnectionClosed, "the connection to the broker closed"),
