@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Callable
 from typing import Any
 
 import redis.asyncio as aioredis
 from redis.asyncio.connection import AbstractConnection
 from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 __all__ = ["AutoPipeline"]
 
@@ -84,13 +86,19 @@ class AutoPipeline:
         done = 0
         try:
             connection = await self._send(batch)
-            for _, future in batch:
-                try:
-                    reply = await connection.read_response()
-                except ResponseError as exc:  # an error reply: this command's alone
-                    reply = exc
-                done += 1
-                self._deliver(future, reply)
+            # One deadline for the batch's replies, not a timer per reply (redis-py arms
+            # one per read_response; math.inf switches that off).
+            try:
+                async with asyncio.timeout(connection.socket_timeout):
+                    for _, future in batch:
+                        try:
+                            reply = await connection.read_response(timeout=math.inf)
+                        except ResponseError as exc:  # an error reply: this command's alone
+                            reply = exc
+                        done += 1
+                        self._deliver(future, reply)
+            except TimeoutError:
+                raise RedisTimeoutError("Redis did not answer in time") from None
         except (RedisError, OSError) as exc:
             await self._disconnect()
             self._fail(batch[done:], exc if isinstance(exc, RedisError) else RedisError(exc))

@@ -13,6 +13,7 @@ from redis.exceptions import RedisError, ResponseError
 from gateway.autopipeline import AutoPipeline
 from tests.support.ports import free_port
 from tests.support.services import REDIS_URL
+from tests.support.tcpproxy import TcpProxy
 
 
 async def test_concurrent_commands_get_their_own_replies_in_fewer_round_trips(
@@ -98,3 +99,28 @@ async def test_a_lost_connection_is_made_anew_for_the_next_batch(
     assert value == b"1"
     await pipeline.close()
     await own.aclose()
+
+
+async def test_a_redis_that_stops_answering_fails_the_batch_at_the_socket_timeout() -> None:
+    host, port = REDIS_URL.split("//", 1)[1].split("/", 1)[0].split(":")
+    proxy = TcpProxy(host, int(port))
+    await proxy.start()
+    client = aioredis.Redis(host="127.0.0.1", port=proxy.port, socket_timeout=0.3)
+    pipeline = AutoPipeline(client)
+    try:
+        assert await pipeline.execute("PING") == b"PONG"
+        proxy.mute_replies = True  # Redis gets the commands; no answer comes back
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        results = await asyncio.gather(
+            *(pipeline.execute("PING") for _ in range(5)), return_exceptions=True
+        )
+        assert all(isinstance(r, RedisError) for r in results), results
+        assert "did not answer in time" in str(results[0])
+        assert 0.3 <= loop.time() - started < 2.0  # one deadline for the batch
+        proxy.mute_replies = False
+        assert await pipeline.execute("PING") == b"PONG"  # a new connection
+    finally:
+        await pipeline.close()
+        await client.aclose()
+        await proxy.stop()
