@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 import redis.asyncio as aioredis
 
@@ -42,10 +43,21 @@ class EdgeObservability:
         self.metrics = metrics
         failures = metrics.journey_write_failures.labels(part=PART)
         self._journal = JournalBatch(redis, names, retention, failures.inc, pipeline)
+        # labels() validates and looks its child up on every call: keep the children
+        self._requests: dict[tuple[str, str, int], Any] = {}
+        self._seconds: dict[str, Any] = {}
 
     def observe(self, route: str, partner: str, status: int, seconds: float) -> None:
-        self.metrics.requests.labels(route=route, partner=partner, status=str(status)).inc()
-        self.metrics.request_seconds.labels(route=route).observe(seconds)
+        key = (route, partner, status)
+        counter = self._requests.get(key)
+        if counter is None:
+            counter = self.metrics.requests.labels(route=route, partner=partner, status=str(status))
+            self._requests[key] = counter
+        counter.inc()
+        histogram = self._seconds.get(route)
+        if histogram is None:
+            histogram = self._seconds[route] = self.metrics.request_seconds.labels(route=route)
+        histogram.observe(seconds)
 
     def throttled(self, route: str, partner: str) -> None:
         self.metrics.throttled.labels(route=route, partner=partner).inc()
