@@ -23,6 +23,7 @@ from typing import Any
 import uvicorn
 
 from omnihub.config.model import HubConfig
+from omnihub.http_protocol import CoalescingHttpToolsProtocol
 from omnihub.settings import Settings
 
 __all__ = [
@@ -110,6 +111,7 @@ def _uvicorn_config(app: Any, host: str, port: int) -> uvicorn.Config:
         access_log=False,
         timeout_graceful_shutdown=10,
         lifespan="on",
+        http=CoalescingHttpToolsProtocol,
     )
 
 

@@ -24,11 +24,14 @@ class _QuietServer(uvicorn.Server):
 
 
 @contextlib.asynccontextmanager
-async def running_app(app: Any, *, lifespan: str = "on") -> AsyncIterator[str]:
-    """Serve an ASGI app on a free port in this loop; yield its base URL."""
+async def running_app(app: Any, *, lifespan: str = "on", **options: Any) -> AsyncIterator[str]:
+    """Serve an ASGI app on a free port in this loop; yield its base URL (``options`` go to
+    `uvicorn.Config`)."""
     port = free_port()
     server = _QuietServer(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan)
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan, **options
+        )
     )
     task = asyncio.create_task(server.serve())
     for _ in range(500):
