@@ -12,8 +12,9 @@ round trip longer than a command of its own would.
 The batch is written on a connection of its own (made by the client's pool, so it has
 the client's address, credentials and timeouts) and the replies are read back in order:
 redis-py's `Pipeline` would add a command stack, a retry wrapper and reply callbacks per
-command, which cost more than the socket work at these rates. A lost connection fails
-the commands still waiting and is made anew for the next batch.
+command, which cost more than the socket work at these rates; the batch is packed by
+`gateway/resp.py`, not redis-py's general `pack_command`. A lost connection fails the
+commands still waiting and is made anew for the next batch.
 
 `execute` awaits a command's reply; `send` is fire-and-forget, for writes whose failure
 the caller has already decided to tolerate (counted through `on_send_failure`). A
@@ -33,6 +34,8 @@ import redis.asyncio as aioredis
 from redis.asyncio.connection import AbstractConnection
 from redis.exceptions import RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from gateway.resp import pack_commands
 
 __all__ = ["AutoPipeline"]
 
@@ -114,7 +117,7 @@ class AutoPipeline:
         for attempt in (1, 2):
             connection = await self._connect()
             try:
-                packed = connection.pack_commands(args for args, _ in batch)
+                packed = pack_commands([args for args, _ in batch])
                 await connection.send_packed_command(packed, check_health=False)
                 return connection
             except (RedisError, OSError):
