@@ -11,7 +11,7 @@ from aio_pika.exceptions import CONNECTION_EXCEPTIONS
 
 from omnihub.errors import BrokerUnavailable
 
-__all__ = ["VENDOR_ERRORS", "map_broker_errors"]
+__all__ = ["MAPPED", "VENDOR_ERRORS", "map_broker_errors", "unavailable"]
 
 # (vendor exception, what it means for a caller) — every entry is covered by a test.
 VENDOR_ERRORS: tuple[tuple[type[BaseException], str], ...] = (
@@ -26,6 +26,8 @@ VENDOR_ERRORS: tuple[tuple[type[BaseException], str], ...] = (
     (OSError, "network error talking to the broker"),
 )
 
+MAPPED: tuple[type[BaseException], ...] = (TimeoutError, *CONNECTION_EXCEPTIONS)
+
 
 def describe(exc: BaseException) -> str:
     for vendor, meaning in VENDOR_ERRORS:
@@ -39,5 +41,11 @@ async def map_broker_errors(action: str) -> AsyncIterator[None]:
     """Turn any transport failure inside the block into `BrokerUnavailable`."""
     try:
         yield
-    except (TimeoutError, *CONNECTION_EXCEPTIONS) as exc:
-        raise BrokerUnavailable(f"{action}: {describe(exc)} ({type(exc).__name__})") from exc
+    except MAPPED as exc:
+        raise unavailable(action, exc) from exc
+
+
+def unavailable(action: str, exc: BaseException) -> BrokerUnavailable:
+    """The `BrokerUnavailable` for a vendor error raised while doing ``action`` (for hot
+    paths that catch `MAPPED` themselves rather than enter `map_broker_errors`)."""
+    return BrokerUnavailable(f"{action}: {describe(exc)} ({type(exc).__name__})")

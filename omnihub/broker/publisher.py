@@ -34,7 +34,7 @@ import aiormq
 from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractExchange, DeliveryMode
 from aiormq.exceptions import ChannelInvalidStateError, DeliveryError
 
-from omnihub.broker.errors import map_broker_errors
+from omnihub.broker.errors import MAPPED, map_broker_errors, unavailable
 from omnihub.broker.frames import APP_ID, CONTENT_TYPE, envelope_headers
 from omnihub.broker.outbox import Outbox
 from omnihub.envelope import Envelope, encode_envelope
@@ -153,16 +153,15 @@ class Publisher:
     async def publish(self, envelope: Envelope, body: bytes | None = None) -> None:
         """Publish and wait for the broker's confirm; raise `BrokerUnavailable` otherwise."""
         outbox = await self._ensure()
+        data = body if body is not None else encode_envelope(envelope)
         token = next(self._tokens)
         self._waiting[token] = time.monotonic()
         try:
-            async with map_broker_errors(f"publishing {envelope.id}"):
+            try:
                 # Nack -> DeliveryError, unroutable -> PublishError (on_return_raises).
-                await _confirmed(
-                    outbox.publish(
-                        envelope, body if body is not None else encode_envelope(envelope)
-                    )
-                )
+                await _confirmed(outbox.publish(envelope, data))
+            except MAPPED as vendor:  # what map_broker_errors does, without its generator
+                raise unavailable(f"publishing {envelope.id}", vendor) from vendor
         except BrokerUnavailable as exc:
             if outbox is self._timed_out:
                 raise BrokerUnavailable(
