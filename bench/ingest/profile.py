@@ -55,13 +55,14 @@ PHASES: tuple[tuple[str, str], ...] = (
     ("Redis: complete (store the response)", r"Admission\.complete"),
     ("Redis: auto-pipeline round trips (admissions, responses, journeys)", r"AutoPipeline\."),
     ("Redis: journey batches", r"JournalBatch"),
-    ("AMQP: publish + confirm", r"Publisher\.publish|PendingPublishes"),
+    ("AMQP: publish + confirm", r"Publisher\.publish|PendingPublishes|Outbox\."),
     ("Redis: event-loop callbacks (send, read)", r"redis/"),
     ("AMQP: event-loop callbacks (frames, confirms)", r"aiormq/|aio_pika/|pamqp/"),
     ("handler: auth, body, decode, envelope, response", r"IngestHandler"),
     ("fast lane: ASGI request and response outside the handler", r"FastLane"),
     ("Litestar outside the handler (routing, headers, response)", r"litestar/"),
     ("uvicorn + httptools", r"uvicorn/"),
+    ("one write per response (the coalescing transport)", r"CoalescingTransport"),
     ("Litestar's logging QueueListener thread (waiting)", r"QueueListener"),
 )
 
