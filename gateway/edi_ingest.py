@@ -299,7 +299,9 @@ class EdiIngestHandler(ObservedRoute[Request[Any, Any, Any], Response[bytes]]):
                 await self.services.publisher.publish(envelope, encode_envelope(envelope))
             self.services.observability.confirmed(time.perf_counter() - started)
         except BrokerError as exc:
-            log.warning("publish failed for %s on %s: %s", envelope.id, self.route_id, exc)
+            self.services.publish_failures.warning(
+                "publish failed for %s on %s: %s", envelope.id, self.route_id, exc
+            )
             retry = self.services.retry_after_s
             raise ProblemError(
                 503,

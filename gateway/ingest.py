@@ -10,7 +10,6 @@ throttled, the rate-limit headers.
 
 from __future__ import annotations
 
-import logging
 import math
 import time
 from datetime import UTC, datetime
@@ -32,7 +31,6 @@ from omnihub.telemetry import SpanKind, SpanScope
 
 __all__ = ["Accepted", "IngestHandler"]
 
-log = logging.getLogger("omnihub.gateway")
 IN_FLIGHT_LOCK_MS = 60_000  # an unfinished request holds its Idempotency-Key this long
 REPLAYED = "Idempotent-Replayed"
 
@@ -246,7 +244,9 @@ class IngestHandler(ObservedRoute[IncomingRequest, Reply]):
                 await self.services.publisher.publish(envelope, encode_envelope(envelope))
         except BrokerError as exc:
             span.fail(type(exc).__name__)
-            log.warning("publish failed for %s on %s: %s", envelope.id, self.route_id, exc)
+            self.services.publish_failures.warning(
+                "publish failed for %s on %s: %s", envelope.id, self.route_id, exc
+            )
             retry = self.services.retry_after_s
             raise ProblemError(
                 503,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Generic, Protocol, TypeVar
 
@@ -13,8 +14,11 @@ from gateway.observability import UNKNOWN_PARTNER, EdgeObservability
 from gateway.problems import ProblemError
 from gateway.versions import VersionPolicy
 from omnihub.broker import Publisher
+from omnihub.log_throttle import LogThrottle
 
 __all__ = ["EdgeServices", "ObservedRoute"]
+
+log = logging.getLogger("omnihub.gateway")
 
 
 class _HasStatus(Protocol):
@@ -43,6 +47,7 @@ class EdgeServices:
         self.pending = pending
         self.retry_after_s = retry_after_s
         self.observability = observability
+        self.publish_failures = LogThrottle(log)  # an outage fails every request's publish
 
 
 class ObservedRoute(Generic[Q, R]):
