@@ -13,6 +13,7 @@ __all__ = [
     "cpu_delta",
     "cpu_seconds",
     "machine_busy_seconds",
+    "machine_steal_seconds",
     "pids_listening",
     "pids_named",
     "wait_until_quiet",
@@ -108,6 +109,12 @@ def machine_busy_seconds() -> float:
     fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
     return (sum(fields[:8]) - idle) / _TICKS
+
+
+def machine_steal_seconds() -> float:
+    """CPU seconds the hypervisor gave to other guests since boot (/proc/stat steal)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return (fields[7] if len(fields) > 7 else 0) / _TICKS
 
 
 def busy_cores(window_s: float = 1.0) -> float:

@@ -24,7 +24,13 @@ import msgspec
 import uvloop
 
 from bench.ingest.body import SAMPLE_NUMBER, order
-from bench.ingest.cpu import cpu_by_pid, cpu_delta, machine_busy_seconds, pids_listening
+from bench.ingest.cpu import (
+    cpu_by_pid,
+    cpu_delta,
+    machine_busy_seconds,
+    machine_steal_seconds,
+    pids_listening,
+)
 from bench.ingest.results import CpuShare, RunResult
 from omnihub.broker import declare_topology, envelope_message, plan_topology
 from omnihub.config import load_config
@@ -137,11 +143,13 @@ async def publish_for(
     began, own0 = time.monotonic(), _own_cpu()
     broker0, redis0 = cpu_by_pid(services[0]), cpu_by_pid(services[1])
     machine0 = machine_busy_seconds()
+    steal0 = machine_steal_seconds()
     await asyncio.sleep(max(0.0, stop_at - time.monotonic()))
     measuring = False
     wall = time.monotonic() - began
     own1, broker1, redis1 = _own_cpu(), cpu_by_pid(services[0]), cpu_by_pid(services[1])
     machine1 = machine_busy_seconds()
+    steal1 = machine_steal_seconds()
     await asyncio.gather(*tasks)
     await connection.close()
     latencies.sort()
@@ -168,6 +176,7 @@ async def publish_for(
             broker=cpu_delta(broker0, broker1) / wall,
             redis=cpu_delta(redis0, redis1) / wall,
             machine=(machine1 - machine0) / wall,
+            steal=(steal1 - steal0) / wall,
         ),
     )
 

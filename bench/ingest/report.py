@@ -79,7 +79,7 @@ def _cpu_per_request(r: RunResult) -> str:
 def _table(results: list[RunResult]) -> list[str]:
     lines = [
         "| scenario | req/s | p50 ms | p99 ms | max ms | errors | subject CPU ms/req | "
-        "CPU cores: subject / wrk / broker / redis / other |",
+        "CPU cores: subject / wrk / broker / redis / other (of it steal) |",
         "|---|---:|---:|---:|---:|---|---:|---|",
     ]
     for r in results:
@@ -91,7 +91,7 @@ def _table(results: list[RunResult]) -> list[str]:
             f"| {r.name} | {r.rps:,.0f}{capped} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "
             f"{r.max_ms:.0f} | {_errors(r)} | {_cpu_per_request(r)} | "
             f"{c.subject:.2f} / {c.loadgen:.2f} / "
-            f"{c.broker:.2f} / {c.redis:.2f} / {c.other:.2f} |"
+            f"{c.broker:.2f} / {c.redis:.2f} / {c.other:.2f} ({c.steal:.2f}) |"
         )
     return lines
 
@@ -140,14 +140,14 @@ def render_text(report: RunReport) -> str:
     width = max(len(r.name) for r in report.results) if report.results else 10
     out = [
         f"{'scenario':<{width}}  {'req/s':>7}  {'p50 ms':>7}  {'p99 ms':>7}  "
-        "ms/req  cores: subject wrk broker redis other  errors"
+        "ms/req  cores: subject wrk broker redis other steal  errors"
     ]
     for r in report.results:
         c = r.cpu
         out.append(
             f"{r.name:<{width}}  {r.rps:>7,.0f}  {r.p50_ms:>7.1f}  {r.p99_ms:>7.1f}  "
             f"{_cpu_per_request(r):>6}         {c.subject:>7.2f} {c.loadgen:>3.2f} "
-            f"{c.broker:>6.2f} {c.redis:>5.2f} {c.other:>5.2f}  {_errors(r)}"
+            f"{c.broker:>6.2f} {c.redis:>5.2f} {c.other:>5.2f} {c.steal:>5.2f}  {_errors(r)}"
         )
     out.append("")
     for name, vs_raw, vs_base, p99, verdict in _goal_rows(report):

@@ -15,6 +15,7 @@ class CpuShare(msgspec.Struct, frozen=True):
     broker: float  # RabbitMQ (beam.smp)
     redis: float  # redis-server
     machine: float  # all busy cores; what the four above do not explain is other work
+    steal: float = 0.0  # of "other": cores the hypervisor gave to other guests
 
     @property
     def other(self) -> float:

@@ -13,7 +13,13 @@ from urllib.parse import urlsplit
 
 import msgspec
 
-from bench.ingest.cpu import cpu_by_pid, cpu_delta, machine_busy_seconds, pids_listening
+from bench.ingest.cpu import (
+    cpu_by_pid,
+    cpu_delta,
+    machine_busy_seconds,
+    machine_steal_seconds,
+    pids_listening,
+)
 from bench.ingest.environment import HIGH_LIMIT, BenchEnvironment
 from bench.ingest.loadgen import run_wrk
 from bench.ingest.results import CpuShare, RunResult
@@ -79,6 +85,7 @@ def _measured(
         subject = group.pids
         before = (cpu_by_pid(subject), cpu_by_pid(broker), cpu_by_pid(redis))
         machine0 = machine_busy_seconds()
+        steal0 = machine_steal_seconds()
         wrk = run_wrk(
             ports=ports,
             connections=connections,
@@ -89,6 +96,7 @@ def _measured(
         )
         after = (cpu_by_pid(subject), cpu_by_pid(broker), cpu_by_pid(redis))
         machine1 = machine_busy_seconds()
+        steal1 = machine_steal_seconds()
         report = wrk.report
         wall = report.duration_us / 1e6
         errors = report.errors
@@ -114,6 +122,7 @@ def _measured(
                 broker=cpu_delta(before[1], after[1]) / wall,
                 redis=cpu_delta(before[2], after[2]) / wall,
                 machine=(machine1 - machine0) / wall,
+                steal=(steal1 - steal0) / wall,
             ),
             capped=report.requests >= load.max_requests - threads,
         )
