@@ -30,6 +30,8 @@ __all__ = ["FastLane"]
 
 log = logging.getLogger("omnihub.gateway")
 
+_NAMES: dict[str, bytes] = {}  # response header names as ASGI wants them, by spelling
+
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
@@ -90,6 +92,11 @@ class FastLane:
             (b"content-length", str(len(reply.body)).encode()),
         ]
         for name, value in reply.headers.items():
-            headers.append((name.lower().encode("latin-1"), value.encode("latin-1")))
+            raw = _NAMES.get(name)
+            if raw is None:
+                raw = name.lower().encode("latin-1")
+                if len(_NAMES) < 256:  # the hub's own header names: a handful
+                    _NAMES[name] = raw
+            headers.append((raw, value.encode("latin-1")))
         await send({"type": "http.response.start", "status": reply.status_code, "headers": headers})
         await send({"type": "http.response.body", "body": reply.body})

@@ -37,9 +37,18 @@ def _arg(value: Any) -> bytes:
 def pack_commands(commands: Iterable[Sequence[Any]]) -> bytes:
     """The RESP array of each command, joined: one buffer for one write."""
     out: list[bytes] = []
+    append = out.append
     for args in commands:
-        out.append(b"*%d\r\n" % len(args))
+        append(b"*%d\r\n" % len(args))
         for value in args:
-            raw = _arg(value)
-            out.append(b"$%d\r\n%b\r\n" % (len(raw), raw))
+            kind = type(value)  # the common kinds first, exactly (bool is not int here)
+            if kind is str:
+                raw = value.encode()
+            elif kind is bytes:
+                raw = value
+            elif kind is int:
+                raw = b"%d" % value
+            else:
+                raw = _arg(value)
+            append(b"$%d\r\n%b\r\n" % (len(raw), raw))
     return b"".join(out)
