@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
+from importlib.metadata import version
 from typing import Any
 
 import aiormq
@@ -38,8 +39,17 @@ def _forget(channel: aiormq.Channel, message_id: str, tag: int, _: asyncio.Futur
         channel.message_id_delivery_tag.pop(message_id)
 
 
+_NEEDED = ("delivery_tag", "confirmations", "message_id_delivery_tag", "write_queue")
+
+
 class Outbox:
     def __init__(self, channel: aiormq.Channel, exchange: str) -> None:
+        missing = [name for name in _NEEDED if not hasattr(channel, name)]
+        if missing:  # pyproject pins aiormq's minor version; this says why, if it moves
+            raise RuntimeError(
+                f"aiormq {version('aiormq')} has no Channel.{', '.join(missing)}: the "
+                "publish outbox needs aiormq 7.2 (see omnihub/broker/outbox.py)"
+            )
         self.channel = channel
         self._exchange = exchange
         self._pending: list[bytes] = []
