@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
@@ -49,6 +49,12 @@ class SpanScope:
         if self._span is not None:
             self._span.set_status(Status(StatusCode.ERROR, error))
 
+    def __enter__(self) -> SpanScope:  # the scope of an unrecorded span is its own context
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
 
 class Tracing:
     """One per process part (gateway, worker). `provider=None` means tracing is off."""
@@ -61,7 +67,6 @@ class Tracing:
     def enabled(self) -> bool:
         return self._tracer is not None
 
-    @contextmanager
     def span(
         self,
         name: str,
@@ -69,13 +74,25 @@ class Tracing:
         parent: str | None,
         kind: SpanKind = SpanKind.INTERNAL,
         attributes: Mapping[str, str | int | float | bool] | None = None,
+    ) -> AbstractContextManager[SpanScope]:
+        if self._tracer is None:  # no generator per request when tracing is off
+            incoming = TraceParent.parse(parent)
+            return SpanScope(incoming.child() if incoming else TraceParent.start(), None)
+        return self._recorded(self._tracer, name, parent, kind, attributes)
+
+    @staticmethod
+    @contextmanager
+    def _recorded(
+        tracer: trace.Tracer,
+        name: str,
+        parent: str | None,
+        kind: SpanKind,
+        attributes: Mapping[str, str | int | float | bool] | None,
     ) -> Iterator[SpanScope]:
-        incoming = TraceParent.parse(parent)
-        if self._tracer is None:
-            yield SpanScope(incoming.child() if incoming else TraceParent.start(), None)
-            return
-        context = _propagator.extract({"traceparent": parent}) if incoming else None
-        with self._tracer.start_as_current_span(
+        context = (
+            _propagator.extract({"traceparent": parent}) if TraceParent.parse(parent) else None
+        )
+        with tracer.start_as_current_span(
             name, context=context, kind=kind, attributes=dict(attributes or {})
         ) as span:
             carrier: dict[str, str] = {}

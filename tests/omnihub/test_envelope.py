@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 
 from omnihub.envelope import Envelope, decode_envelope, encode_envelope
-from omnihub.ids import uuid7
+from omnihub.ids import new_message_id, uuid7
 from omnihub.tracecontext import TraceParent
 
 
@@ -41,3 +41,11 @@ def test_traceparent_from_partner_is_continued_and_bad_ones_replaced() -> None:
     assert child.trace_id == parsed.trace_id and child.span_id != parsed.span_id
     assert TraceParent.parse("00-" + "0" * 32 + "-00f067aa0ba902b7-01") is None
     assert TraceParent.parse("garbage") is None
+
+
+def test_message_ids_are_canonical_uuid7_text() -> None:
+    ids = [new_message_id() for _ in range(200)]
+    for text in ids:
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text and parsed.version == 7 and parsed.variant == uuid.RFC_4122
+    assert len(set(ids)) == len(ids)
