@@ -6,7 +6,8 @@ app that raises before ``http.response.start`` (or returns without starting one)
 sandbox reaches the connection's transport, which uvicorn's HTTP protocols (h11 and
 httptools) expose as ``send.__self__.transport``, and aborts it: the client sees the
 connection closed with no response (httpx: ``RemoteProtocolError: Server disconnected
-without sending a response``), like a crashed target or a load balancer with no backend.
+without sending a response``, or a ``ReadError`` for a reset when request bytes were still
+unread), like a crashed target or a load balancer with no backend.
 When the transport is not reachable (another server, a test client), the fallback is the
 nearest honest answer: ``503 Service Unavailable`` with ``Connection: close``.
 """

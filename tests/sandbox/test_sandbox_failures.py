@@ -141,7 +141,10 @@ def test_down_system_drops_the_connection_without_answering(
 ) -> None:
     control.set_mode("erp", down=True)
 
-    with pytest.raises(httpx.RemoteProtocolError):
+    # The abort shows as a close without a response, or as a reset when request bytes were
+    # still unread in the server's socket (seen once under a loaded full run): both are a
+    # connection dropped without an answer, and no HTTP response is ever read.
+    with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
         client.post("/erp/sales-orders", json=sales_order)
 
     stats = control.stats("erp")
