@@ -54,22 +54,19 @@ class IssuedIds:
     attempt with the same key handed to the broker (it may have routed them), then new
     ones. ``handed_out`` is what a failure leaves for the next attempt."""
 
-    __slots__ = ("_count", "_new", "_previous")
+    __slots__ = ("_given", "_previous")
 
     def __init__(self, previous: tuple[str, ...] = ()) -> None:
         self._previous = previous
-        self._new: list[str] = []
-        self._count = 0
+        self._given: list[str] = []
 
     def next(self) -> str:
-        index = self._count
-        self._count += 1
-        if index < len(self._previous):
-            return self._previous[index]
-        message_id = new_message_id()
-        self._new.append(message_id)
+        index = len(self._given)
+        message_id = self._previous[index] if index < len(self._previous) else new_message_id()
+        self._given.append(message_id)
         return message_id
 
     @property
     def handed_out(self) -> list[str]:
-        return [*self._previous, *self._new]
+        """Every id given so far, and the earlier attempt's ids this one did not reach."""
+        return [*self._given, *self._previous[len(self._given) :]]

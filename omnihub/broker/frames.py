@@ -53,10 +53,12 @@ def _shortstr(value: str) -> bytes:
 
 
 def _table(headers: dict[str, str]) -> bytes:
-    items = b"".join(
-        _shortstr(k) + b"S" + _long(len(raw)) + raw
-        for k, raw in ((k, v.encode()) for k, v in headers.items())
-    )
+    """A field table of long strings ('S')."""
+    parts: list[bytes] = []
+    for key, value in headers.items():
+        raw = value.encode()
+        parts += (_shortstr(key), b"S", _long(len(raw)), raw)
+    items = b"".join(parts)
     return _long(len(items)) + items
 
 

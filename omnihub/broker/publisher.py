@@ -31,7 +31,7 @@ from typing import Any
 
 import aio_pika
 import aiormq
-from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractExchange, DeliveryMode
+from aio_pika.abc import AbstractChannel, AbstractConnection, DeliveryMode
 from aiormq.exceptions import ChannelInvalidStateError, DeliveryError
 
 from omnihub.broker.errors import MAPPED, map_broker_errors, unavailable
@@ -56,7 +56,7 @@ def envelope_properties(envelope: Envelope) -> aiormq.spec.Basic.Properties:
         message_type=envelope.event,
         timestamp=envelope.received_at.astimezone(UTC),
         app_id=APP_ID,
-        headers=dict(envelope_headers(envelope)),
+        headers=dict(envelope_headers(envelope)),  # typed as its FieldTable
     )
 
 
@@ -70,7 +70,7 @@ def envelope_message(envelope: Envelope, body: bytes | None = None) -> aio_pika.
         type=envelope.event,
         timestamp=envelope.received_at.astimezone(UTC),
         app_id=APP_ID,
-        headers=dict(envelope_headers(envelope)),
+        headers=dict(envelope_headers(envelope)),  # typed as its FieldTable
     )
 
 
@@ -104,7 +104,6 @@ class Publisher:
         self._reconnect_interval = reconnect_interval
         self._connection: AbstractConnection | None = None
         self._channel: AbstractChannel | None = None
-        self._exchange: AbstractExchange | None = None
         self._outbox: Outbox | None = None
         self._lock = asyncio.Lock()
         self._last_attempt = 0.0
@@ -116,7 +115,7 @@ class Publisher:
     @property
     def connected(self) -> bool:
         return (
-            self._exchange is not None and self._channel is not None and not self._channel.is_closed
+            self._outbox is not None and self._channel is not None and not self._channel.is_closed
         )
 
     async def start(self) -> None:
@@ -142,7 +141,6 @@ class Publisher:
                 self._channel = await self._connection.channel(
                     publisher_confirms=True, on_return_raises=True
                 )
-                self._exchange = await self._channel.get_exchange(self._exchange_name, ensure=False)
                 underlay = await self._channel.get_underlay_channel()
                 assert isinstance(underlay, aiormq.Channel)
                 self._outbox = Outbox(underlay, self._exchange_name)
@@ -196,7 +194,6 @@ class Publisher:
     async def _drop(self) -> None:
         connection, self._connection = self._connection, None
         self._channel = None
-        self._exchange = None
         outbox, self._outbox = self._outbox, None
         if outbox is not None:
             outbox.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import urlparse
 
 import pytest
 import redis.asyncio as aioredis
@@ -102,8 +103,8 @@ async def test_a_lost_connection_is_made_anew_for_the_next_batch(
 
 
 async def test_a_redis_that_stops_answering_fails_the_batch_at_the_socket_timeout() -> None:
-    host, port = REDIS_URL.split("//", 1)[1].split("/", 1)[0].split(":")
-    proxy = TcpProxy(host, int(port))
+    redis_at = urlparse(REDIS_URL)
+    proxy = TcpProxy(redis_at.hostname or "127.0.0.1", redis_at.port or 6379)
     await proxy.start()
     client = aioredis.Redis(host="127.0.0.1", port=proxy.port, socket_timeout=0.3)
     pipeline = AutoPipeline(client)

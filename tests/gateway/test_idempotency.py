@@ -13,7 +13,7 @@ import msgspec
 import pytest
 import redis.asyncio as aioredis
 
-from gateway.idempotency import digest
+from gateway.idempotency import IssuedIds, digest
 from omnihub.config import HubConfig
 from omnihub.settings import Settings
 from tests.gateway.edge import Creds, queued
@@ -177,3 +177,15 @@ async def test_a_failed_request_without_a_publish_leaves_no_ids_behind(
     await asyncio.sleep(0.2)  # the release is written in the background
     key = settings.names.idempotency_key("acme-market", digest("idem", idem))
     assert await redis_client.exists(key) == 0
+
+
+def test_issued_ids_reuse_the_earlier_attempts_ids_first_and_keep_those_not_reached() -> None:
+    fresh = IssuedIds()
+    first = [fresh.next(), fresh.next()]
+    assert fresh.handed_out == first and first[0] != first[1]
+    retry = IssuedIds(tuple(first))
+    assert retry.handed_out == first  # failed before publishing: the ids stay
+    assert retry.next() == first[0]
+    assert retry.handed_out == first
+    assert [retry.next(), retry.next()][0] == first[1]
+    assert retry.handed_out[:2] == first and len(retry.handed_out) == 3

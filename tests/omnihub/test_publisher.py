@@ -14,6 +14,7 @@ from omnihub.envelope import Envelope
 from omnihub.errors import BrokerUnavailable
 from omnihub.settings import Settings
 from tests.connectors.harness import envelope
+from tests.support.services import AMQP_HOST, AMQP_PORT
 from tests.support.tcpproxy import TcpProxy
 
 
@@ -84,11 +85,9 @@ async def test_an_unconfirmed_publish_times_out_and_the_publisher_recovers(
     settings: Settings, bound: tuple[str, str]
 ) -> None:
     exchange, queue = bound
-    host_port = settings.amqp_url.split("@", 1)[1].split("/", 1)
-    host, port = host_port[0].split(":")
-    proxy = TcpProxy(host, int(port))
+    proxy = TcpProxy(AMQP_HOST, AMQP_PORT)
     await proxy.start()
-    url = f"amqp://guest:guest@127.0.0.1:{proxy.port}/{host_port[1]}"
+    url = f"amqp://guest:guest@127.0.0.1:{proxy.port}/{settings.amqp_url.rsplit('/', 1)[1]}"
     publisher = Publisher(url, exchange, confirm_timeout=0.5, reconnect_interval=0.1)
     try:
         await publisher.publish(_envelope(n=1))
