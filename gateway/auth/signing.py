@@ -7,7 +7,9 @@ expired, i.e. one `token_lifetime` later. The JWKS document lists every key.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +64,31 @@ def _check_type(kid: str, algorithm: str, key: Any) -> None:
         raise KeyLoadError(f"signing key '{kid}': RSA keys need at least 2048 bits")
 
 
+def _write_generated(path: Path, algorithm: str) -> None:
+    """Create the development key at `path` unless another process got there first.
+
+    Gateway processes started together (`--workers N`, the bench) may all find the file
+    missing: each writes its key to a file of its own and links it into place, which only
+    the first one manages; the others read the winner's key, never a half-written file.
+    """
+    pem = _generate(algorithm).private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, staged = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(pem)
+            f.flush()
+            os.fsync(f.fileno())
+        with contextlib.suppress(FileExistsError):
+            os.link(staged, path)
+    finally:
+        os.unlink(staged)
+
+
 def _load_private(kid: str, spec: SigningKey, directory: Path) -> PrivateKey | None:
     data: bytes | None = None
     if spec.private_key is not None:
@@ -69,16 +96,7 @@ def _load_private(kid: str, spec: SigningKey, directory: Path) -> PrivateKey | N
     elif spec.private_key_file is not None:
         path = directory / spec.private_key_file
         if not path.exists() and spec.generate:
-            new = _generate(spec.algorithm)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            pem = new.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as f:
-                f.write(pem)
+            _write_generated(path, spec.algorithm)
         data = _read(path, kid)
     if data is None:
         return None
