@@ -9,33 +9,61 @@ import pytest
 import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
-from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import NoScriptError, RedisError, ResponseError
 
-from gateway.autopipeline import AutoPipeline
+from gateway.autopipeline import AutoPipeline, _Link
 from tests.support.ports import free_port
 from tests.support.services import REDIS_URL
 from tests.support.tcpproxy import TcpProxy
 
 
 async def test_concurrent_commands_get_their_own_replies_in_fewer_round_trips(
-    redis_client: aioredis.Redis, redis_prefix: str
+    redis_client: aioredis.Redis, redis_prefix: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pipeline = AutoPipeline(redis_client)
     key = f"{redis_prefix}:autopipe:counter"
     trips = 0
-    real = pipeline._round_trip
+    real = _Link.write
 
-    async def counted(batch):  # type: ignore[no-untyped-def]
+    def counted(link, batch):  # type: ignore[no-untyped-def]
         nonlocal trips
         trips += 1
-        await real(batch)
+        real(link, batch)
 
-    pipeline._round_trip = counted  # type: ignore[method-assign]
+    monkeypatch.setattr(_Link, "write", counted)
     replies = await asyncio.gather(*(pipeline.execute("INCR", key) for _ in range(200)))
     await pipeline.close()
     assert sorted(replies) == list(range(1, 201))
     assert replies == sorted(replies)  # issued in this order, run in this order
     assert trips < 20
+
+
+async def test_a_batch_goes_out_while_the_one_before_awaits_its_replies(
+    redis_client: aioredis.Redis, redis_prefix: str
+) -> None:
+    redis_at = urlparse(REDIS_URL)
+    proxy = TcpProxy(redis_at.hostname or "127.0.0.1", redis_at.port or 6379)
+    await proxy.start()
+    client = aioredis.Redis(host="127.0.0.1", port=proxy.port, socket_timeout=0.5)
+    pipeline = AutoPipeline(client)
+    key = f"{redis_prefix}:autopipe:second"
+    try:
+        assert await pipeline.execute("PING") == b"PONG"
+        proxy.mute_replies = True  # the first batch's replies never come back
+        first = asyncio.create_task(pipeline.execute("PING"))
+        await asyncio.sleep(0.05)
+        second = asyncio.create_task(pipeline.execute("SET", key, "written"))
+        for _ in range(50):  # not held back behind the first batch's round trip
+            if await redis_client.get(key) == b"written":
+                break
+            await asyncio.sleep(0.01)
+        assert await redis_client.get(key) == b"written"
+        results = await asyncio.gather(first, second, return_exceptions=True)
+        assert all(isinstance(r, RedisError) for r in results), results
+    finally:
+        await pipeline.close()
+        await client.aclose()
+        await proxy.stop()
 
 
 async def test_an_error_reply_fails_only_its_own_command(
@@ -48,12 +76,15 @@ async def test_an_error_reply_fails_only_its_own_command(
         pipeline.execute("GET", key),
         pipeline.execute("INCR", key),
         pipeline.execute("STRLEN", key),
+        pipeline.execute("EVALSHA", "0" * 40, 0),
         return_exceptions=True,
     )
     await pipeline.close()
     assert results[0] == b"not a number"
     assert isinstance(results[1], ResponseError)
+    assert "not an integer" in str(results[1])
     assert results[2] == len("not a number")
+    assert isinstance(results[3], NoScriptError)  # as redis-py raises it: admission loads
 
 
 async def test_background_writes_land_before_later_reads(
