@@ -58,6 +58,7 @@ def _reply_error(message: str) -> ResponseError:
     return ResponseError(message)
 
 
+_MORE = object()  # hiredis: no whole reply buffered yet
 _closing: set[asyncio.Task[None]] = set()  # disconnects under way, held until done
 
 
@@ -89,7 +90,7 @@ class _Link(asyncio.Protocol):
         self._timeout = timeout_s
         self._deliver = deliver
         self._fail = fail
-        kwargs: dict[str, Any] = {"replyError": _reply_error}
+        kwargs: dict[str, Any] = {"replyError": _reply_error, "notEnoughData": _MORE}
         if encoding is not None:
             kwargs["encoding"] = encoding
         self._reader = hiredis.Reader(**kwargs)
@@ -110,7 +111,7 @@ class _Link(asyncio.Protocol):
         reader = self._reader
         reader.feed(data)
         sent = self._sent
-        while (reply := reader.gets()) is not False:
+        while (reply := reader.gets()) is not _MORE:  # False is a RESP3 reply
             if not sent:  # a reply nothing was sent for: the stream is not ours to read
                 self._lose(RedisError("Redis sent a reply no command was waiting for"))
                 return

@@ -87,6 +87,20 @@ async def test_an_error_reply_fails_only_its_own_command(
     assert isinstance(results[3], NoScriptError)  # as redis-py raises it: admission loads
 
 
+async def test_a_resp3_false_reply_is_a_reply_not_the_end_of_the_buffer() -> None:
+    client = aioredis.Redis.from_url(REDIS_URL, protocol=3)
+    pipeline = AutoPipeline(client)
+    try:
+        replies = await asyncio.gather(
+            pipeline.execute("EVAL", "redis.setresp(3) return false", 0),
+            pipeline.execute("PING"),
+        )
+        assert replies == [False, b"PONG"]
+    finally:
+        await pipeline.close()
+        await client.aclose()
+
+
 async def test_background_writes_land_before_later_reads(
     redis_client: aioredis.Redis, redis_prefix: str
 ) -> None:
