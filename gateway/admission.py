@@ -14,6 +14,13 @@ the background: every command goes through the process's `AutoPipeline`, so they
 round trips with other requests' admissions and reach Redis in the order they were
 issued.
 
+The idempotency record is one string, so that reserving a key is one `SET NX GET`:
+a kind (`-` reserved, `d` done, `r` failed after publishing), the request's fingerprint
+and a newline, then for `d` the traceparent, a newline and the stored response, for `r`
+the comma-separated message ids. A record still in the hash layout of earlier releases
+(fields fp, resp, tp, ids) is rewritten in this one, with its time to live, when its key
+comes back.
+
 Chosen over the `limits` package: its moving window needs several round trips per
 request and cannot share one with the idempotency check.
 """
@@ -39,7 +46,32 @@ __all__ = ["Admission", "IdempotencyState", "Verdict"]
 
 IdempotencyState = Literal["none", "new", "retry", "inflight", "mismatch", "done"]
 
-_SCRIPT = """
+_SCRIPT = r"""
+-- A record written as a hash (fp, resp, tp, ids) before 2026-12-03, in today's form
+-- and with its time to live; nil if there is none.
+local function from_hash(key)
+  local old = redis.call('HMGET', key, 'fp', 'resp', 'tp', 'ids')
+  if not old[1] then
+    return nil
+  end
+  local rec
+  if old[2] then
+    rec = 'd' .. old[1] .. '\n' .. (old[3] or '') .. '\n' .. old[2]
+  elseif old[4] then
+    rec = 'r' .. old[1] .. '\n' .. old[4]
+  else
+    rec = '-' .. old[1] .. '\n'
+  end
+  local ttl = redis.call('PTTL', key)
+  redis.call('DEL', key)
+  if ttl > 0 then
+    redis.call('SET', key, rec, 'PX', ttl)
+  else
+    redis.call('SET', key, rec)
+  end
+  return rec
+end
+
 local n = tonumber(ARGV[1])
 local member = ARGV[2]
 local has_idem = ARGV[3] == '1'
@@ -69,26 +101,30 @@ local resp = ''
 local tp = ''
 if has_idem then
   local key = KEYS[n + 1]
-  local rec = redis.call('HMGET', key, 'fp', 'resp', 'tp', 'ids')
-  if rec[1] then
-    if rec[1] ~= fp then
-      state = 'mismatch'
-    elseif rec[2] then
+  local head = fp .. '\n'
+  local rec = redis.pcall('SET', key, '-' .. head, 'NX', 'GET', 'PX', lock_ms)
+  if type(rec) == 'table' and rec.err then
+    rec = from_hash(key)
+  end
+  if not rec then
+    state = 'new'
+  elseif string.sub(rec, 2, #head + 1) ~= head then
+    state = 'mismatch'
+  else
+    local kind = string.sub(rec, 1, 1)
+    local rest = string.sub(rec, #head + 2)
+    if kind == 'd' then
       state = 'done'
-      resp = rec[2]
-      tp = rec[3] or ''
-    elseif rec[4] then
+      local nl = string.find(rest, '\n', 1, true)
+      tp = string.sub(rest, 1, nl - 1)
+      resp = string.sub(rest, nl + 1)
+    elseif kind == 'r' then
       state = 'retry'
-      resp = rec[4]
-      redis.call('HDEL', key, 'ids')
-      redis.call('PEXPIRE', key, lock_ms)
+      resp = rest
+      redis.call('SET', key, '-' .. head, 'PX', lock_ms)
     else
       state = 'inflight'
     end
-  else
-    state = 'new'
-    redis.call('HSET', key, 'fp', fp)
-    redis.call('PEXPIRE', key, lock_ms)
   end
 end
 local out = {1, 0, state, resp, tp}
@@ -181,7 +217,13 @@ class Admission:
             return await self._pipeline.execute("EVALSHA", self._sha, len(keys), *keys, *args)
 
     def complete(
-        self, partner: str, digest: str, body: bytes, traceparent: str, ttl_ms: int
+        self,
+        partner: str,
+        digest: str,
+        fingerprint: str,
+        body: bytes,
+        traceparent: str,
+        ttl_ms: int,
     ) -> None:
         """Store the response of a request whose key was reserved, for later replays.
 
@@ -189,10 +231,12 @@ class Admission:
         retry within the lock time gets 409, a later one a new message (the target still
         de-duplicates on the business key)."""
         key = self._names.idempotency_key(partner, digest)
-        self._pipeline.send("HSET", key, "resp", body, "tp", traceparent)
-        self._pipeline.send("PEXPIRE", key, ttl_ms)
+        record = b"d%s\n%s\n%s" % (fingerprint.encode(), traceparent.encode(), body)
+        self._pipeline.send("SET", key, record, "PX", ttl_ms)
 
-    def release(self, partner: str, digest: str, issued: Sequence[str], ttl_ms: int) -> None:
+    def release(
+        self, partner: str, digest: str, fingerprint: str, issued: Sequence[str], ttl_ms: int
+    ) -> None:
         """Open a reservation whose request failed, so the partner can send it again.
 
         With no message handed out the record goes. Otherwise it keeps their ids (for
@@ -202,5 +246,5 @@ class Admission:
         if not issued:
             self._pipeline.send("DEL", key)
             return
-        self._pipeline.send("HSET", key, "ids", ",".join(issued))
-        self._pipeline.send("PEXPIRE", key, ttl_ms)
+        record = f"r{fingerprint}\n{','.join(issued)}"
+        self._pipeline.send("SET", key, record, "PX", ttl_ms)

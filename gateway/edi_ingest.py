@@ -119,11 +119,12 @@ class EdiIngestHandler(ObservedRoute[Request[Any, Any, Any], Response[bytes]]):
         key_digest = digest("idem", key) if key is not None else None
         if self.route.idempotency is Idempotency.OFF:
             key_digest = None
+        body_fp = fingerprint(self.route_id, self.version, body)
         verdict = await self.services.admission.admit(
             principal.partner,
             self.tier,
             idempotency_digest=key_digest,
-            fingerprint=fingerprint(self.route_id, self.version, body),
+            fingerprint=body_fp,
             lock_ms=IN_FLIGHT_LOCK_MS,
         )
         if not verdict.allowed:
@@ -159,12 +160,12 @@ class EdiIngestHandler(ObservedRoute[Request[Any, Any, Any], Response[bytes]]):
             except BaseException:
                 if verdict.state in RESERVED and key_digest is not None:
                     self.services.admission.release(
-                        principal.partner, key_digest, issued.handed_out, self._ttl_ms
+                        principal.partner, key_digest, body_fp, issued.handed_out, self._ttl_ms
                     )
                 raise
             if verdict.state in RESERVED and key_digest is not None:
                 self.services.admission.complete(
-                    principal.partner, key_digest, body_out, trace, self._ttl_ms
+                    principal.partner, key_digest, body_fp, body_out, trace, self._ttl_ms
                 )
             out_headers = {**limits, "traceparent": trace, MESSAGE_IDS: ",".join(ids)}
             return self._respond(body_out, status, out_media, out_headers)

@@ -105,13 +105,14 @@ class IngestHandler(ObservedRoute[IncomingRequest, Reply]):
                 "request (a UUID) and the same key when you retry it",
                 kind="idempotency-key-missing",
             )
+        body_fp = fingerprint(self.route_id, self.version, body)
         verdict = await self.services.admission.admit(
             principal.partner,
             self.tier,
             idempotency_digest=key_digest
             if self.route.idempotency is not Idempotency.OFF
             else None,
-            fingerprint=fingerprint(self.route_id, self.version, body),
+            fingerprint=body_fp,
             lock_ms=self._lock_ms,
         )
         if not verdict.allowed:
@@ -159,13 +160,13 @@ class IngestHandler(ObservedRoute[IncomingRequest, Reply]):
             except BaseException:
                 if verdict.state in RESERVED and key_digest is not None:
                     self.services.admission.release(
-                        principal.partner, key_digest, issued.handed_out, self._ttl_ms
+                        principal.partner, key_digest, body_fp, issued.handed_out, self._ttl_ms
                     )
                 raise
             payload = _encoder.encode(accepted)
             if verdict.state in RESERVED and key_digest is not None:
                 self.services.admission.complete(
-                    principal.partner, key_digest, payload, trace, self._ttl_ms
+                    principal.partner, key_digest, body_fp, payload, trace, self._ttl_ms
                 )
             return self._response(payload, {**limit_headers, "traceparent": trace})
         except ProblemError as exc:
