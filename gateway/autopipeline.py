@@ -47,6 +47,7 @@ __all__ = ["AutoPipeline"]
 log = logging.getLogger("omnihub.gateway.redis")
 
 MAX_BATCH = 256  # commands per write; the rest go out in the next one
+SEND_DELAY_S = 0.001  # a background write waits at most this long for company
 
 _Command = tuple[tuple[Any, ...], "asyncio.Future[Any] | None"]
 
@@ -174,6 +175,7 @@ class AutoPipeline:
         self._redis = redis
         self._queue: list[_Command] = []
         self._scheduled = False
+        self._later: asyncio.TimerHandle | None = None  # the write of queued sends
         self._link: _Link | None = None
         self._connecting: asyncio.Task[None] | None = None
         self._on_send_failure = on_send_failure
@@ -185,8 +187,12 @@ class AutoPipeline:
         return await future
 
     def send(self, *args: Any) -> None:
-        """Queue a write whose reply nobody waits for."""
-        self._enqueue(args, None)
+        """Queue a write whose reply nobody waits for. It goes out with the next command
+        that is awaited, or within `SEND_DELAY_S`: under load the writes of stored
+        responses ride along with admissions instead of costing writes of their own."""
+        self._queue.append((args, None))
+        if not self._scheduled and self._later is None:
+            self._later = asyncio.get_running_loop().call_later(SEND_DELAY_S, self._write)
 
     def _enqueue(self, args: tuple[Any, ...], future: asyncio.Future[Any] | None) -> None:
         self._queue.append((args, future))
@@ -197,6 +203,9 @@ class AutoPipeline:
     def _write(self) -> None:
         """Write what was queued until now (a turn of the loop's commands)."""
         self._scheduled = False
+        if self._later is not None:
+            self._later.cancel()
+            self._later = None
         link = self._link
         if link is None or link.closed:
             if self._connecting is None and self._queue:
@@ -273,6 +282,8 @@ class AutoPipeline:
         """Wait until every queued command has been answered, then disconnect."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
+        if self._queue and not self._scheduled:
+            self._write()  # queued sends: now, not after their delay
         while (self._queue or self._connecting is not None) and loop.time() < deadline:
             await asyncio.sleep(0)  # the queued batch is written by the next turn
             if self._connecting is not None:

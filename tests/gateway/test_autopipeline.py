@@ -112,6 +112,31 @@ async def test_background_writes_land_before_later_reads(
     await pipeline.close()
 
 
+async def test_a_background_write_rides_with_the_next_command_or_goes_alone_soon(
+    redis_client: aioredis.Redis, redis_prefix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pipeline = AutoPipeline(redis_client)
+    writes: list[int] = []
+    real = _Link.write
+
+    def counted(link, batch):  # type: ignore[no-untyped-def]
+        writes.append(len(batch))
+        real(link, batch)
+
+    monkeypatch.setattr(_Link, "write", counted)
+    key = f"{redis_prefix}:autopipe:later"
+    try:
+        assert await pipeline.execute("PING") == b"PONG"
+        pipeline.send("SET", key, "alone")
+        await asyncio.sleep(0.05)
+        assert await redis_client.get(key) == b"alone"  # nothing else came: it went alone
+        pipeline.send("SET", key, "with company")
+        assert await pipeline.execute("GET", key) == b"with company"
+        assert writes == [1, 1, 2]
+    finally:
+        await pipeline.close()
+
+
 async def test_an_unreachable_redis_fails_every_command_and_counts_background_writes() -> None:
     dead = aioredis.Redis(
         host="127.0.0.1", port=free_port(), socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0)
