@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -22,14 +21,15 @@ import msgspec
 from litestar import Request, Response
 from litestar.handlers import HTTPRouteHandler
 
+from gateway.admitted import Reservation, limit_headers, rate_limited
 from gateway.auth import Principal, RouteAuthenticator, authorize
 from gateway.business_keys import key_reader
 from gateway.edi_read import DEFAULT_AGREEMENT, EdiRead, acknowledgement, check_senders, read_body
-from gateway.idempotency import RESERVED, IssuedIds, digest, fingerprint, parse_key
+from gateway.idempotency import IssuedIds, digest, fingerprint, parse_key
 from gateway.ingest import REPLAYED, Accepted
 from gateway.observed import EdgeServices, ObservedRoute
 from gateway.problems import ProblemError
-from gateway.ratelimit import TierLimits, ratelimit_header
+from gateway.ratelimit import TierLimits
 from gateway.versions import VersionPolicy
 from omnihub.config.model import Idempotency, Partner, PartnerEdi, Route
 from omnihub.edi_counters import ControlNumberError, RedisControlNumbers
@@ -129,18 +129,8 @@ class EdiIngestHandler(ObservedRoute[Request[Any, Any, Any], Response[bytes]]):
         )
         if not verdict.allowed:
             self.services.observability.throttled(self.route_id, principal.partner)
-            retry = max(1, math.ceil(verdict.retry_after_ms / 1000))
-            raise ProblemError(
-                429,
-                f"partner '{principal.partner}' is over the '{self.tier.name}' rate limit; "
-                f"send it again after {retry} s",
-                kind="rate-limited",
-                headers={"Retry-After": str(retry), "RateLimit-Policy": self.tier.policy_header},
-            )
-        limits = {
-            "RateLimit-Policy": self.tier.policy_header,
-            "RateLimit": ratelimit_header(self.tier, verdict.remaining, verdict.reset_ms),
-        }
+            raise rate_limited(principal.partner, self.tier, verdict)
+        limits = limit_headers(self.tier, verdict)
         agreement = self._agreements.get(principal.partner, DEFAULT_AGREEMENT)
         is_async = agreement.acknowledge == "async"
         try:
@@ -152,21 +142,23 @@ class EdiIngestHandler(ObservedRoute[Request[Any, Any, Any], Response[bytes]]):
                 return self._respond(stored, 200, media, replay)
             if verdict.state in ("inflight", "mismatch"):
                 raise _idempotency_problem(verdict.state)
+            reservation = Reservation(
+                self.services.admission,
+                verdict,
+                principal.partner,
+                key_digest,
+                body_fp,
+                self._ttl_ms,
+            )
             issued = IssuedIds(verdict.previous_ids)
             try:
                 body_out, status, out_media, ids, trace = await self._accept(
                     request, principal, agreement, body, key, media, now, issued
                 )
             except BaseException:
-                if verdict.state in RESERVED and key_digest is not None:
-                    self.services.admission.release(
-                        principal.partner, key_digest, body_fp, issued.handed_out, self._ttl_ms
-                    )
+                reservation.release(issued.handed_out)
                 raise
-            if verdict.state in RESERVED and key_digest is not None:
-                self.services.admission.complete(
-                    principal.partner, key_digest, body_fp, body_out, trace, self._ttl_ms
-                )
+            reservation.complete(body_out, trace)
             out_headers = {**limits, "traceparent": trace, MESSAGE_IDS: ",".join(ids)}
             return self._respond(body_out, status, out_media, out_headers)
         except ProblemError as exc:

@@ -10,19 +10,19 @@ throttled, the rate-limit headers.
 
 from __future__ import annotations
 
-import math
 import time
 from datetime import UTC, datetime
 
 import msgspec
 
+from gateway.admitted import Reservation, limit_headers, rate_limited
 from gateway.auth import Principal, RouteAuthenticator, authorize
 from gateway.edge_http import IncomingRequest, Reply
-from gateway.idempotency import RESERVED, IssuedIds, digest, fingerprint, parse_key
+from gateway.idempotency import IssuedIds, digest, fingerprint, parse_key
 from gateway.inbound import Inbound
 from gateway.observed import EdgeServices, ObservedRoute
 from gateway.problems import ProblemError
-from gateway.ratelimit import TierLimits, ratelimit_header
+from gateway.ratelimit import TierLimits
 from gateway.versions import VersionPolicy
 from omnihub.config.model import Idempotency, Route
 from omnihub.envelope import Envelope, encode_envelope
@@ -117,27 +117,13 @@ class IngestHandler(ObservedRoute[IncomingRequest, Reply]):
         )
         if not verdict.allowed:
             self.services.observability.throttled(self.route_id, principal.partner)
-            retry = max(1, math.ceil(verdict.retry_after_ms / 1000))
-            raise ProblemError(
-                429,
-                f"partner '{principal.partner}' is over the '{self.tier.name}' rate limit; "
-                f"send it again after {retry} s",
-                kind="rate-limited",
-                headers={
-                    "Retry-After": str(retry),
-                    "RateLimit-Policy": self.tier.policy_header,
-                    "RateLimit": f'"{self.tier.windows[0].policy}";r=0;t={retry}',
-                },
-            )
-        limit_headers = {
-            "RateLimit-Policy": self.tier.policy_header,
-            "RateLimit": ratelimit_header(self.tier, verdict.remaining, verdict.reset_ms),
-        }
+            raise rate_limited(principal.partner, self.tier, verdict)
+        limits = limit_headers(self.tier, verdict)
         try:
             if verdict.state == "done":
                 return self._response(
                     verdict.stored_body,
-                    {**limit_headers, "traceparent": verdict.stored_traceparent, REPLAYED: "true"},
+                    {**limits, "traceparent": verdict.stored_traceparent, REPLAYED: "true"},
                 )
             if verdict.state == "inflight":
                 raise ProblemError(
@@ -154,23 +140,25 @@ class IngestHandler(ObservedRoute[IncomingRequest, Reply]):
                     "use a new key for a new request",
                     kind="idempotency-key-reused",
                 )
+            reservation = Reservation(
+                self.services.admission,
+                verdict,
+                principal.partner,
+                key_digest,
+                body_fp,
+                self._ttl_ms,
+            )
             issued = IssuedIds(verdict.previous_ids)
             try:
                 accepted, trace = await self._accept(request, principal, body, key, now, issued)
             except BaseException:
-                if verdict.state in RESERVED and key_digest is not None:
-                    self.services.admission.release(
-                        principal.partner, key_digest, body_fp, issued.handed_out, self._ttl_ms
-                    )
+                reservation.release(issued.handed_out)
                 raise
             payload = _encoder.encode(accepted)
-            if verdict.state in RESERVED and key_digest is not None:
-                self.services.admission.complete(
-                    principal.partner, key_digest, body_fp, payload, trace, self._ttl_ms
-                )
-            return self._response(payload, {**limit_headers, "traceparent": trace})
+            reservation.complete(payload, trace)
+            return self._response(payload, {**limits, "traceparent": trace})
         except ProblemError as exc:
-            exc.headers = {**limit_headers, **exc.headers}
+            exc.headers = {**limits, **exc.headers}
             raise
 
     def _response(self, body: bytes, headers: dict[str, str]) -> Reply:
