@@ -63,7 +63,6 @@ local function from_hash(key)
     rec = '-' .. old[1] .. '\n'
   end
   local ttl = redis.call('PTTL', key)
-  redis.call('DEL', key)
   if ttl > 0 then
     redis.call('SET', key, rec, 'PX', ttl)
   else

@@ -226,10 +226,10 @@ class AutoPipeline:
                 [future for _, future in failed],
                 exc if isinstance(exc, RedisError) else RedisError(exc),
             )
+            return
         finally:
             self._connecting = None
-        if self._link is not None:
-            self._write()
+        self._write()  # what queued up while connecting
 
     async def _connect(self) -> _Link:
         pool = self._redis.connection_pool
