@@ -52,25 +52,32 @@ def _baseline_for(full: RunResult, results: list[RunResult]) -> RunResult | None
     return found[0] if found else None
 
 
+def _round_ratios(full: RunResult, ref: RunResult) -> list[float] | None:
+    """full / ref of each round, when both ran the same rounds (`--repeat`)."""
+    if len(full.rps_runs) < 2 or len(full.rps_runs) != len(ref.rps_runs):
+        return None
+    return [f / r if r else 0.0 for f, r in zip(full.rps_runs, ref.rps_runs, strict=True)]
+
+
 def _ratio(full: RunResult, ref: RunResult | None) -> float | None:
     """full / ref: with rounds, the median of each round's ratio. A round measures both
     within a few minutes, on the host as it was then; the ratio of the two medians may
     pair a fast round of one with a slow round of the other when the host drifts."""
     if ref is None or not ref.rps:
         return None
-    if len(full.rps_runs) >= 2 and len(full.rps_runs) == len(ref.rps_runs):
-        ratios = sorted(f / r for f, r in zip(full.rps_runs, ref.rps_runs, strict=True) if r)
-        if ratios:
-            return ratios[(len(ratios) - 1) // 2]
+    rounds = _round_ratios(full, ref)
+    if rounds:
+        return sorted(rounds)[(len(rounds) - 1) // 2]
     return full.rps / ref.rps
 
 
 def _ratio_text(full: RunResult, ref: RunResult | None, value: float | None) -> str:
     if value is None or ref is None:
         return "n/a"
-    if len(full.rps_runs) >= 2 and len(full.rps_runs) == len(ref.rps_runs):
-        rounds = ", ".join(f"{f / r:.2f}" for f, r in zip(full.rps_runs, ref.rps_runs, strict=True))
-        return f"{value:.2f} (rounds: {rounds}; of the medians: {full.rps / ref.rps:.2f})"
+    rounds = _round_ratios(full, ref)
+    if rounds:
+        listed = ", ".join(f"{x:.2f}" for x in rounds)
+        return f"{value:.2f} (rounds: {listed}; of the medians: {full.rps / ref.rps:.2f})"
     return f"{value:.2f}"
 
 
