@@ -37,6 +37,7 @@ def test_readme_order_reaches_the_sandbox_erp_within_two_seconds(settings: Setti
         "OMNIHUB_AMQP_URL": settings.amqp_url,
         "OMNIHUB_PREFIX": settings.prefix,
         "OMNIHUB_REDIS_URL": settings.redis_url,
+        "OMNIHUB_POSTGRES_URL": settings.postgres_url,
         "OMNIHUB_ERP_URL": f"http://127.0.0.1:{sandbox_port}",
     }
     proc = subprocess.Popen(

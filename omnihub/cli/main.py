@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "omnihub.cli.cmd_partners",
     "omnihub.cli.cmd_sandbox",
     "omnihub.cli.cmd_trace",
+    "omnihub.cli.cmd_insights",
     "omnihub.cli.cmd_replay",
     "omnihub.cli.cmd_dlq",
 )

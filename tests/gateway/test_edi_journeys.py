@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import redis.asyncio as aioredis
 
-from omnihub.journey import Journey, JourneyStore, Stage
+from omnihub.journey import Journey, Stage
 from omnihub.settings import Settings
 from tests.gateway.edi_support import EdiCreds, listening, payload, sample, write_edi_config
 from tests.support.hub import running_gateway
+from tests.support.journeys import TestJourneys
 
 
 async def test_an_856_through_the_edi_route_has_a_journey_found_by_its_asn_number(
@@ -20,7 +20,7 @@ async def test_an_856_through_the_edi_route_has_a_journey_found_by_its_asn_numbe
 ) -> None:
     creds = EdiCreds()
     config = write_edi_config(tmp_path, creds)
-    store = JourneyStore(redis_client, settings.names, timedelta(minutes=5))
+    store = TestJourneys(settings)
     async with (
         running_gateway(config, settings) as url,
         httpx.AsyncClient(base_url=url) as client,
