@@ -22,6 +22,7 @@ from sandbox.testing import running_sandbox
 
 __all__ = ["running_hub"]
 
+
 @contextlib.contextmanager
 def _sandbox_env() -> Iterator[str]:
     with running_sandbox() as sandbox:

@@ -68,7 +68,8 @@ class JourneyDatabase:
             )
             if await cur.fetchone() is not None:
                 return False
-            with contextlib.suppress(pg_errors.DuplicateDatabase):
+            # another process may create it at the same moment
+            with contextlib.suppress(pg_errors.DuplicateDatabase, pg_errors.UniqueViolation):
                 await conn.execute(
                     sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.database_name))
                 )
@@ -94,7 +95,7 @@ class JourneyDatabase:
                     conn = await self._open(self.url)
                 async with conn:
                     await migrate(conn)
-            except UNAVAILABLE as exc:
+            except (*UNAVAILABLE, psycopg.Error) as exc:  # e.g. a race with another starter
                 raise unavailable(exc) from exc
             self._ready = True
 
@@ -124,6 +125,9 @@ class JourneyDatabase:
             async with self._pool.connection(timeout=READ_TIMEOUT_S) as conn:
                 yield conn
         except UNAVAILABLE as exc:
+            # The pool would retry with a growing pause (minutes): start afresh next time,
+            # so reads work again as soon as the server is back.
+            await self.close()
             raise unavailable(exc) from exc
 
     async def close(self) -> None:

@@ -18,7 +18,7 @@ from omnihub.journey.database import JourneyDatabase
 from omnihub.journey.model import JourneyEntry, JourneyMeta
 from omnihub.journey.queries import JourneyQueries
 from omnihub.journey.retention import Retention
-from omnihub.journey.writer import DEFAULT_CAPACITY, JourneyWriter
+from omnihub.journey.writer import JourneyWriter
 from omnihub.settings import Settings
 from omnihub.telemetry import HubMetrics
 
@@ -45,11 +45,11 @@ class JourneyStore:
         *,
         metrics: HubMetrics | None = None,
         part: str = "cli",
-        capacity: int | None = None,
     ) -> JourneyStore:
-        """Nothing connects here: the writer and the readers connect when first used."""
+        """Nothing connects here: the writer and the readers connect when first used.
+        The writer holds at most `settings.journey_buffer` rows while PostgreSQL is away."""
         database = JourneyDatabase(settings.postgres_url)
-        capacity = DEFAULT_CAPACITY if capacity is None else capacity
+        capacity = settings.journey_buffer
         if metrics is None:
             writer = JourneyWriter(database, Retention(config.journeys), capacity=capacity)
         else:

@@ -3,6 +3,7 @@ back by id, trace and business key; a store that cannot be reached raises nothin
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
 from gateway.journal_batch import JournalBatch
@@ -23,20 +24,21 @@ def _store(url: str) -> JourneyStore:
 async def test_starts_are_read_back_by_id_trace_and_business_key(settings: Settings) -> None:
     store = _store(settings.postgres_url)
     batch = JournalBatch(store)
-    first, second = envelope(order("B-1")), envelope(order("B-2"))
+    key = f"B-{uuid.uuid4().hex[:8]}"  # the run's database is shared by its tests
+    first, second = envelope(order(key)), envelope(order(f"{key}-2"))
     published = datetime.now(UTC)
     batch.add([first], "a" * 32, published, None)
-    batch.add([second], "b" * 32, published, "interchange 42")
+    batch.add([second], second.trace_id, published, "interchange 42")
     await batch.drain(5)
     reader = TestJourneys(settings)
 
     journey = await reader.get(first.id)
-    by_trace = await reader.find("b" * 32)
-    by_key = await reader.find("B-1", partner=first.partner)
+    by_trace = await reader.find(second.trace_id)
+    by_key = await reader.find(key, partner=first.partner)
     assert store.writer.dropped == 0
     assert journey is not None
     assert [e.stage for e in journey.entries] == [Stage.RECEIVED, Stage.PUBLISHED]
-    assert journey.meta.trace_id == "a" * 32 and journey.meta.business_key == "B-1"
+    assert journey.meta.trace_id == "a" * 32 and journey.meta.business_key == key
     assert [j.meta.message_id for j in by_trace] == [second.id]
     assert by_trace[0].entries[0].detail == "v1, interchange 42"
     assert [j.meta.message_id for j in by_key] == [first.id]

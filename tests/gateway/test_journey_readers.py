@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import msgspec
 
 from gateway import create_app
 from omnihub.settings import Settings
@@ -13,6 +14,7 @@ from tests.gateway.journey_support import Keys, journey_config
 from tests.omnihub.journey_support import Store, store
 from tests.omnihub.journey_timelines import TIME_ORDER, written_out_of_order
 from tests.support.hub import running_app
+from tests.support.ports import free_port
 
 __all__ = ["store"]
 
@@ -60,11 +62,8 @@ async def test_message_status_answers_503_when_the_store_cannot_be_reached(
 ) -> None:
     keys = Keys()
     config = journey_config(tmp_path, "http://127.0.0.1:9", keys)
-    down = Settings(
-        amqp_url=settings.amqp_url,
-        redis_url=settings.redis_url,
-        prefix=settings.prefix,
-        postgres_url="postgresql://postgres@127.0.0.1:1/omnihub",
+    down = msgspec.structs.replace(
+        settings, postgres_url=f"postgresql://postgres@127.0.0.1:{free_port()}/omnihub"
     )
     async with (
         running_app(create_app(config, down)) as url,
