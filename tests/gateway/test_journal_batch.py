@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from gateway.journal_batch import JournalBatch
+from gateway.ingest.journal_batch import JournalBatch
 from omnihub.config.model import JourneyPolicy
 from omnihub.journey import JourneyDatabase, JourneyStore, JourneyWriter, Retention, Stage
 from omnihub.settings import Settings

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from omnihub.cli.main import main
+from hub.cli.main import main
 from tests.omnihub.journey_support import Store, store
 from tests.omnihub.journey_timelines import TIME_ORDER, written_out_of_order
 
