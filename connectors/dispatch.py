@@ -22,6 +22,7 @@ from connectors.outcome import Delivered, MappingFailed, UndeliverableMessage
 from connectors.subscriptions import SubscriptionStore
 from omnihub.config.model import Delivery, HubConfig
 from omnihub.envelope import decode_envelope
+from omnihub.monitor.sent_groups import SentGroups
 from transforms.edi import ControlNumberAllocator
 from transforms.pipeline import (
     Pipeline,
@@ -120,6 +121,7 @@ def build_dispatcher(
     store: Callable[[], SubscriptionStore],
     *,
     control_numbers: ControlNumberAllocator | None = None,
+    sent_groups: SentGroups | None = None,
 ) -> Dispatcher:
     """Compile every delivery of ``target``; `ConnectorConfigError` names what is wrong."""
     spec = config.targets[target]
@@ -139,6 +141,7 @@ def build_dispatcher(
             core,
             store,
             control_numbers=control_numbers,
+            sent_groups=sent_groups,
             directory=config.directory,
         )
         plan = DeliveryPlan(did, delivery, pipeline, connector)

@@ -22,6 +22,7 @@ import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import aio_pika
@@ -33,6 +34,7 @@ from aio_pika.abc import (
     AbstractQueue,
     AbstractRobustConnection,
 )
+from redis.exceptions import RedisError
 
 from connectors.breaker import BreakerState, CircuitBreaker
 from connectors.dispatch import build_dispatcher
@@ -56,6 +58,8 @@ from omnihub.broker.topology import retry_policy, rungs_for
 from omnihub.config.model import HubConfig, Lane, TargetKind
 from omnihub.edi_counters import RedisControlNumbers
 from omnihub.journey import JourneyStore
+from omnihub.monitor.breaker_state import breaker_closed, breaker_opened
+from omnihub.monitor.sent_groups import SentGroups
 from omnihub.settings import Settings
 from omnihub.telemetry import HubMetrics, Tracing, tracing_from_env
 
@@ -99,17 +103,18 @@ class Worker:
             self.subscriptions = SubscriptionStore(self._redis, self.names, target)
         self._owns_tracing = tracing is None
         self.tracing = tracing if tracing is not None else tracing_from_env("omnihub-worker")
+        self.breaker = CircuitBreaker(spec.breaker)
+        self.metrics = Metrics(target, prometheus, metric_hook)
+        self.journeys = JourneyStore.open(
+            config, settings, metrics=self.metrics.prometheus, part="worker"
+        )
         self.dispatcher = build_dispatcher(
             config,
             target,
             self.core,
             self._store,
             control_numbers=RedisControlNumbers(self._redis, self.names),
-        )
-        self.breaker = CircuitBreaker(spec.breaker)
-        self.metrics = Metrics(target, prometheus, metric_hook)
-        self.journeys = JourneyStore.open(
-            config, settings, metrics=self.metrics.prometheus, part="worker"
+            sent_groups=SentGroups(self.journeys.database),
         )
         self.settler = Settler(self.names, target, confirm_timeout=self.options.confirm_timeout_s)
         deliveries = config.deliveries_for(target)
@@ -221,13 +226,25 @@ class Worker:
     async def pause(self, reason: str) -> None:
         await self._cancel_consumers()
         self.metrics.breaker_changed(self.breaker.state, reason)
+        await self._publish_breaker(opened=True)
         if self._probe_task is None or self._probe_task.done():
             self._probe_task = asyncio.create_task(self._probe_loop())
 
     async def resume(self, reason: str) -> None:
         self.metrics.breaker_changed(self.breaker.state, reason)
+        await self._publish_breaker(opened=False)
         if not self._stopping:
             await self._consume()
+
+    async def _publish_breaker(self, *, opened: bool) -> None:
+        """Tell the SLA monitor (through Redis) since when the breaker is open."""
+        try:
+            if opened:
+                await breaker_opened(self._redis, self.names, self.target, datetime.now(UTC))
+            else:
+                await breaker_closed(self._redis, self.names, self.target)
+        except (RedisError, OSError) as exc:
+            log.warning("breaker state of %s not stored for the monitor: %s", self.target, exc)
 
     async def _probe_loop(self) -> None:
         """While the breaker is not closed: after the cool-down, deliver one message."""

@@ -55,6 +55,14 @@ class Names(msgspec.Struct, frozen=True):
         """Hash of a webhook target's disabled subscriptions: partner id -> why and when."""
         return self.redis_key("webhooks", target, "disabled")
 
+    def breaker_key(self, target: str) -> str:
+        """When a target's breaker opened (ISO time), while it is open."""
+        return self.redis_key("breaker", target)
+
+    def monitor_leader_key(self) -> str:
+        """The lease of the one monitor that checks and alerts (the others wait)."""
+        return self.redis_key("monitor", "leader")
+
     def redis_key(self, *parts: str) -> str:
         """A Redis key under the prefix, e.g. ``redis_key("idem", partner, key)``."""
         return ":".join((self.prefix, *parts))

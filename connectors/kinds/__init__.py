@@ -15,6 +15,7 @@ from connectors.kinds.rest import RestConnector, rest_connector
 from connectors.kinds.webhook import WebhookConnector, webhook_connector
 from connectors.subscriptions import SubscriptionStore
 from omnihub.config.model import Delivery, Target, TargetKind
+from omnihub.monitor.sent_groups import SentGroups
 from transforms.edi import ControlNumberAllocator
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ def build_connector(
     store: Callable[[], SubscriptionStore],
     *,
     control_numbers: ControlNumberAllocator | None = None,
+    sent_groups: SentGroups | None = None,
     directory: Path = Path("."),
 ) -> Connector:
     """The connector for one delivery; `ConnectorConfigError` if it cannot run as configured."""
@@ -68,7 +70,9 @@ def build_connector(
                 raise ConnectorConfigError(f"target '{target_id}'", "transport as2 needs `as2:`")
             return As2Sender(edi.as2, directory, f"target '{target_id}'")
 
-        return edi_connector(core, target_id, edi, delivery_id, delivery, control_numbers, as2)
+        return edi_connector(
+            core, target_id, edi, delivery_id, delivery, control_numbers, as2, sent_groups
+        )
     if target.kind is TargetKind.WEBHOOK:
         if not target.subscriptions:
             raise ConnectorConfigError(

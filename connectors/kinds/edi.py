@@ -15,6 +15,7 @@ fix a signature or a certificate); HTTP statuses as for every target.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -28,10 +29,13 @@ from connectors.outcome import Delivered, MappingFailed, RejectedByTarget, State
 from omnihub.config.model import Delivery, EdiTarget
 from omnihub.edi_counters import ControlNumberError
 from omnihub.edi_messages import OutboundAcknowledgement
+from omnihub.journey.database import StoreUnavailable
+from omnihub.monitor.sent_groups import SentGroupRecord, SentGroups
 from transforms.edi import (
     ControlNumberAllocator,
     EdiWriteError,
     OutboundSet,
+    WrittenInterchange,
     write_850,
     write_856,
     write_940,
@@ -43,6 +47,8 @@ if TYPE_CHECKING:
     from connectors.as2 import As2Sender
 
 __all__ = ["ACK_EVENT", "DEFAULT_DOCUMENTS", "EdiConnector", "edi_connector"]
+
+log = logging.getLogger("omnihub.worker.edi")
 
 ACK_EVENT = "edi.acknowledgement"
 DEFAULT_DOCUMENTS = {
@@ -66,6 +72,7 @@ class EdiConnector:
         control_numbers: ControlNumberAllocator,
         as2: As2Sender | None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        sent_groups: SentGroups | None = None,
     ) -> None:
         self.core = core
         self.target_id = target_id
@@ -74,6 +81,8 @@ class EdiConnector:
         self.as2 = as2
         self.clock = clock
         self.documents = {**DEFAULT_DOCUMENTS, **settings.documents}
+        self.sent_groups = sent_groups
+        self._written: dict[str, WrittenInterchange] = {}
 
     async def render(self, out: Outbound) -> tuple[str, str]:
         """The interchange text for `out` and a reference (ISA13) for the history."""
@@ -105,9 +114,51 @@ class EdiConnector:
             raise StateUnavailable(str(exc)) from None
         except EdiWriteError as exc:
             raise MappingFailed(f"cannot envelope the {document}: {exc}") from None
+        self._written[out.idempotency_key] = written
         return written.text, f"ISA13 {written.interchange_control_number:09d}"
 
     async def deliver(self, out: Outbound) -> Delivered:
+        try:
+            delivered = await self._deliver(out)
+        except BaseException:
+            self._written.pop(out.idempotency_key, None)
+            raise
+        written = self._written.pop(out.idempotency_key, None)
+        if written is not None:
+            await self._record_sent(out, written)
+        return delivered
+
+    async def _record_sent(self, out: Outbound, written: WrittenInterchange) -> None:
+        """Keep the groups sent, so the partner's 997 can be matched and an SLA watch it."""
+        if self.sent_groups is None:
+            return
+        now = self.clock()
+        records = [
+            SentGroupRecord(
+                receiver_id=self.settings.envelope.receiver_id.strip(),
+                functional_id=group.functional_id,
+                control_number=int(group.control_number),
+                target=self.target_id,
+                interchange=group.interchange_control_number,
+                set_ids=group.set_ids,
+                set_numbers=group.set_control_numbers,
+                message_id=out.envelope.id,
+                event=out.event_type,
+                business_key=out.envelope.business_key,
+                sent_at=now,
+            )
+            for group in written.groups
+        ]
+        try:
+            await self.sent_groups.record(records)
+        except StoreUnavailable as exc:
+            log.warning(
+                "sent groups of %s not stored (their 997 cannot be matched): %s",
+                out.envelope.id,
+                exc,
+            )
+
+    async def _deliver(self, out: Outbound) -> Delivered:
         text, reference = await self.render(out)
         data = text.encode("utf-8")
         if self.as2 is None:
@@ -160,6 +211,7 @@ def edi_connector(
     delivery: Delivery,
     control_numbers: ControlNumberAllocator | None,
     as2: Callable[[], As2Sender],
+    sent_groups: SentGroups | None = None,
 ) -> EdiConnector:
     where = f"delivery '{delivery_id}'"
     if settings is None:
@@ -181,4 +233,4 @@ def edi_connector(
             f"no X12 document for {', '.join(unknown)}; map them in the target's edi.documents",
         )
     sender = as2() if settings.transport == "as2" else None
-    return EdiConnector(core, target_id, settings, control_numbers, sender)
+    return EdiConnector(core, target_id, settings, control_numbers, sender, sent_groups=sent_groups)

@@ -14,10 +14,6 @@ are dead-lettered at once until an operator enables it again.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import hmac
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -36,36 +32,19 @@ from connectors.outcome import (
 )
 from connectors.subscriptions import SubscriptionStore
 from omnihub.config.model import Delivery, WebhookSubscription
+from omnihub.webhook_signing import decode_signing_secret, sign_webhook
 
 __all__ = ["WebhookConnector", "decode_signing_secret", "sign_webhook", "webhook_connector"]
 
 log = logging.getLogger("omnihub.worker.webhooks")
 
 _encoder = msgspec.json.Encoder()
-SECRET_PREFIX = "whsec_"
 
 
 class WebhookBody(msgspec.Struct, frozen=True):
     type: str
     timestamp: datetime
     data: object
-
-
-def decode_signing_secret(secret: str) -> bytes:
-    """The key bytes of a ``whsec_<base64>`` secret; ValueError if it is not one."""
-    try:
-        key = base64.b64decode(secret.removeprefix(SECRET_PREFIX), validate=True)
-    except (binascii.Error, ValueError):
-        raise ValueError("a webhook secret is 'whsec_' followed by base64") from None
-    if len(key) < 16:
-        raise ValueError("a webhook secret needs at least 16 bytes of key")
-    return key
-
-
-def sign_webhook(key: bytes, webhook_id: str, timestamp: int, body: bytes) -> str:
-    """The ``webhook-signature`` header value (``v1,<base64>``)."""
-    signed = f"{webhook_id}.{timestamp}.".encode() + body
-    return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
 
 
 class _Subscription:

@@ -50,6 +50,7 @@ from omnihub.broker import Publisher, declare_topology, plan_topology
 from omnihub.config.model import HubConfig, HubTokenIssuer, JwksTokenIssuer
 from omnihub.edi_counters import RedisControlNumbers
 from omnihub.journey import JourneyStore
+from omnihub.monitor.sent_groups import SentGroups
 from omnihub.settings import Settings
 from omnihub.telemetry import CONTENT_TYPE_LATEST, HubMetrics, Tracing, tracing_from_env
 
@@ -162,6 +163,7 @@ def create_app(
     ingest: list[IngestHandler] = []
     edi: list[EdiIngestHandler] = []
     control_numbers = RedisControlNumbers(redis, settings.names)
+    sent_groups = SentGroups(journeys.database)  # inbound 997s close what we sent
     paths: dict[str, tuple[set[str], set[str]]] = {}
     for route_id, route in config.routes.items():
         auth = RouteAuthenticator(route, credentials)
@@ -180,6 +182,7 @@ def create_app(
                         services=services,
                         partners=config.partners,
                         allocator=control_numbers,
+                        sent_groups=sent_groups,
                     )
                 )
                 continue

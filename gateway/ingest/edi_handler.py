@@ -42,8 +42,11 @@ from omnihub.edi_counters import ControlNumberError, RedisControlNumbers
 from omnihub.edi_messages import OutboundAcknowledgement
 from omnihub.envelope import Envelope, encode_envelope
 from omnihub.errors import BrokerError
+from omnihub.journey.database import StoreUnavailable
+from omnihub.monitor.sent_groups import SentGroups
 from omnihub.telemetry import SpanKind
 from omnihub.tracecontext import TraceParent
+from transforms.edi import FunctionalAck
 
 __all__ = ["EdiIngestHandler", "edi_route"]
 
@@ -73,6 +76,7 @@ class EdiIngestHandler(ObservedRoute[Request[Any, Any, Any], Response[bytes]]):
         services: EdgeServices,
         partners: dict[str, Partner],
         allocator: RedisControlNumbers,
+        sent_groups: SentGroups | None = None,
     ) -> None:
         assert route.edi is not None
         self.route_id = route_id
@@ -83,6 +87,7 @@ class EdiIngestHandler(ObservedRoute[Request[Any, Any, Any], Response[bytes]]):
         self.tier = tier
         self.services = services
         self.allocator = allocator
+        self.sent_groups = sent_groups
         self.policy = VersionPolicy(route_id, version, route.versions[version])
         self._agreements = {pid: p.edi or DEFAULT_AGREEMENT for pid, p in partners.items()}
         self._ttl_ms = int(route.idempotency_ttl.total_seconds() * 1000)
@@ -252,6 +257,8 @@ class EdiIngestHandler(ObservedRoute[Request[Any, Any, Any], Response[bytes]]):
             await self._publish(one)
             sent.append(one)
             ids.append(one.id)
+            if isinstance(item.payload, FunctionalAck):
+                await self._match_acknowledgement(read.senders, item.payload, now)
         try:
             replies = await acknowledgement(read, agreement, self.allocator, now)
         except ControlNumberError as exc:
@@ -289,6 +296,27 @@ class EdiIngestHandler(ObservedRoute[Request[Any, Any, Any], Response[bytes]]):
             message_ids=ids + ack_ids,
         )
         return _encoder.encode(accepted), 202, "application/json", ids, trace.header()
+
+    async def _match_acknowledgement(
+        self, senders: list[str], ack: FunctionalAck, now: datetime
+    ) -> None:
+        """Close the expectation of the group a partner's 997/999 acknowledges. The 997
+        is published whatever happens here: a store outage only delays the monitor."""
+        if self.sent_groups is None:
+            return
+        try:
+            matched = await self.sent_groups.acknowledge(senders, ack, now)
+        except StoreUnavailable as exc:
+            log.warning("997 for group %s not matched now: %s", ack.group_control_number, exc)
+            return
+        if matched is None:
+            log.info(
+                "%s from %s acknowledges group %s %s, which we have no record of sending",
+                ack.kind.value,
+                ",".join(senders),
+                ack.functional_id,
+                ack.group_control_number,
+            )
 
     async def _publish(self, envelope: Envelope) -> None:
         self.services.pending.check()  # no await until entered: the bound is exact

@@ -30,6 +30,7 @@ from omnihub.config.model import (
 )
 from omnihub.config.problems import ConfigError, ConfigProblem
 from omnihub.config.rules import RuleContext, check_rules
+from omnihub.config.sla import AlertPolicy
 from omnihub.config.yamlpos import YamlDocument, YamlSyntaxError, parse_yaml
 
 __all__ = ["POLICIES_DIR", "ROUTES_FILE", "load_config"]
@@ -186,10 +187,12 @@ def load_config(directory: Path | str, env: Mapping[str, str] | None = None) -> 
         "targets": {},
         "tables": {},
         "token_issuers": {},
+        "slas": {},
     }
     origin: dict[tuple[str, str], str] = {}
     broker: BrokerPolicy | None = None
     journeys: JourneyPolicy | None = None
+    alerts: AlertPolicy | None = None
     policy_dir = directory / POLICIES_DIR
     files = sorted(policy_dir.glob("*.yaml")) if policy_dir.is_dir() else []
     if not files:
@@ -223,6 +226,11 @@ def load_config(directory: Path | str, env: Mapping[str, str] | None = None) -> 
                     rel, "the journeys section may appear in one file only", key="journeys"
                 )
             journeys = policies["journeys"]
+        if policies.get("alerts") is not None:
+            if alerts is not None:
+                reader.problem(rel, "the alerts section may appear in one file only", key="alerts")
+            alerts = policies["alerts"]
+            origin[("alerts", "")] = rel  # a section of one file: its findings point there
     merged["retry_policies"].setdefault("default", RetryPolicy())
     config = HubConfig(
         directory=directory,
@@ -230,6 +238,7 @@ def load_config(directory: Path | str, env: Mapping[str, str] | None = None) -> 
         deliveries=routes.get("deliveries") or {},
         broker=broker or BrokerPolicy(),
         journeys=journeys or JourneyPolicy(),
+        alerts=alerts or AlertPolicy(),
         **merged,
     )
     sections = ("routes", "deliveries", *merged)

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from omnihub.config.sla import AlertPolicy, Sla
 from omnihub.config.types import Duration, Secret
 from transforms.edi import (
     EdifactEnvelopeSettings,
@@ -424,6 +425,8 @@ class PoliciesFile(_Strict, kw_only=True, frozen=True):
     token_issuers: dict[Identifier, TokenIssuer] | None = None
     broker: BrokerPolicy | None = None
     journeys: JourneyPolicy | None = None
+    slas: dict[Identifier, Sla] | None = None
+    alerts: AlertPolicy | None = None
 
 
 # ---------------------------------------------------------------- the whole
@@ -443,6 +446,8 @@ class HubConfig(msgspec.Struct, kw_only=True, frozen=True):
     broker: BrokerPolicy
     token_issuers: dict[str, TokenIssuer] = {}
     journeys: JourneyPolicy = JourneyPolicy()
+    slas: dict[str, Sla] = {}
+    alerts: AlertPolicy = AlertPolicy()
 
     def deliveries_for(self, target: str) -> dict[str, Delivery]:
         return {k: d for k, d in self.deliveries.items() if d.target == target}

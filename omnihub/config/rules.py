@@ -19,9 +19,10 @@ from omnihub.config.edi_rules import (
 )
 from omnihub.config.model import HubConfig, HubTokenIssuer, JwksTokenIssuer
 from omnihub.config.problems import ConfigProblem
+from omnihub.config.sla_rules import alerts_are_complete, slas_refer_to_what_exists
 from omnihub.config.yamlpos import Path, YamlDocument
 
-__all__ = ["RULES", "Finding", "RuleContext", "check_rules"]
+__all__ = ["RULES", "Finding", "RuleContext", "check_rules", "suggest"]
 
 ROUTES = "routes.yaml"
 
@@ -43,7 +44,7 @@ class RuleContext(msgspec.Struct, frozen=True):
 Rule = Callable[[RuleContext], Iterator[Finding]]
 
 
-def _suggest(name: str, known: Iterable[str], what: str) -> str:
+def suggest(name: str, known: Iterable[str], what: str) -> str:
     known = sorted(known)
     close = difflib.get_close_matches(name, known, n=1)
     if close:
@@ -58,7 +59,7 @@ def route_tiers_exist(ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(
                 ("routes", rid, "tier"),
                 f"unknown rate-limit tier '{route.tier}'",
-                _suggest(route.tier, ctx.declared["rate_limit_tiers"], "tiers"),
+                suggest(route.tier, ctx.declared["rate_limit_tiers"], "tiers"),
             )
 
 
@@ -74,7 +75,7 @@ def route_schemas_exist(ctx: RuleContext) -> Iterator[Finding]:
                 yield Finding(
                     ("routes", rid, "versions", version, "schema"),
                     f"unknown canonical type '{spec.schema}'",
-                    _suggest(spec.schema, CANONICAL_TYPES, "types"),
+                    suggest(spec.schema, CANONICAL_TYPES, "types"),
                 )
 
 
@@ -106,7 +107,7 @@ def delivery_targets_exist(ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(
                 ("deliveries", did, "target"),
                 f"unknown target '{delivery.target}'",
-                _suggest(delivery.target, ctx.declared["targets"], "targets"),
+                suggest(delivery.target, ctx.declared["targets"], "targets"),
             )
 
 
@@ -117,7 +118,7 @@ def delivery_retry_policies_exist(ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(
                 ("deliveries", did, "retry"),
                 f"unknown retry policy '{delivery.retry}'",
-                _suggest(delivery.retry, ctx.declared["retry_policies"], "retry policies"),
+                suggest(delivery.retry, ctx.declared["retry_policies"], "retry policies"),
             )
 
 
@@ -149,7 +150,7 @@ def partner_scopes_are_used(ctx: RuleContext) -> Iterator[Finding]:
                 yield Finding(
                     ("partners", pid, "scopes", i),
                     f"scope '{scope}' is not required by any route",
-                    _suggest(scope, used, "scopes"),
+                    suggest(scope, used, "scopes"),
                 )
 
 
@@ -225,7 +226,7 @@ def hub_issuer_signs(ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(
                 ("token_issuers", iid, "signing_key"),
                 f"signing key '{issuer.signing_key}' is not among the keys",
-                _suggest(issuer.signing_key, issuer.keys, "keys"),
+                suggest(issuer.signing_key, issuer.keys, "keys"),
             )
         elif not (active.private_key or active.private_key_file):
             yield Finding(
@@ -259,7 +260,7 @@ def oauth_clients_resolve(ctx: RuleContext) -> Iterator[Finding]:
                 yield Finding(
                     (*at, "issuer"),
                     f"'{client.issuer}' is not a token issuer of kind 'jwks'",
-                    _suggest(client.issuer, ctx.declared["token_issuers"], "issuers"),
+                    suggest(client.issuer, ctx.declared["token_issuers"], "issuers"),
                 )
 
 
@@ -310,6 +311,8 @@ RULES: tuple[Rule, ...] = (
     pipelines_compile,
     edi_route_versions_name_their_standard,
     edi_targets_are_complete,
+    slas_refer_to_what_exists,
+    alerts_are_complete,
 )
 
 
@@ -323,7 +326,11 @@ def check_rules(
     for rule in RULES:
         for finding in rule(ctx):
             section, key = str(finding.path[0]), str(finding.path[1])
-            file = ROUTES if section in ("routes", "deliveries") else origin.get((section, key), "")
+            file = (
+                ROUTES
+                if section in ("routes", "deliveries")
+                else origin.get((section, key)) or origin.get((section, ""), "")
+            )
             doc = documents.get(file)
             pos = doc.position_of(finding.path) if doc else None
             problems.append(

@@ -65,21 +65,26 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
 )
 
 
-async def migrate(conn: psycopg.AsyncConnection) -> list[int]:
-    """Apply the versions not applied yet; returns those applied now."""
+async def migrate(
+    conn: psycopg.AsyncConnection,
+    migrations: tuple[tuple[int, str], ...] = MIGRATIONS,
+    table: str = "journey_schema",
+) -> list[int]:
+    """Apply the versions not applied yet; returns those applied now. Another schema in
+    the same database (the monitor's) passes its own `migrations` and version `table`."""
     applied_now: list[int] = []
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
         await conn.execute(
-            "CREATE TABLE IF NOT EXISTS journey_schema"
-            " (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+            f"CREATE TABLE IF NOT EXISTS {table}".encode()
+            + b" (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
         )
-        cur = await conn.execute("SELECT version FROM journey_schema")
+        cur = await conn.execute(f"SELECT version FROM {table}".encode())
         done = {row[0] for row in await cur.fetchall()}
-        for version, statements in MIGRATIONS:
+        for version, statements in migrations:
             if version in done:
                 continue
             await conn.execute(statements.encode())
-            await conn.execute("INSERT INTO journey_schema (version) VALUES (%s)", (version,))
+            await conn.execute(f"INSERT INTO {table} (version) VALUES (%s)".encode(), (version,))
             applied_now.append(version)
     return applied_now
