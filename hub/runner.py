@@ -29,6 +29,7 @@ from omnihub.settings import Settings
 __all__ = [
     "Part",
     "gateway_part",
+    "monitor_part",
     "new_event_loop",
     "reuse_port_socket",
     "run_parts",
@@ -150,6 +151,25 @@ def worker_part(config: HubConfig, settings: Settings, target: str) -> Part:
             await stop.wait()
         finally:
             await worker.stop()
+
+    return run
+
+
+def monitor_part(
+    config: HubConfig, settings: Settings, metrics_host: str, metrics_port: int | None
+) -> Part:
+    async def run(stop: asyncio.Event) -> None:
+        from omnihub.monitor import Monitor
+
+        monitor = Monitor(config, settings)
+        task = asyncio.create_task(
+            monitor.run(metrics_host=metrics_host, metrics_port=metrics_port)
+        )
+        stopper = asyncio.create_task(stop.wait())
+        await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        monitor.stop()
+        stopper.cancel()
+        await task
 
     return run
 

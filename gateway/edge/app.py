@@ -21,6 +21,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin
 
 from gateway.admin.api import AdminApi
+from gateway.admin.exceptions_api import ExceptionsApi
 from gateway.admin.message_status import message_status_route
 from gateway.auth import (
     ApiKeyIndex,
@@ -207,6 +208,7 @@ def create_app(
     callers = Callers(credentials)
     handlers.append(message_status_route(callers, journeys.queries))
     handlers += AdminApi(config, settings, callers, journeys).routes()
+    handlers += ExceptionsApi(callers, journeys).routes()
 
     @get("/metrics", include_in_schema=False)
     async def prometheus() -> Response[bytes]:

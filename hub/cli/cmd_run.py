@@ -15,6 +15,7 @@ __all__ = ["register"]
 
 GATEWAY_PORT = 8080
 SANDBOX_PORT = 8090
+MONITOR_PORT = 9464  # the monitor's Prometheus /metrics
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -43,6 +44,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     dev.add_argument("--host", default="127.0.0.1")
     dev.add_argument("--port", type=int, default=GATEWAY_PORT, help="gateway port")
     dev.add_argument("--sandbox-port", type=int, default=SANDBOX_PORT)
+    dev.add_argument(
+        "--monitor-port", type=int, default=MONITOR_PORT, help="the monitor's /metrics port"
+    )
     dev.set_defaults(func=_dev)
 
 
@@ -130,7 +134,7 @@ def _worker(args: argparse.Namespace) -> int:
 
 
 def _dev(args: argparse.Namespace) -> int:
-    from hub.runner import gateway_part, sandbox_part, worker_part
+    from hub.runner import gateway_part, monitor_part, sandbox_part, worker_part
 
     _setup_logging()
     settings = settings_for(args)
@@ -139,6 +143,7 @@ def _dev(args: argparse.Namespace) -> int:
         sandbox_part(args.host, args.sandbox_port),
         gateway_part(config, settings, args.host, args.port),
         *(worker_part(config, settings, t) for t in sorted(config.targets)),
+        monitor_part(config, settings, args.host, args.monitor_port),
     ]
 
     def ready() -> None:
@@ -149,6 +154,8 @@ def _dev(args: argparse.Namespace) -> int:
             f"  sandbox  http://{args.host}:{args.sandbox_port}"
             "   (inspect: /_sandbox/erp/records)\n"
             f"  workers  {', '.join(sorted(config.targets))}\n"
+            f"  monitor  {len(config.slas)} SLAs, metrics on "
+            f"http://{args.host}:{args.monitor_port}/metrics\n"
             f"  broker   {_redact(settings.amqp_url)}  prefix '{settings.prefix}'\n",
             flush=True,
         )

@@ -21,6 +21,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "hub.cli.cmd_insights",
     "hub.cli.cmd_replay",
     "hub.cli.cmd_dlq",
+    "hub.cli.cmd_monitor",
+    "hub.cli.cmd_exceptions",
 )
 
 
