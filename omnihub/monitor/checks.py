@@ -104,6 +104,7 @@ class Checks:
                 _LAST_ATTEMPTS, ([uuid.UUID(m.message_id) for m in late], delivery.target)
             )
             last = {str(r[0]): (r[1], r[2]) for r in await cur.fetchall()}
+        breaker_open = await breaker_opened_at(self._redis, self._names, delivery.target)
         breaches = []
         for m in late:
             status, error = last.get(m.message_id, (None, None))
@@ -116,6 +117,7 @@ class Checks:
                     business_key=m.business_key,
                     error=error,
                     status=status,
+                    breaker_open=breaker_open is not None,
                 )
             )
         return breaches
