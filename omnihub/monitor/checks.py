@@ -28,6 +28,7 @@ from omnihub.monitor.classify import (
     breach_from_failure,
     impact_of_sets,
 )
+from omnihub.monitor.exceptions import ExceptionStore
 from omnihub.monitor.sent_groups import SentGroupRecord, SentGroups
 from omnihub.naming import Names
 
@@ -67,6 +68,7 @@ class Checks:
         self._db = database
         self._queries = JourneyQueries(database)
         self._sent = SentGroups(database)
+        self._exceptions = ExceptionStore(database)
         self._redis = redis
         self._names = names
         self._queue_depth = queue_depth
@@ -104,7 +106,11 @@ class Checks:
                 _LAST_ATTEMPTS, ([uuid.UUID(m.message_id) for m in late], delivery.target)
             )
             last = {str(r[0]): (r[1], r[2]) for r in await cur.fetchall()}
-        breaker_open = await breaker_opened_at(self._redis, self._names, delivery.target)
+        # Not attempted yet: waiting for a target that is down (its breaker open, or an
+        # outage still open while the backlog drains), else simply late.
+        down = await breaker_opened_at(
+            self._redis, self._names, delivery.target
+        ) is not None or await self._exceptions.is_open(Cause.TARGET_DOWN, delivery.target)
         breaches = []
         for m in late:
             status, error = last.get(m.message_id, (None, None))
@@ -117,7 +123,7 @@ class Checks:
                     business_key=m.business_key,
                     error=error,
                     status=status,
-                    breaker_open=breaker_open is not None,
+                    target_down=down,
                 )
             )
         return breaches

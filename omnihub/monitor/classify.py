@@ -120,19 +120,19 @@ def breach_from_failure(
     business_key: str | None,
     error: str | None,
     status: int | None,
-    breaker_open: bool = False,
+    target_down: bool = False,
 ) -> Breach:
     """The breach of a message not delivered in time, from its last failed attempt (or,
-    not attempted yet, from the target's breaker: open means the target is down)."""
+    not attempted yet, from whether its target is known to be down)."""
     error_class, _, reason = (error or "").partition(": ")
     impact = impact_of_event(event)
     common = {"target": target, "impact": impact, "item": message_id, "business_key": business_key}
-    if error_class in _DOWN or (not error_class and breaker_open):
+    if error_class in _DOWN or (not error_class and target_down):
         return Breach(
             cause=Cause.TARGET_DOWN,
             partner="*",
             signature="target down",
-            detail=f"last error: {error}" if error else "waiting: the target's breaker is open",
+            detail=f"last error: {error}" if error else "waiting in the queue: the target is down",
             **common,  # type: ignore[arg-type]
         )
     if error_class == "AuthRejected":

@@ -204,6 +204,17 @@ class ExceptionStore:
             )
             return [_view(r) for r in await cur.fetchall()]
 
+    async def is_open(self, cause: Cause, target: str) -> bool:
+        """Whether an exception of `cause` at `target` is open (or acknowledged)."""
+        await self._schema()
+        async with self._db.reading() as conn:
+            cur = await conn.execute(
+                "SELECT 1 FROM exceptions WHERE status <> 'resolved' AND cause = %s"
+                " AND target = %s LIMIT 1",
+                (cause.value, target),
+            )
+            return await cur.fetchone() is not None
+
     async def open_by_cause(self) -> dict[tuple[str, str], int]:
         """Open (and acknowledged) exceptions by (cause, impact), for the metrics."""
         await self._schema()

@@ -157,6 +157,6 @@ class TestDatabase:
         """Drop test databases that killed runs left behind (older than an hour)."""
         now = time.time()
         for (name,) in cls._run("SELECT datname FROM pg_database WHERE datname LIKE 'omnihub_%'"):
-            match = re.fullmatch(r"omnihub_test_t(\d{10})_[0-9a-f]{6}", str(name))
+            match = re.fullmatch(r"omnihub_test_t(\d{10})_[0-9a-f]{6}(_[0-9a-f]{6})?", str(name))
             if match and now - int(match.group(1)) > STALE_AFTER_S:
                 cls._run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
