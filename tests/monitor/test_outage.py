@@ -17,8 +17,8 @@ import httpx
 
 from gateway.auth import hash_secret
 from omnihub.config import HubConfig, load_config
-from omnihub.monitor import ExceptionStore, ExceptionView, Monitor
 from omnihub.journey import JourneyDatabase
+from omnihub.monitor import ExceptionStore, ExceptionView, Monitor
 from omnihub.settings import Settings
 from sandbox.testing import SandboxServer
 from tests.connectors.harness import running
@@ -139,7 +139,9 @@ async def test_an_erp_outage_is_one_exception_one_alert_and_one_resolution(
         watching = asyncio.create_task(monitor.run(metrics_port=metrics_port))
         try:
             with running_prometheus(
-                {"omnihub-monitor": f"127.0.0.1:{metrics_port}"}, workdir, rules=_rules_copy(workdir)
+                {"omnihub-monitor": f"127.0.0.1:{metrics_port}"},
+                workdir,
+                rules=_rules_copy(workdir),
             ) as prometheus:
                 gate = asyncio.Semaphore(16)
 
@@ -177,7 +179,7 @@ async def test_an_erp_outage_is_one_exception_one_alert_and_one_resolution(
                     return "OmnihubTargetDown" in firing()
 
                 await _until("Prometheus fires OmnihubTargetDown", alert_fires)
-                metrics = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics").text
+                metrics = (await client.get(f"http://127.0.0.1:{metrics_port}/metrics")).text
                 assert 'omnihub_exceptions_open{cause="target_down",impact="order"} 1.0' in metrics
 
                 listed = await client.get(
