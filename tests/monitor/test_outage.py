@@ -19,6 +19,7 @@ from gateway.auth import hash_secret
 from omnihub.config import HubConfig, load_config
 from omnihub.journey import JourneyDatabase
 from omnihub.monitor import ExceptionStore, ExceptionView, Monitor
+from omnihub.monitor.breaker_state import breaker_opened_at
 from omnihub.settings import Settings
 from sandbox.testing import SandboxServer
 from tests.connectors.harness import running
@@ -179,6 +180,7 @@ async def test_an_erp_outage_is_one_exception_one_alert_and_one_resolution(
                     return "OmnihubTargetDown" in firing()
 
                 await _until("Prometheus fires OmnihubTargetDown", alert_fires)
+                assert await breaker_opened_at(monitor.redis, settings.names, "erp") is not None
                 metrics = (await client.get(f"http://127.0.0.1:{metrics_port}/metrics")).text
                 assert 'omnihub_exceptions_open{cause="target_down",impact="order"} 1.0' in metrics
 
@@ -207,6 +209,7 @@ async def test_an_erp_outage_is_one_exception_one_alert_and_one_resolution(
                     return len(sandbox.control.records("alerts")) == 2
 
                 await _until("the resolution is alerted", resolved)
+                assert await breaker_opened_at(monitor.redis, settings.names, "erp") is None
         finally:
             monitor.stop()
             await watching
