@@ -32,9 +32,18 @@ class MessageCursor:
     def __init__(self, message: Message) -> None:
         self.message = message
         self.segments = message.body
+        self._placed: set[int] = set()
 
     def position(self, segment: EdifactSegment) -> int:
         return self.message.position_of(segment)
+
+    def place(self, *segments: EdifactSegment | None) -> None:
+        """Note item-level segments as carried into the canonical payload."""
+        self._placed.update(self.position(s) for s in segments if s is not None)
+
+    def mapped(self, event_type: str, payload: msgspec.Struct) -> Mapped:
+        """The mapping result, with the item-level segments placed."""
+        return Mapped(event_type=event_type, payload=payload, placed=frozenset(self._placed))
 
     def first(self, tag: str, qualifier: str | None = None) -> EdifactSegment | None:
         for segment in self.segments:

@@ -33,9 +33,18 @@ class SetCursor:
     def __init__(self, transaction_set: TransactionSet) -> None:
         self.set = transaction_set
         self.segments = transaction_set.body
+        self._placed: set[int] = set()
 
     def position(self, segment: Segment) -> int:
         return self.set.position_of(segment)
+
+    def place(self, *segments: Segment | None) -> None:
+        """Note item-level segments as carried into the canonical payload."""
+        self._placed.update(self.position(s) for s in segments if s is not None)
+
+    def mapped(self, event_type: str, payload: msgspec.Struct) -> Mapped:
+        """The mapping result, with the item-level segments placed."""
+        return Mapped(event_type=event_type, payload=payload, placed=frozenset(self._placed))
 
     def first(self, tag: str, qualifier: str | None = None) -> Segment | None:
         for segment in self.segments:

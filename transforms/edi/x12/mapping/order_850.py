@@ -70,7 +70,7 @@ def map_850(transaction_set: TransactionSet, context: MapContext) -> Mapped:
         external_reference=_ref(header, "CO"),
         attributes=attributes,
     )
-    return Mapped(event_type=EVENT_TYPE, payload=order)
+    return cursor.mapped(EVENT_TYPE, order)
 
 
 def _placed(
@@ -116,6 +116,7 @@ def _lines(
             unpriced.append(number)
         pid = next((s for s in loop if s.tag == "PID"), None)
         txi = next((s for s in loop if s.tag == "TXI"), None)
+        cursor.place(po1)
         lines.append(
             OrderLine(
                 line_number=number,

@@ -66,7 +66,7 @@ def map_940(transaction_set: TransactionSet, context: MapContext) -> Mapped:
         lines=_lines(cursor, segments[first_line:], currency),
         external_reference=w05.el(3).strip() or None,
     )
-    return Mapped(event_type=EVENT_TYPE, payload=order)
+    return cursor.mapped(EVENT_TYPE, order)
 
 
 def _g62(segments: list[Segment], qualifier: str) -> Segment | None:
@@ -102,6 +102,7 @@ def _lines(cursor: SetCursor, segments: tuple[Segment, ...], currency: str) -> l
         if ids.sku is None:
             raise cursor.error(w01, 5, "W01 has no product id (W0103/W0105)", "1")
         g69 = next((s for s in loop if s.tag == "G69"), None)
+        cursor.place(w01, lx)
         lines.append(
             OrderLine(
                 line_number=number,
@@ -117,9 +118,13 @@ def _lines(cursor: SetCursor, segments: tuple[Segment, ...], currency: str) -> l
 
 
 def _lx_before(segments: tuple[Segment, ...], w01: Segment) -> Segment | None:
-    previous: Segment | None = None
+    """The LX that opens the W01's loop (the nearest one before it, after any W01)."""
+    last_lx: Segment | None = None
     for segment in segments:
         if segment is w01:
-            return previous if previous is not None and previous.tag == "LX" else None
-        previous = segment
+            return last_lx
+        if segment.tag == "LX":
+            last_lx = segment
+        elif segment.tag == "W01":
+            last_lx = None
     return None

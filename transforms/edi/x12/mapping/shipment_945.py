@@ -57,7 +57,7 @@ def map_945(transaction_set: TransactionSet, context: MapContext) -> Mapped:
         lines=lines,
         packages=packages,
     )
-    return Mapped(event_type=EVENT_TYPE, payload=shipment)
+    return cursor.mapped(EVENT_TYPE, shipment)
 
 
 def _n9(segments: list[Segment], qualifier: str) -> str | None:
@@ -94,6 +94,7 @@ def _lines(
         if sku is None:
             raise cursor.error(w12, 8, "W12 has no product id (W1206/W1208)", "1")
         lx = _before(segments, w12)
+        cursor.place(w12, lx)
         lines.append(
             ShipmentLine(
                 sku=sku,
