@@ -9,8 +9,9 @@ from decimal import Decimal
 import msgspec
 
 from transforms.edi.edifact.envelope import InterchangeHeader, Message
+from transforms.edi.edifact.requirements import directory_key, is_mandatory
 from transforms.edi.edifact.syntax import EdifactSegment, parse_number
-from transforms.edi.errors import EdiMappingError
+from transforms.edi.errors import EdiMappingError, EdiUnmappableError
 from transforms.edi.mapped import Mapped
 from transforms.edi.mapping_settings import MappingSettings
 
@@ -68,7 +69,17 @@ class MessageCursor:
         return found
 
     def required(self, segment: EdifactSegment, element: int, component: int, what: str) -> str:
+        """The value; empty rejects the message (code 13) when the message's directory
+        makes it mandatory, else the message cannot be mapped (``edi.unmapped``)."""
         value = segment.get(element, component).strip()
+        header = self.message.header
+        directory = directory_key(header.version, header.release)
+        if not value and not is_mandatory(segment.tag, element, component, directory):
+            raise EdiUnmappableError(
+                f"{segment.tag} element {element}:{component} ({what}) at segment "
+                f"{self.position(segment)} is empty: conditional in directory "
+                f"{header.version}:{header.release}, but the canonical document needs it"
+            )
         if not value:
             raise EdiMappingError(
                 f"{segment.tag} element {element}:{component} ({what}) is empty",

@@ -29,6 +29,7 @@ from transforms.edi.x12.mapping.base import (
 )
 from transforms.edi.x12.mapping.hierarchy import Level, build_levels
 from transforms.edi.x12.mapping.parties import parties
+from transforms.edi.x12.mapping.parties import ship_to as ship_to_party
 from transforms.edi.x12.mapping.products import product_ids
 from transforms.edi.x12.segments import Segment
 from transforms.model import ASN, AsnItem, AsnOrder, AsnPack, Quantity, is_valid_gs1
@@ -48,7 +49,7 @@ class _Order:
 
 
 def map_856(transaction_set: TransactionSet, context: MapContext) -> Mapped:
-    cursor = SetCursor(transaction_set)
+    cursor = SetCursor(transaction_set, context)
     bsn = cursor.require("BSN")
     _, roots = build_levels(cursor.segments, 2)
     shipment = next((level for level in roots if level.code == "S"), None)
@@ -61,7 +62,7 @@ def map_856(transaction_set: TransactionSet, context: MapContext) -> Mapped:
         )
     names = parties(shipment.segments)
     supplier = next((names[c] for c in SUPPLIER_CODES if c in names), None)
-    ship_to = names.get("ST")
+    ship_to = ship_to_party(names)
     td5 = shipment.first("TD5")
     shipped = _dtm(cursor, shipment, "011", context) or _bsn_time(cursor, bsn, context)
     asn = ASN(

@@ -8,10 +8,11 @@ from decimal import Decimal, InvalidOperation
 
 import msgspec
 
-from transforms.edi.errors import EdiMappingError
+from transforms.edi.errors import EdiMappingError, EdiUnmappableError
 from transforms.edi.mapped import Mapped as Mapped
 from transforms.edi.mapping_settings import MappingSettings
 from transforms.edi.x12.envelope import GroupHeader, InterchangeHeader, TransactionSet
+from transforms.edi.x12.requirements import missing_code, standard_version
 from transforms.edi.x12.segments import Segment
 
 
@@ -30,8 +31,11 @@ Mapper = Callable[[TransactionSet, MapContext], Mapped]
 class SetCursor:
     """Walks a set's body, tracking positions for precise mapping errors."""
 
-    def __init__(self, transaction_set: TransactionSet) -> None:
+    def __init__(self, transaction_set: TransactionSet, context: MapContext | None = None) -> None:
         self.set = transaction_set
+        self.version = (
+            standard_version(context.group.version, context.interchange.version) if context else ""
+        )
         self.segments = transaction_set.body
         self._placed: set[int] = set()
 
@@ -67,16 +71,26 @@ class SetCursor:
         return found
 
     def required_el(self, segment: Segment, number: int, what: str) -> str:
+        """The element's value; empty is a rejection (AK4 code 1) when the set's version
+        makes the element mandatory, else the set cannot be mapped (``edi.unmapped``)."""
         value = segment.el(number).strip()
-        if not value:
-            raise EdiMappingError(
-                f"{segment.tag}{number:02d} ({what}) is empty",
-                segment_id=segment.tag,
-                segment_position=self.position(segment),
-                element=number,
-                code="1",
+        if value:
+            return value
+        present = {n for n in range(1, len(segment.elements) + 1) if segment.el(n).strip()}
+        code = missing_code(segment.tag, number, present, self.version)
+        if code is None:
+            raise EdiUnmappableError(
+                f"{segment.tag}{number:02d} ({what}) at segment {self.position(segment)} is "
+                f"empty: optional in {self.version or 'this version'}, but the canonical "
+                "document needs it"
             )
-        return value
+        raise EdiMappingError(
+            f"{segment.tag}{number:02d} ({what}) is empty",
+            segment_id=segment.tag,
+            segment_position=self.position(segment),
+            element=number,
+            code=code,
+        )
 
     def error(
         self, segment: Segment, number: int, message: str, code: str = "7"

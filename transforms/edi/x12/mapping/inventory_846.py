@@ -40,7 +40,7 @@ QTY_STATUSES = {
 
 
 def map_846(transaction_set: TransactionSet, context: MapContext) -> Mapped:
-    cursor = SetCursor(transaction_set)
+    cursor = SetCursor(transaction_set, context)
     bia = cursor.require("BIA")
     segments = cursor.segments
     first = next((i for i, s in enumerate(segments) if s.tag == "LIN"), None)

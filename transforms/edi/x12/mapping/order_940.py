@@ -23,6 +23,7 @@ from transforms.edi.x12.mapping.base import (
     parse_time,
 )
 from transforms.edi.x12.mapping.parties import parties
+from transforms.edi.x12.mapping.parties import ship_to as ship_to_party
 from transforms.edi.x12.mapping.products import product_ids
 from transforms.edi.x12.segments import Segment
 from transforms.model import Customer, Money, Order, OrderLine, Quantity
@@ -31,7 +32,7 @@ EVENT_TYPE = "order.fulfillment_requested"
 
 
 def map_940(transaction_set: TransactionSet, context: MapContext) -> Mapped:
-    cursor = SetCursor(transaction_set)
+    cursor = SetCursor(transaction_set, context)
     w05 = cursor.require("W05")
     segments = cursor.segments
     first_line = next((i for i, s in enumerate(segments) if s.tag in ("LX", "W01")), None)
@@ -42,7 +43,7 @@ def map_940(transaction_set: TransactionSet, context: MapContext) -> Mapped:
     header = list(segments[:first_line])
     names = parties(header)
     buyer = names.get("BY")
-    ship_to = names.get("ST")
+    ship_to = ship_to_party(names)
     bill_to = names.get("BT")
     warehouse = names.get("WH")
     currency = context.settings.currency
