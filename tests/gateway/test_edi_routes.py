@@ -9,7 +9,8 @@ import pytest
 
 from omnihub.config import HubConfig
 from omnihub.settings import Settings
-from tests.gateway.edi_support import EdiCreds, listening, payload, sample, write_edi_config
+from tests.gateway.edi_support import EdiCreds, listening, payload, write_edi_config
+from tests.support.edi_fixtures import fixture
 from tests.support.hub import running_gateway
 
 X12 = {"content-type": "application/edi-x12"}
@@ -44,7 +45,7 @@ async def test_valid_856_publishes_one_asn_and_answers_an_accepted_997(
     async with listening(settings) as published:
         response = await gateway.post(
             "/v1/edi/x12",
-            content=sample("x12/856_node-x12_856.edi"),
+            content=fixture("x12/856_s-o-i_loose-items.edi"),
             headers={**X12, **key(edi_creds.supplier)},
         )
         events = await published.settle(1)
@@ -65,13 +66,13 @@ async def test_invalid_940_publishes_nothing_and_answers_ak5_r(
     async with listening(settings) as published:
         response = await gateway.post(
             "/v1/edi/x12",
-            content=sample("x12/940_ediengine_940_Failed_SE01_INVALID.edi"),
+            content=fixture("x12/940_se01-wrong.edi"),
             headers={"content-type": "text/plain", **key(edi_creds.supplier)},
         )
         events = await published.settle(0)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/plain")
-    assert "AK5*R*4*5" in response.text and "AK9*R*1*1*0" in response.text
+    assert "AK5*R*4" in response.text and "AK9*R*1*1*0" in response.text
     assert events == []
     assert response.headers["omnihub-message-ids"] == ""
 
@@ -93,7 +94,7 @@ async def test_text_that_is_not_x12_is_422_with_its_position(
 async def test_a_truncated_second_interchange_is_422_naming_its_segment_position(
     gateway: httpx.AsyncClient, settings: Settings, edi_creds: EdiCreds
 ) -> None:
-    body = sample("x12/856_node-x12_856.edi").rstrip() + b"\nISA*00*short~"
+    body = fixture("x12/856_s-o-i_loose-items.edi").rstrip() + b"\nISA*00*short~"
     async with listening(settings) as published:
         response = await gateway.post(
             "/v1/edi/x12", content=body, headers={**X12, **key(edi_creds.supplier)}
@@ -101,7 +102,7 @@ async def test_a_truncated_second_interchange_is_422_naming_its_segment_position
         events = await published.settle(0)
     assert response.status_code == 422
     problem = response.json()
-    assert problem["segment"] == "ISA" and problem["segment_position"] == 36  # after 35
+    assert problem["segment"] == "ISA" and problem["segment_position"] == 22  # after 21
     assert "truncated" in problem["detail"]
     assert events == []  # the good first interchange is not published either
 
@@ -112,7 +113,7 @@ async def test_interchange_under_another_partners_id_is_403_and_publishes_nothin
     async with listening(settings) as published:
         response = await gateway.post(
             "/v1/edi/x12",
-            content=sample("x12/856_node-x12_856.edi"),
+            content=fixture("x12/856_s-o-i_loose-items.edi"),
             headers={**X12, **key(edi_creds.stranger)},
         )
         events = await published.settle(0)
@@ -127,14 +128,14 @@ async def test_edifact_orders_publishes_the_order_and_answers_contrl(
     async with listening(settings) as published:
         response = await gateway.post(
             "/v1/edi/edifact",
-            content=sample("edifact/ORDERS_smooks_ORDERS_D.03B_Interchange.txt"),
+            content=fixture("edifact/ORDERS_syntax4_repetition.edi"),
             headers={"content-type": "application/edifact", **key(edi_creds.supplier)},
         )
         events = await published.settle(1)
     assert response.status_code == 200, response.text
     assert "UNH+" in response.text and "CONTRL" in response.text
     assert [e.event for e in events] == ["order.created"]
-    assert events[0].business_key == "BKOD99"
+    assert events[0].business_key == "PO-EF-1"
 
 
 async def test_async_partner_gets_202_and_the_997_is_published(
@@ -143,7 +144,7 @@ async def test_async_partner_gets_202_and_the_997_is_published(
     async with listening(settings) as published:
         response = await gateway.post(
             "/v1/edi/x12",
-            content=sample("x12/856_node-x12_856.edi"),
+            content=fixture("x12/856_s-o-i_loose-items.edi"),
             headers={**X12, **key(edi_creds.async_supplier)},
         )
         events = await published.settle(2)
@@ -172,7 +173,7 @@ async def test_a_resent_interchange_with_the_same_idempotency_key_replays_the_99
     gateway: httpx.AsyncClient, settings: Settings, edi_creds: EdiCreds
 ) -> None:
     headers = {**X12, **key(edi_creds.supplier), "Idempotency-Key": "isa-000000049-try"}
-    body = sample("x12/856_node-x12_856.edi")
+    body = fixture("x12/856_s-o-i_loose-items.edi")
     async with listening(settings) as published:
         first = await gateway.post("/v1/edi/x12", content=body, headers=headers)
         again = await gateway.post("/v1/edi/x12", content=body, headers=headers)
