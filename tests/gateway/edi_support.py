@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import aio_pika
+import httpx
 import msgspec
 import yaml
 
@@ -122,3 +123,14 @@ async def listening(settings: Settings) -> AsyncIterator[Published]:
 
 def payload(envelope: Envelope) -> dict[str, Any]:
     return msgspec.convert(envelope.payload, dict[str, Any])
+
+
+async def post_edi(
+    client: httpx.AsyncClient, standard: str, body: bytes, secret: str
+) -> httpx.Response:
+    """POST an interchange to /v1/edi/<standard> as text/plain with a partner's API key."""
+    return await client.post(
+        f"/v1/edi/{standard}",
+        content=body,
+        headers={"content-type": "text/plain", "Authorization": f"Bearer {secret}"},
+    )
