@@ -5,11 +5,12 @@ Tare (T) and pack (P): MAN*GM SSCC-18 (a 20-digit ``00`` + SSCC value is accepte
 a label with a wrong check digit, or another MAN qualifier, becomes the carton id).
 Item (I): LIN product ids, SN1 shipped quantity, REF*LT / LIN LT lot, DTM*036 expiry.
 
-Items may hang under S, O, T or P (S-O-P-I, S-O-T-P-I, S-O-I, S-T-P-I, S-O-P-I, S-I…):
-an item's purchase order is the PRF of the nearest level, itself or above, that has
-one (the O level's, else the item's own, else the shipment's); its pack is its nearest
-P or T level above; items with no pack above them ship loose (``AsnOrder.items``).
-Item levels outside the shipment are not placed: ``read_x12`` reports them.
+Items may hang under S, O, T or P (S-O-P-I, S-O-T-P-I, S-O-I, S-T-P-I, S-P-I, S-I…):
+an item's purchase order is its O level's PRF; with no O level above it, the PRF of the
+nearest level that has one (the item's own, else a pack's, else the shipment's); its
+pack is its nearest P or T level above; items with no pack above them ship loose
+(``AsnOrder.items``). Item segments outside item levels are not placed: ``read_x12``
+reports them.
 """
 
 from __future__ import annotations
