@@ -74,7 +74,12 @@ class Journeys(Middleware):
                     error=decision.reason[:300],
                 )
             )
+        self._write(job, *entries)
+
+    def _write(self, job: Job, *entries: JourneyEntry) -> None:
+        """Hand the entries to the store's writer (buffered: never waits, never raises)."""
         env = job.envelope
+        assert env is not None
         if job.attempt == 1 and not job.probe:
             meta = JourneyMeta(
                 message_id=env.id,
@@ -85,6 +90,6 @@ class Journeys(Middleware):
                 business_key=env.business_key,
             )
             # the same identity the gateway may have written (stored once)
-            self.store.started(meta, entries, env.received_at)
+            self.store.started(meta, list(entries), env.received_at)
         else:
-            self.store.record(env.id, env.event, entries)
+            self.store.record(env.id, env.event, list(entries))
