@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/bootstrap.sh
+scripts/test-tools.sh
 .venv/bin/python -m pytest "$@"
 if [ $# -eq 0 ]; then
   echo "==> ruff"
