@@ -137,17 +137,17 @@ def gateway_part(
             await _serve_until(server, stop, sock, ready)
             return
         operator = _Server(_uvicorn_config(app.app.state.operator, lifespan="off"))
-        both = _Both(ready)
+        all_ready = _AllReady(ready)
         await asyncio.gather(
-            _serve_until(server, stop, sock, both.one()),
-            _serve_until(operator, stop, operator_sock, both.one()),
+            _serve_until(server, stop, sock, all_ready.one()),
+            _serve_until(operator, stop, operator_sock, all_ready.one()),
         )
 
     return run
 
 
-class _Both:
-    """Call ``ready`` once every callback made by `one` was called."""
+class _AllReady:
+    """Calls ``ready`` once every callback handed out by `one` was called."""
 
     def __init__(self, ready: Ready) -> None:
         self._ready = ready
@@ -211,9 +211,9 @@ async def run_parts(parts: list[Part], *, on_ready: Callable[[], None] | None = 
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    both = _Both(lambda: None if on_ready is None or stop.is_set() else on_ready())
+    all_ready = _AllReady(lambda: None if on_ready is None or stop.is_set() else on_ready())
     tasks: list[asyncio.Task[None]] = [
-        asyncio.ensure_future(part(stop, both.one())) for part in parts
+        asyncio.ensure_future(part(stop, all_ready.one())) for part in parts
     ]
     try:
         await asyncio.wait(

@@ -138,7 +138,8 @@ def _gateway_processes(args: argparse.Namespace) -> int:
     """Run `--workers` gateway processes on one port (SO_REUSEPORT); forward signals.
 
     Process i serves its operator endpoints on ``--operator-port`` + i (each process has
-    its own metrics)."""
+    its own metrics). "listening" is printed once every process said it listens; a
+    process that ends before that stops the others."""
     import signal
     import subprocess
 
@@ -149,14 +150,7 @@ def _gateway_processes(args: argparse.Namespace) -> int:
     argv += ["--operator-host", args.operator_host]
     if args.config is not None:
         argv += ["--config", str(args.config)]
-    children = []
-    for i in range(args.workers):
-        operator_port = args.operator_port + i if args.operator_port else 0
-        children.append(subprocess.Popen([*argv, "--operator-port", str(operator_port)]))
-    print(
-        f"gateway listening on http://{args.host}:{args.port} ({args.workers} processes)",
-        flush=True,
-    )
+    children: list[subprocess.Popen[str]] = []
 
     def forward(signum: int, _frame: object) -> None:
         for child in children:
@@ -165,7 +159,26 @@ def _gateway_processes(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGINT, forward)
     signal.signal(signal.SIGTERM, forward)
+    for i in range(args.workers):
+        operator_port = args.operator_port + i if args.operator_port else 0
+        command = [*argv, "--operator-port", str(operator_port)]
+        children.append(subprocess.Popen(command, stdout=subprocess.PIPE, text=True))
+    for child in children:
+        assert child.stdout is not None
+        line = child.stdout.readline()  # the child's "operator endpoints on ..." when ready
+        if not line:  # it ended before it listened: it said why on stderr
+            forward(signal.SIGTERM, None)
+            break
+        print(line, end="", flush=True)
+    else:
+        print(
+            f"gateway listening on http://{args.host}:{args.port} ({args.workers} processes)",
+            flush=True,
+        )
     codes = [child.wait() for child in children]
+    for child in children:
+        if child.stdout is not None:
+            child.stdout.close()
     return max(codes, key=abs)
 
 

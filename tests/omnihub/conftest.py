@@ -9,30 +9,10 @@ import pytest
 
 from omnihub.settings import Settings
 from tests.support.live_dev import LiveDev, live_dev
-from tests.support.ports import free_port
+from tests.support.ports import free_ports_in_a_row
 from tests.support.services import REDIS_URL, Vhost
 
 DEV_TARGETS = ("carrier", "erp", "partner-webhooks", "storefront", "warehouse")
-
-
-def _free_run(length: int) -> int:
-    """The first of ``length`` consecutive free ports (the workers' health ports in dev)."""
-    for _ in range(50):
-        base = free_port()
-        if base + length < 65536 and all(_free(base + i) for i in range(length)):
-            return base
-    raise RuntimeError(f"no {length} consecutive free ports")
-
-
-def _free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 @pytest.fixture(scope="session")
@@ -43,6 +23,6 @@ def dev_hub(vhost: Vhost, redis_prefix: str) -> Iterator[LiveDev]:
         settings,
         env={"OMNIHUB_LOG_FORMAT": "json"},
         targets=DEV_TARGETS,
-        health_base=_free_run(len(DEV_TARGETS)),
+        health_base=free_ports_in_a_row(len(DEV_TARGETS)),
     ) as dev:
         yield dev

@@ -15,7 +15,7 @@ import pytest
 from omnihub.settings import Settings
 from tests.support.configs import REPO
 from tests.support.live_dev import dev_command, hub_env
-from tests.support.ports import free_port
+from tests.support.ports import free_port, free_ports_in_a_row
 
 
 @pytest.fixture
@@ -118,3 +118,35 @@ def test_readiness_names_the_broker_and_redis_when_they_are_down(settings: Setti
         assert problem["status"] == 503 and problem["down"] == ["broker", "redis"]
         assert problem["detail"].startswith("not ready: broker down")
         assert "redis down" in problem["detail"]
+
+
+def test_gateway_processes_each_serve_their_metrics_on_the_operator_port_plus_i(
+    settings: Settings,
+) -> None:
+    port, base = free_port(), free_ports_in_a_row(2)
+    argv = [*gateway_argv(port, base), "--workers", "2"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "omnihub.cli.main", *argv],
+        env=hub_env(settings),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
+    try:
+        assert proc.stdout is not None
+        said = [proc.stdout.readline() for _ in range(3)]  # printed once all listen
+        metrics = [httpx.get(f"http://127.0.0.1:{base + i}/metrics") for i in range(2)]
+        on_partner_port = httpx.get(f"http://127.0.0.1:{port}/metrics")
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
+    assert said[2] == f"gateway listening on http://127.0.0.1:{port} (2 processes)\n", said
+    assert sorted(said[:2]) == [
+        f"operator endpoints on http://127.0.0.1:{base + i} (/metrics, /healthz, /readyz)\n"
+        for i in range(2)
+    ]
+    assert [m.status_code for m in metrics] == [200, 200]
+    assert all("omnihub_requests" in m.text for m in metrics)
+    assert on_partner_port.status_code == 404
+    assert proc.returncode == 0
