@@ -95,7 +95,7 @@ def _commands(kind: str, ports: list[int], processes: int) -> list[list[str]]:
             [
                 py,
                 "-m",
-                "omnihub.cli.main",
+                "hub.cli.main",
                 "gateway",
                 "--host",
                 host,

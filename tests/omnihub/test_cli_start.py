@@ -29,7 +29,7 @@ def taken_port() -> Iterator[int]:
 
 def run_cli(argv: list[str], settings: Settings, env: dict[str, str] | None = None) -> Any:
     return subprocess.run(
-        [sys.executable, "-m", "omnihub.cli.main", *argv],
+        [sys.executable, "-m", "hub.cli.main", *argv],
         env=hub_env(settings, env or {}),
         capture_output=True,
         text=True,
@@ -92,7 +92,7 @@ def test_readiness_names_the_broker_and_redis_when_they_are_down(settings: Setti
     }
     port, operator_port = free_port(), free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "omnihub.cli.main", *gateway_argv(port, operator_port)],
+        [sys.executable, "-m", "hub.cli.main", *gateway_argv(port, operator_port)],
         env=hub_env(settings, env),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -126,7 +126,7 @@ def test_gateway_processes_each_serve_their_metrics_on_the_operator_port_plus_i(
     port, base = free_port(), free_ports_in_a_row(2)
     argv = [*gateway_argv(port, base), "--workers", "2"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "omnihub.cli.main", *argv],
+        [sys.executable, "-m", "hub.cli.main", *argv],
         env=hub_env(settings),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

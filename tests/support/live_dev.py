@@ -95,7 +95,7 @@ def dev_command(port: int, operator_port: int, sandbox_port: int) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "omnihub.cli.main",
+        "hub.cli.main",
         "dev",
         "--config",
         str(REPO),
