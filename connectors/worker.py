@@ -177,7 +177,7 @@ class Worker:
                 self.options.health_port,
             )
             await self.health.start()
-        log.info("worker for %s consuming", self.target)
+        log.info("worker for %s consuming", self.target, extra={"target": self.target})
 
     async def stop(self, timeout: float | None = None) -> None:
         """Stop consuming; let in-flight deliveries finish within the timeout, requeue the rest."""

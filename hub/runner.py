@@ -109,6 +109,7 @@ async def _serve_until(
 def _uvicorn_config(app: Any, *, lifespan: Literal["on", "off"] = "on") -> uvicorn.Config:
     return uvicorn.Config(
         app,
+        log_config=None,  # uvicorn's lines go through the process's handler (omnihub.logs)
         log_level="warning",
         access_log=False,  # the gateway writes its own (gateway/edge/access_log.py)
         timeout_graceful_shutdown=10,

@@ -74,6 +74,8 @@ def test_each_dev_worker_has_its_own_health_port_and_its_log_line_names_it(
     assert sorted(line["target"] for line in health_lines) == sorted(DEV_TARGETS)
     for line in health_lines:
         assert f"worker health of {line['target']} on http://127.0.0.1:" in line["message"]
+    consuming = [line for line in json_lines(dev_hub) if line["message"].endswith(" consuming")]
+    assert sorted(line["target"] for line in consuming) == sorted(DEV_TARGETS)
 
 
 def test_metrics_are_on_the_operator_port_never_on_the_partner_port(dev_hub: LiveDev) -> None:
