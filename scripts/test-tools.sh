@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Tools the test suite runs besides Python packages: a real Prometheus server (Debian's
-# `prometheus` package), which tests/omnihub/test_prometheus_scrape.py starts itself on
+# `prometheus` package), which tests/hub/test_prometheus_scrape.py starts itself on
 # free ports with a temporary configuration. Installed with apt-get where it is missing
 # and we may; the service it ships is never started here. Where it cannot be installed,
 # that test fails saying what to install.

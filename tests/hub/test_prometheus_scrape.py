@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from tests.omnihub.conftest import DEV_TARGETS
-from tests.omnihub.test_cli_dev import send_order
+from tests.hub.conftest import DEV_TARGETS
+from tests.hub.test_cli_dev import send_order
 from tests.support.live_dev import LiveDev
 from tests.support.prometheus import running_prometheus
 

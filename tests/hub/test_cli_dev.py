@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from tests.omnihub.conftest import DEV_TARGETS
+from tests.hub.conftest import DEV_TARGETS
 from tests.support.live_dev import LiveDev
 from tests.support.orders import AUTH, DEMO_KEY, order
 
