@@ -38,6 +38,19 @@ def run_cli(argv: list[str], settings: Settings, env: dict[str, str] | None = No
     )
 
 
+def start_cli(
+    argv: list[str], settings: Settings, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "hub.cli.main", *argv],
+        env=hub_env(settings, env or {}),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
+
+
 def gateway_argv(port: int, operator_port: int) -> list[str]:
     config = ["--config", str(REPO)]
     return ["gateway", *config, "--port", str(port), "--operator-port", str(operator_port)]
@@ -91,14 +104,7 @@ def test_readiness_names_the_broker_and_redis_when_they_are_down(settings: Setti
         "OMNIHUB_REDIS_URL": f"redis://127.0.0.1:{nowhere}/0",
     }
     port, operator_port = free_port(), free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "hub.cli.main", *gateway_argv(port, operator_port)],
-        env=hub_env(settings, env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=REPO,
-    )
+    proc = start_cli(gateway_argv(port, operator_port), settings, env)
     try:
         assert proc.stdout is not None
         banner = proc.stdout.readline()  # printed once both ports listen
@@ -124,15 +130,7 @@ def test_gateway_processes_each_serve_their_metrics_on_the_operator_port_plus_i(
     settings: Settings,
 ) -> None:
     port, base = free_port(), free_ports_in_a_row(2)
-    argv = [*gateway_argv(port, base), "--workers", "2"]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "hub.cli.main", *argv],
-        env=hub_env(settings),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=REPO,
-    )
+    proc = start_cli([*gateway_argv(port, base), "--workers", "2"], settings)
     try:
         assert proc.stdout is not None
         said = [proc.stdout.readline() for _ in range(3)]  # printed once all listen
