@@ -37,6 +37,8 @@ class OperatorApp:
             return
         status, ctype, body = await self._answer(scope["method"], scope["path"])
         headers = [(b"content-type", ctype.encode()), (b"content-length", str(len(body)).encode())]
+        if status == 405:
+            headers.append((b"allow", b"GET"))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
@@ -44,7 +46,7 @@ class OperatorApp:
         if path not in ("/metrics", "/healthz", "/readyz"):
             detail = f"no such path on the operator port: {path} (GET /metrics, /healthz, /readyz)"
             return 404, PROBLEM_JSON, problem_body(404, detail, kind="not-found", title="Not Found")
-        if method not in ("GET", "HEAD"):
+        if method != "GET":
             detail = f"{path} answers GET only"
             body = problem_body(405, detail, kind="method-not-allowed", title="Method Not Allowed")
             return 405, PROBLEM_JSON, body

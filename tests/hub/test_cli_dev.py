@@ -91,6 +91,11 @@ def test_metrics_are_on_the_operator_port_never_on_the_partner_port(dev_hub: Liv
     assert 'omnihub_requests_total{partner="acme-market",route="orders",status="202"}' in (
         metrics.text
     )
+    unknown = httpx.get(f"{dev_hub.operator}/v2/orders")
+    assert unknown.status_code == 404 and "GET /metrics, /healthz, /readyz" in unknown.text
+    posted = httpx.post(f"{dev_hub.operator}/metrics")
+    assert posted.status_code == 405 and posted.headers["allow"] == "GET"
+    assert posted.headers["content-type"] == "application/problem+json"
 
 
 def test_readiness_and_liveness_answer_on_both_ports(dev_hub: LiveDev) -> None:
