@@ -12,10 +12,12 @@ import asyncio
 import sys
 from typing import Any
 
-from hub.cli.cmd_run import MONITOR_PORT
+from hub.cli.cmd_run import MONITOR_PORT, _bind, _run
 from hub.cli.common import EXIT_RUNTIME, add_config_arg, load_or_exit, settings_for
 from omnihub.errors import BrokerError
 from omnihub.journey import StoreUnavailable
+from omnihub.listeners import port_of
+from omnihub.logs import setup_logging
 from omnihub.monitor import Monitor
 
 __all__ = ["register"]
@@ -55,15 +57,15 @@ async def _once(args: argparse.Namespace) -> int:
 def _monitor(args: argparse.Namespace) -> int:
     if args.once:
         return asyncio.run(_once(args))
-    from hub.runner import monitor_part, new_event_loop, run_parts
+    from hub.runner import monitor_part
 
+    setup_logging()
     settings = settings_for(args)
-    part = monitor_part(load_or_exit(settings), settings, args.metrics_host, args.metrics_port)
-    print(f"monitor metrics on http://{args.metrics_host}:{args.metrics_port}/metrics", flush=True)
-    try:
-        with asyncio.Runner(loop_factory=new_event_loop) as runner:
-            runner.run(run_parts([part]))
-    except OSError as exc:
-        print(f"omnihub: monitor cannot serve its metrics: {exc}", file=sys.stderr)
-        return EXIT_RUNTIME
-    return 0
+    config = load_or_exit(settings)
+    sock = _bind("monitor", args.metrics_host, args.metrics_port, "--metrics-port")
+    url = f"http://{args.metrics_host}:{port_of(sock)}/metrics"
+
+    def ready() -> None:
+        print(f"monitor running: {len(config.slas)} SLAs, metrics on {url}", flush=True)
+
+    return _run([monitor_part(config, settings, sock)], on_ready=ready)

@@ -1,4 +1,5 @@
-"""The monitor's Prometheus metrics, in a registry of its own, served on its port.
+"""The monitor's Prometheus metrics, in a registry of its own (`asgi_app` serves them:
+`omnihub monitor` and `omnihub dev` on the monitor's port).
 
 omnihub_exceptions_open{cause, impact}   open (and acknowledged) exceptions
 omnihub_monitor_leader                   1 while this monitor holds the lease
@@ -7,10 +8,9 @@ omnihub_monitor_checks_total{result}     check rounds: ok, failed
 
 from __future__ import annotations
 
-import threading
-from wsgiref.simple_server import WSGIServer
+from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Gauge, make_asgi_app
 
 from omnihub.monitor.classify import Cause, Impact
 
@@ -28,8 +28,6 @@ class MonitorMetrics:
         self.checks = Counter(
             "omnihub_monitor_checks", "Check rounds by result", ["result"], registry=r
         )
-        self._server: tuple[WSGIServer, threading.Thread] | None = None
-        self.port: int | None = None
 
     def set_open(self, counts: dict[tuple[str, str], int]) -> None:
         """Every cause and impact is exported, 0 when none is open, so alert rules and
@@ -41,16 +39,6 @@ class MonitorMetrics:
                     counts.get((cause.value, label), 0)
                 )
 
-    def serve(self, host: str, port: int) -> int:
-        server, thread = start_http_server(port, host, registry=self.registry)
-        self._server = (server, thread)
-        self.port = server.server_port
-        return self.port
-
-    def stop(self) -> None:
-        if self._server is not None:
-            server, thread = self._server
-            server.shutdown()
-            server.server_close()
-            thread.join(timeout=5)
-            self._server = None
+    def asgi_app(self) -> Any:
+        """An ASGI app answering every GET with the metrics in Prometheus text."""
+        return make_asgi_app(self.registry)

@@ -8,7 +8,7 @@ Every `alerts.check_every` the monitor that holds the Redis lease runs one round
     alert             new exceptions and escalations sent, then the resolutions
 
 A round that cannot read one of its sources changes nothing and is counted as failed.
-Monitors without the lease only serve their metrics (they read the same exceptions).
+Monitors without the lease only keep their metrics current (from the same exceptions).
 """
 
 from __future__ import annotations
@@ -104,13 +104,9 @@ class Monitor:
                 sent += 1
         return sent
 
-    async def run(
-        self, *, metrics_host: str = "127.0.0.1", metrics_port: int | None = None
-    ) -> None:
-        """Until `stop`: lead (or wait to), run a round every `check_every`."""
-        if metrics_port is not None:
-            port = self.metrics.serve(metrics_host, metrics_port)
-            log.info("monitor metrics on http://%s:%d/metrics", metrics_host, port)
+    async def run(self) -> None:
+        """Until `stop`: lead (or wait to), run a round every `check_every`. The metrics
+        are served by whoever runs it (`metrics.asgi_app`)."""
         every = self.config.alerts.check_every.total_seconds()
         try:
             while not self._stop.is_set():
@@ -155,7 +151,6 @@ class Monitor:
         self._stop.set()
 
     async def close(self) -> None:
-        self.metrics.stop()
         await self.alerts.close()
         if self._amqp is not None and not self._amqp.is_closed:
             with contextlib.suppress(Exception):

@@ -24,9 +24,8 @@ from omnihub.settings import Settings
 from sandbox.testing import SandboxServer
 from tests.connectors.harness import running
 from tests.support.configs import REPO
-from tests.support.hub import running_gateway
+from tests.support.hub import running_app, running_gateway
 from tests.support.orders import order
-from tests.support.ports import free_port
 from tests.support.prometheus import running_prometheus
 
 ORDERS = 200
@@ -129,18 +128,18 @@ async def test_an_erp_outage_is_one_exception_one_alert_and_one_resolution(
     database = JourneyDatabase(settings.postgres_url, pool_size=1)
     store = ExceptionStore(database)
     monitor = Monitor(config, settings)
-    metrics_port = free_port()
     workdir = tmp_path / "prometheus"
     workdir.mkdir()
     async with (
         running_gateway(config, settings) as gateway,
         running(config, settings, "erp"),
         httpx.AsyncClient(base_url=gateway, timeout=10) as client,
+        running_app(monitor.metrics.asgi_app(), lifespan="off") as metrics_url,
     ):
-        watching = asyncio.create_task(monitor.run(metrics_port=metrics_port))
+        watching = asyncio.create_task(monitor.run())
         try:
             with running_prometheus(
-                {"omnihub-monitor": f"127.0.0.1:{metrics_port}"},
+                {"omnihub-monitor": metrics_url.removeprefix("http://")},
                 workdir,
                 rules=_rules_copy(workdir),
             ) as prometheus:
@@ -181,7 +180,7 @@ async def test_an_erp_outage_is_one_exception_one_alert_and_one_resolution(
 
                 await _until("Prometheus fires OmnihubTargetDown", alert_fires)
                 assert await breaker_opened_at(monitor.redis, settings.names, "erp") is not None
-                metrics = (await client.get(f"http://127.0.0.1:{metrics_port}/metrics")).text
+                metrics = (await client.get(f"{metrics_url}/metrics")).text
                 assert 'omnihub_exceptions_open{cause="target_down",impact="order"} 1.0' in metrics
 
                 listed = await client.get(
