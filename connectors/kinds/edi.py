@@ -15,6 +15,7 @@ fix a signature or a certificate); HTTP statuses as for every target.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
 __all__ = ["ACK_EVENT", "DEFAULT_DOCUMENTS", "EdiConnector", "edi_connector"]
 
 log = logging.getLogger("omnihub.worker.edi")
+RECORD_TIMEOUT_S = 2.0  # storing the groups sent, after the target confirmed
 
 ACK_EVENT = "edi.acknowledgement"
 DEFAULT_DOCUMENTS = {
@@ -149,13 +151,13 @@ class EdiConnector:
             )
             for group in written.groups
         ]
-        try:
-            await self.sent_groups.record(records)
-        except StoreUnavailable as exc:
+        try:  # bounded: the target confirmed, a slow store must not hold the ack back
+            await asyncio.wait_for(self.sent_groups.record(records), RECORD_TIMEOUT_S)
+        except (StoreUnavailable, TimeoutError) as exc:
             log.warning(
                 "sent groups of %s not stored (their 997 cannot be matched): %s",
                 out.envelope.id,
-                exc,
+                exc or "PostgreSQL too slow",
             )
 
     async def _deliver(self, out: Outbound) -> Delivered:

@@ -50,6 +50,7 @@ from transforms.edi import FunctionalAck
 
 __all__ = ["EdiIngestHandler", "edi_route"]
 
+ACK_MATCH_TIMEOUT_S = 2.0  # matching a partner's 997 to the group we sent
 log = logging.getLogger("omnihub.gateway.edi")
 IN_FLIGHT_LOCK_MS = 60_000
 THREAD_ABOVE_BYTES = 256 * 1024  # larger bodies are read off the event loop
@@ -307,10 +308,16 @@ class EdiIngestHandler(ObservedRoute[Request[Any, Any, Any], Response[bytes]]):
         is published whatever happens here: a store outage only delays the monitor."""
         if self.sent_groups is None:
             return
-        try:
-            matched = await self.sent_groups.acknowledge(senders, ack, now)
-        except StoreUnavailable as exc:
-            log.warning("997 for group %s not matched now: %s", ack.group_control_number, exc)
+        try:  # bounded: a slow store must not hold the partner's answer back
+            matched = await asyncio.wait_for(
+                self.sent_groups.acknowledge(senders, ack, now), ACK_MATCH_TIMEOUT_S
+            )
+        except (StoreUnavailable, TimeoutError) as exc:
+            log.warning(
+                "997 for group %s not matched: %s",
+                ack.group_control_number,
+                exc or "PostgreSQL too slow",
+            )
             return
         if matched is None:
             log.info(
