@@ -13,9 +13,8 @@ from datetime import datetime
 
 import msgspec
 
-from omnihub.journey.database import JourneyDatabase
 from omnihub.monitor.classify import Breach, Cause, Impact, suggested_action
-from omnihub.monitor.schema import ensure_monitor_schema
+from omnihub.monitor.schema import MonitorTables
 
 __all__ = ["ExceptionStore", "ExceptionView", "Status"]
 
@@ -86,16 +85,7 @@ def _view(row: Sequence[object]) -> ExceptionView:
     )
 
 
-class ExceptionStore:
-    def __init__(self, database: JourneyDatabase) -> None:
-        self._db = database
-        self._ready = False
-
-    async def _schema(self) -> None:
-        if not self._ready:
-            await ensure_monitor_schema(self._db)
-            self._ready = True
-
+class ExceptionStore(MonitorTables):
     async def observe(self, breaches: Sequence[Breach], now: datetime) -> None:
         """Open (or extend) one exception per group of `breaches`."""
         if not breaches:

@@ -14,7 +14,7 @@ import logging
 from omnihub.journey.database import UNAVAILABLE, JourneyDatabase, unavailable
 from omnihub.journey.migrations import migrate
 
-__all__ = ["MONITOR_MIGRATIONS", "ensure_monitor_schema"]
+__all__ = ["MONITOR_MIGRATIONS", "MonitorTables", "ensure_monitor_schema"]
 
 log = logging.getLogger("omnihub.monitor")
 
@@ -86,3 +86,16 @@ async def ensure_monitor_schema(database: JourneyDatabase) -> None:
             await migrate(conn, MONITOR_MIGRATIONS, "monitor_schema")
     except UNAVAILABLE as exc:
         raise unavailable(exc) from exc
+
+
+class MonitorTables:
+    """What reads or writes the monitor's tables: the database, migrated on first use."""
+
+    def __init__(self, database: JourneyDatabase) -> None:
+        self._db = database
+        self._ready = False
+
+    async def _schema(self) -> None:
+        if not self._ready:
+            await ensure_monitor_schema(self._db)
+            self._ready = True

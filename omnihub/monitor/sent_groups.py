@@ -14,8 +14,7 @@ from datetime import datetime
 
 import msgspec
 
-from omnihub.journey.database import JourneyDatabase
-from omnihub.monitor.schema import ensure_monitor_schema
+from omnihub.monitor.schema import MonitorTables
 from transforms.edi import FunctionalAck, SentGroup, match_acknowledgement
 from transforms.edi.x12.ack_matching import sent_group_key
 from transforms.edi.x12.acks import AckStatus, SetResponse
@@ -79,16 +78,7 @@ def describe_findings(ack: FunctionalAck) -> str:
     return " | ".join(lines)
 
 
-class SentGroups:
-    def __init__(self, database: JourneyDatabase) -> None:
-        self._db = database
-        self._ready = False
-
-    async def _schema(self) -> None:
-        if not self._ready:
-            await ensure_monitor_schema(self._db)
-            self._ready = True
-
+class SentGroups(MonitorTables):
     async def record(self, groups: Sequence[SentGroupRecord]) -> None:
         await self._schema()
         async with self._db.reading() as conn, conn.cursor() as cur:

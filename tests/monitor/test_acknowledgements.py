@@ -7,10 +7,8 @@ resolves them."""
 from __future__ import annotations
 
 import asyncio
-import os
 import secrets
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,7 +22,7 @@ from omnihub.monitor import ExceptionStore, Monitor, SentGroupRecord, SentGroups
 from omnihub.settings import Settings
 from sandbox.testing import SandboxServer
 from tests.connectors.harness import FAST_RETRY, envelope, publish, running
-from tests.support.configs import REPO
+from tests.hub.test_cli_start import run_cli
 from tests.support.hub import running_gateway
 from tests.support.orders import order
 from transforms.edi import EnvelopeSettings, InMemoryControlNumbers, OutboundSet, write_interchange
@@ -106,15 +104,7 @@ REJECTED = ("AK2*850*0001", "AK3*PO1*6**8", "AK4*2*330*7*ZZ", "AK5*R*5", "AK9*R*
 
 
 def omnihub(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "OMNIHUB_POSTGRES_URL": settings.postgres_url}
-    return subprocess.run(
-        [sys.executable, "-m", "hub.cli.main", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=REPO,
-        env=env,
-    )
+    return run_cli(list(args), settings)  # type: ignore[no-any-return]
 
 
 async def test_997s_are_matched_late_and_rejected_ones_become_exceptions(

@@ -15,14 +15,14 @@ from pathlib import Path
 
 import httpx
 
-from gateway.auth import hash_secret
 from omnihub.config import HubConfig, load_config
 from omnihub.journey import JourneyDatabase
 from omnihub.monitor import ExceptionStore, ExceptionView, Monitor
 from omnihub.monitor.breaker_state import breaker_opened_at
 from omnihub.settings import Settings
 from sandbox.testing import SandboxServer
-from tests.connectors.harness import running
+from tests.connectors.harness import ERP_TARGET, running
+from tests.gateway.journey_support import Keys, journey_config
 from tests.support.configs import REPO
 from tests.support.hub import running_app, running_gateway
 from tests.support.orders import order
@@ -31,47 +31,23 @@ from tests.support.prometheus import running_prometheus
 ORDERS = 200
 
 
-def outage_config(directory: Path, sandbox_url: str, keys: dict[str, str]) -> HubConfig:
-    (directory / "policies").mkdir(parents=True, exist_ok=True)
-    (directory / "routes.yaml").write_text(
-        textwrap.dedent(
-            """
-            routes:
-              orders:
-                path: /orders
-                event: order.created
-                scopes: [orders:write]
-                tier: standard
-                business_key: order_number
-                versions:
-                  v1: {schema: Order}
-            deliveries:
-              orders-to-erp:
-                {target: erp, events: [order.created], operation: sales_order.create,
-                 retry: patient}
-            """
-        )
+def outage_config(directory: Path, sandbox_url: str, keys: Keys, alert_secret: str) -> HubConfig:
+    """The journey tests' hub (orders route, the ERP, partners acme and ops), with a
+    breaker that opens after 5 failures, retries that outlast the outage, and SLAs and
+    alerts compressed to seconds."""
+    journey_config(directory, sandbox_url, keys)
+    targets = ERP_TARGET.format(
+        url=sandbox_url, extra="", breaker="{failures: 5, cool_down: 300ms}"
     )
-    (directory / "policies" / "hub.yaml").write_text(
+    (directory / "policies" / "targets.yaml").write_text(
+        "targets:\n" + textwrap.indent(textwrap.dedent(targets).strip(), "  ") + "\n"
+    )
+    (directory / "policies" / "retry.yaml").write_text(
+        "retry_policies:\n  fast: {attempts: 20, initial_delay: 100ms, max_delay: 300ms}\n"
+    )
+    (directory / "policies" / "monitor.yaml").write_text(
         textwrap.dedent(
             f"""
-            targets:
-              erp:
-                kind: erp
-                base_url: {sandbox_url}
-                timeout: 2s
-                breaker: {{failures: 5, cool_down: 300ms}}
-            retry_policies:
-              patient: {{attempts: 20, initial_delay: 100ms, max_delay: 300ms}}
-            rate_limit_tiers:
-              standard: {{limits: ["10000/second"]}}
-            partners:
-              acme:
-                scopes: [orders:write]
-                api_keys: [{{id: acme-1, sha256: "{hash_secret(keys["acme"])}"}}]
-              ops:
-                scopes: [admin]
-                api_keys: [{{id: ops-1, sha256: "{hash_secret(keys["ops"])}"}}]
             slas:
               orders-in-erp: {{kind: delivery, delivery: orders-to-erp, within: 1s}}
             alerts:
@@ -87,7 +63,8 @@ def outage_config(directory: Path, sandbox_url: str, keys: dict[str, str]) -> Hu
             """
         )
     )
-    return load_config(directory, env={"ALERT_SECRET": keys["alert"]})
+    env = {"ERP_CLIENT_SECRET": "s3cret-client-value", "ALERT_SECRET": alert_secret}
+    return load_config(directory, env=env)
 
 
 def _rules_copy(workdir: Path) -> Path:
@@ -117,13 +94,10 @@ async def test_an_erp_outage_is_one_exception_one_alert_and_one_resolution(
     tmp_path: Path, own_settings: Settings, sandbox: SandboxServer
 ) -> None:
     settings = own_settings
-    keys = {
-        "acme": f"ohk_acme_{secrets.token_urlsafe(16)}",
-        "ops": f"ohk_ops_{secrets.token_urlsafe(16)}",
-        "alert": "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode(),
-    }
-    config = outage_config(tmp_path, sandbox.base_url, keys)
-    sandbox.control.set_subscription("ops", secret=keys["alert"])  # verifies the signature
+    keys = Keys()
+    alert_secret = "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+    config = outage_config(tmp_path, sandbox.base_url, keys, alert_secret)
+    sandbox.control.set_subscription("ops", secret=alert_secret)  # verifies the signature
     sandbox.control.set_mode("erp", fixed_status=503)
     database = JourneyDatabase(settings.postgres_url, pool_size=1)
     store = ExceptionStore(database)
@@ -150,7 +124,7 @@ async def test_an_erp_outage_is_one_exception_one_alert_and_one_resolution(
                         answer = await client.post(
                             "/v1/orders",
                             json=order(f"OUT-{n:04d}"),
-                            headers={"Authorization": f"Bearer {keys['acme']}"},
+                            headers=keys.bearer(keys.acme),
                         )
                         assert answer.status_code == 202, answer.text
 
@@ -183,14 +157,10 @@ async def test_an_erp_outage_is_one_exception_one_alert_and_one_resolution(
                 metrics = (await client.get(f"{metrics_url}/metrics")).text
                 assert 'omnihub_exceptions_open{cause="target_down",impact="order"} 1.0' in metrics
 
-                listed = await client.get(
-                    "/admin/exceptions", headers={"Authorization": f"Bearer {keys['ops']}"}
-                )
+                listed = await client.get("/admin/exceptions", headers=keys.bearer(keys.ops))
                 assert listed.status_code == 200
                 assert [(e["id"], e["count"]) for e in listed.json()] == [(exception.id, ORDERS)]
-                refused = await client.get(
-                    "/admin/exceptions", headers={"Authorization": f"Bearer {keys['acme']}"}
-                )
+                refused = await client.get("/admin/exceptions", headers=keys.bearer(keys.acme))
                 assert refused.status_code == 403
 
                 chat = sandbox.control.records("alerts")
