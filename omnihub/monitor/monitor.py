@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 import aio_pika
 import httpx
 from aio_pika.abc import AbstractConnection
+from aiormq.exceptions import ChannelNotFoundEntity
 from redis.asyncio import Redis
 
 from omnihub.broker.errors import map_broker_errors
@@ -68,12 +69,16 @@ class Monitor:
         self._stop = asyncio.Event()
 
     async def queue_depth(self, queue: str) -> int:
+        """Messages in `queue` (passive declare); 0 when the queue was never declared."""
         async with map_broker_errors(f"reading the depth of {queue}"):
             if self._amqp is None or self._amqp.is_closed:
                 self._amqp = await aio_pika.connect(self.settings.amqp_url, timeout=5)
             channel = await self._amqp.channel()
             try:
                 declared = await channel.declare_queue(queue, passive=True)
+            except ChannelNotFoundEntity:
+                return 0  # the broker closed that channel itself
+            try:
                 return int(declared.declaration_result.message_count or 0)
             finally:
                 await channel.close()
@@ -137,6 +142,10 @@ class Monitor:
         except (StoreUnavailable, BrokerError) as exc:
             self.metrics.checks.labels(result="failed").inc()
             log.warning("monitor round failed, nothing changed: %s", exc)
+            return
+        except Exception:  # a bug must not stop the watching (nor `omnihub dev`)
+            self.metrics.checks.labels(result="failed").inc()
+            log.exception("monitor round failed")
             return
         self.metrics.checks.labels(result="ok").inc()
         if report.breaches or report.resolved or report.alerts:

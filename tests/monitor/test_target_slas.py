@@ -56,6 +56,7 @@ async def test_a_breaker_open_too_long_and_a_deep_dlq_are_exceptions(
         report = await monitor.run_round(now=opened + timedelta(minutes=3))
         assert report.resolved == 1
         assert [e.cause.value for e in await monitor.store.listing()] == ["dead_letters"]
+        assert await monitor.queue_depth(f"{settings.prefix}.never-declared") == 0
     finally:
         await monitor.close()
         await delete_declared()
