@@ -85,8 +85,10 @@ async def test_orders_flow_through_a_postgresql_outage_and_journeys_resume(
         return len(sandbox.control.records("erp", status=201))
 
     try:
+        app = create_app(config, hub)
         async with (
-            running_app(create_app(config, hub)) as url,
+            running_app(app) as url,
+            running_app(app.app.state.operator, lifespan="off") as operator_url,
             running(config, hub, "erp") as worker,
             httpx.AsyncClient(base_url=url, timeout=30) as client,
         ):
@@ -99,14 +101,16 @@ async def test_orders_flow_through_a_postgresql_outage_and_journeys_resume(
             during = await send(client, "PGD", DURING)
             await wait_for(lambda: erp_records() == 5 + DURING, what="delivered during it")
             unreadable = await client.get(f"/v1/messages/{during[0]}", headers=acme)
-            dropped_gateway = _dropped((await client.get("/metrics")).text, "gateway")
+            dropped_gateway = _dropped(
+                (await client.get(f"{operator_url}/metrics")).text, "gateway"
+            )
             dropped_worker = worker.journeys.writer.dropped
 
             await asyncio.to_thread(postgres.start)
             loop = asyncio.get_running_loop()
             deadline = loop.time() + 20
             while (
-                _gauge((await client.get("/metrics")).text, "gateway")
+                _gauge((await client.get(f"{operator_url}/metrics")).text, "gateway")
                 or worker.journeys.writer.waiting
             ):
                 assert loop.time() < deadline, "the buffered journeys were not written in 20 s"
