@@ -24,6 +24,13 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "test", help="run the YAML pipeline cases in <config>/pipeline-tests; exit 1 on failure"
     )
     add_config_arg(test)
+    test.add_argument(
+        "-k",
+        dest="select",
+        metavar="PATTERN",
+        default=None,
+        help="only cases whose file::name or pipeline contains PATTERN (case-insensitive)",
+    )
     test.set_defaults(func=_test)
     routes.set_defaults(func=lambda _args: (routes.print_help(), EXIT_CONFIG)[1])
 
@@ -44,7 +51,11 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _test(args: argparse.Namespace) -> int:
-    from omnihub.cli.cmd_routes_test import compile_config_pipelines, run_route_tests
+    from omnihub.cli.cmd_routes_test import (
+        compile_config_pipelines,
+        output_checks,
+        run_route_tests,
+    )
 
     settings = settings_for(args)
     try:
@@ -52,4 +63,10 @@ def _test(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(exc.report(), file=sys.stderr)
         return EXIT_CONFIG
-    return run_route_tests(settings.config_dir, compile_config_pipelines(config), sys.stdout)
+    return run_route_tests(
+        settings.config_dir,
+        compile_config_pipelines(config),
+        sys.stdout,
+        checks=output_checks(config),
+        select=args.select,
+    )
