@@ -20,8 +20,10 @@ SANDBOX_PORT = 8090
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     gw = sub.add_parser("gateway", help="run the partner-facing gateway")
     add_config_arg(gw)
-    gw.add_argument("--host", default="127.0.0.1")
-    gw.add_argument("--port", type=int, default=GATEWAY_PORT)
+    gw.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    gw.add_argument(
+        "--port", type=int, default=GATEWAY_PORT, help=f"port to listen on (default {GATEWAY_PORT})"
+    )
     gw.add_argument(
         "--workers",
         type=int,
@@ -40,9 +42,16 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "dev", help="run gateway, a worker per target and the sandbox together (development)"
     )
     add_config_arg(dev)
-    dev.add_argument("--host", default="127.0.0.1")
-    dev.add_argument("--port", type=int, default=GATEWAY_PORT, help="gateway port")
-    dev.add_argument("--sandbox-port", type=int, default=SANDBOX_PORT)
+    dev.add_argument("--host", default="127.0.0.1", help="address gateway and sandbox listen on")
+    dev.add_argument(
+        "--port", type=int, default=GATEWAY_PORT, help=f"gateway port (default {GATEWAY_PORT})"
+    )
+    dev.add_argument(
+        "--sandbox-port",
+        type=int,
+        default=SANDBOX_PORT,
+        help=f"port of the sandbox targets (default {SANDBOX_PORT})",
+    )
     dev.set_defaults(func=_dev)
 
 
