@@ -61,7 +61,9 @@ def _sparse(obj: dict[str, Any]) -> dict[str, Any]:
 
 def _truthy(value: Any) -> bool:
     """JMESPath's truth: false, null, "", [] and {} are false; everything else (0 too) true."""
-    return not (value is None or value is False or (isinstance(value, str | list | dict) and not value))
+    return not (
+        value is None or value is False or (isinstance(value, str | list | dict) and not value)
+    )
 
 
 def compile_template(
