@@ -1,4 +1,6 @@
-"""``omnihub routes check``: lint the configuration and report every problem at once."""
+"""``omnihub routes check``: lint the configuration and report every problem at once
+(with what each worker checks when it starts); ``omnihub routes test``: run the YAML
+pipeline cases."""
 
 from __future__ import annotations
 
@@ -36,11 +38,18 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from omnihub.cli.connector_check import connector_problems
+
     settings = settings_for(args)
     try:
         config = load_config(settings.config_dir)
     except ConfigError as exc:
-        print(exc.report(), file=sys.stderr)
+        found = exc.problems + (connector_problems(exc.config) if exc.config else [])
+        print(ConfigError(found).report(), file=sys.stderr)
+        return EXIT_CONFIG
+    problems = connector_problems(config)
+    if problems:
+        print(ConfigError(problems).report(), file=sys.stderr)
         return EXIT_CONFIG
     print(
         f"{settings.config_dir}: OK — {len(config.routes)} routes, "

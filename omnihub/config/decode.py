@@ -1,8 +1,9 @@
 """Turn one YAML value into a typed struct, or into precise problems.
 
-msgspec reports where a value is wrong as a JSON path (``$.versions[...].schema``); we
-map that path back onto the YAML positions, and add a hint (the allowed field names, the
-closest match for a typo) so that an integration engineer can fix it without reading code.
+Every problem of a value is reported at once (``omnihub.config.collect`` walks it against
+its type), each at its YAML position, with a hint (the allowed keys, tags or values, the
+closest match for a typo) so that an integration engineer can fix it without reading
+code. When the walk finds nothing, msgspec's own error is mapped back onto the YAML.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any, TypeVar
 import msgspec
 import msgspec.inspect as mi
 
+from omnihub.config.collect import collect_issues
 from omnihub.config.envref import EnvString
 from omnihub.config.problems import ConfigProblem
 from omnihub.config.types import Duration, Secret, parse_duration
@@ -111,6 +113,23 @@ def convert_value(
     try:
         return msgspec.convert(value, tp, dec_hook=_dec_hook)
     except msgspec.ValidationError as exc:
+        issues = collect_issues(value, tp, _dec_hook)
+        for issue in issues:
+            path = (*base, *issue.path[strip:])
+            pos = doc.position_of(path)
+            problems.append(
+                ConfigProblem(
+                    file=file,
+                    line=pos.line if pos else None,
+                    column=pos.column if pos else None,
+                    key=dotted(path),
+                    message=issue.message,
+                    hint=issue.hint,
+                    kind=issue.kind,
+                )
+            )
+        if issues:
+            return None
         m = _AT.match(str(exc))
         message = m.group("msg") if m else str(exc)
         full, cut = _parse_path(m.group("path") if m else None)

@@ -14,6 +14,7 @@ from omnihub.config.edi_rules import (
     edi_route_versions_name_their_standard,
     edi_targets_are_complete,
 )
+from omnihub.config.event_rules import delivery_events_are_produced
 from omnihub.config.model import HubTokenIssuer, JwksTokenIssuer
 from omnihub.config.problems import ConfigProblem
 from omnihub.config.rule_types import Finding, Rule, RuleContext, suggest
@@ -278,6 +279,7 @@ RULES: tuple[Rule, ...] = (
     delivery_targets_exist,
     delivery_retry_policies_exist,
     one_delivery_per_target_event,
+    delivery_events_are_produced,
     partner_scopes_are_used,
     rate_limits_parse,
     pipelines_compile,
