@@ -55,8 +55,10 @@ def events_produced(route: Route) -> set[str]:
 
 
 def delivery_events_are_produced(ctx: RuleContext) -> Iterator[Finding]:
-    if any(section == "routes" for section, _ in ctx.broken):
-        return  # a route that failed to decode may produce anything
+    if not ctx.declared["routes"] or any(section == "routes" for section, _ in ctx.broken):
+        # No routes: a workers-only configuration, its events come from elsewhere. A route
+        # that failed to decode may produce anything.
+        return
     produced = set(ctx.config.external_events)
     for route in ctx.config.routes.values():
         produced |= events_produced(route)
@@ -64,6 +66,7 @@ def delivery_events_are_produced(ctx: RuleContext) -> Iterator[Finding]:
         for i, event in enumerate(delivery.events):
             if event not in produced:
                 hint = suggest(event, produced, "events")
+                hint += "" if hint.endswith("?") else "."
                 yield Finding(
                     ("deliveries", did, "events", i),
                     f"no route produces '{event}': this delivery would never fire",

@@ -8,7 +8,7 @@ import sys
 import tomllib
 from collections.abc import Iterator
 
-from omnihub.cli.main import build_parser
+from hub.cli.main import build_parser
 from tests.support.configs import REPO
 
 
@@ -48,7 +48,7 @@ def test_the_walk_finds_an_option_without_help() -> None:
 
 def test_version_prints_the_package_version() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "omnihub.cli.main", "--version"],
+        [sys.executable, "-m", "hub.cli.main", "--version"],
         capture_output=True,
         text=True,
         cwd=REPO,

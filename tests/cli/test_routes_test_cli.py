@@ -13,7 +13,7 @@ PICKUP = "v1 pickup order names the store"
 
 def omnihub(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "omnihub.cli.main", *args],
+        [sys.executable, "-m", "hub.cli.main", *args],
         capture_output=True,
         text=True,
         timeout=60,
