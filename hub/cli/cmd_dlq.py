@@ -194,11 +194,14 @@ def _show(args: argparse.Namespace) -> int:
 
 
 async def _chosen(
-    queue: DeadLetterQueue, selection: DeadLetterFilter, args: argparse.Namespace, where: str
+    queue: DeadLetterQueue,
+    selection: DeadLetterFilter,
+    args: argparse.Namespace,
+    where: str,
+    verb: str,
 ) -> list[DeadLetter] | int:
-    """The messages a replay or discard is to act on, after listing them and asking when
-    a filter or --all chose them; else the exit code (0 after a dry run)."""
-    verb = "replay" if args.func is _replay else "discard"
+    """The messages to `verb` (replay, discard), after listing them and asking when a
+    filter or --all chose them; else the exit code (0 after a dry run)."""
     items = await queue.browse(selection)
     missing = sorted(selection.message_ids - {i.message_id for i in items})
     if missing:
@@ -227,18 +230,19 @@ Act = Callable[[DeadLetterQueue, DeadLetterFilter, str], Awaitable[list[str]]]
 
 
 def _acting(args: argparse.Namespace, verb: str, act: Act) -> int:
-    """List, ask, then `act` on what the selection chose; 1 unless all of it was done."""
+    """List, ask, then `act` (`verb`: replay, discard) on what the selection chose; exit 1
+    unless all of it was done."""
     selection = _selection(args, acting=True)
     actor = args.actor or getpass.getuser()
 
     async def work(queue: DeadLetterQueue, where: str) -> int:
-        chosen = await _chosen(queue, selection, args, where)
+        chosen = await _chosen(queue, selection, args, where, verb)
         if isinstance(chosen, int):
             return chosen
         ids = frozenset(item.message_id for item in chosen)
         done = await act(queue, msgspec.structs.replace(selection, message_ids=ids), actor)
         print(
-            f"{verb} {len(done)} message(s) {'to' if verb == 'replayed' else 'from'} "
+            f"{verb}ed {len(done)} message(s) {'to' if verb == 'replay' else 'from'} "
             f"{args.target} as {actor}"
         )
         print("".join(f"  {message_id}\n" for message_id in done), end="")
@@ -252,7 +256,7 @@ def _replay(args: argparse.Namespace) -> int:
     async def act(queue: DeadLetterQueue, chosen: DeadLetterFilter, actor: str) -> list[str]:
         return (await queue.replay(chosen, actor=actor)).message_ids
 
-    return _acting(args, "replayed", act)
+    return _acting(args, "replay", act)
 
 
 @_guarded
@@ -264,4 +268,4 @@ def _discard(args: argparse.Namespace) -> int:
         dropped = await queue.discard(chosen, actor=actor, reason=args.reason)
         return [item.message_id for item in dropped]
 
-    return _acting(args, "discarded", act)
+    return _acting(args, "discard", act)

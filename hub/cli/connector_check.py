@@ -22,6 +22,7 @@ from omnihub.config.decode import dotted
 from omnihub.config.yamlpos import Path as YamlPath
 from omnihub.config.yamlpos import YamlDocument, YamlSyntaxError, parse_yaml
 from omnihub.naming import Names
+from transforms.pipeline import lint_pipeline
 
 __all__ = ["connector_problems"]
 
@@ -90,9 +91,11 @@ async def _check(config: HubConfig) -> list[tuple[str, str | None, str]]:
                 continue
             try:
                 for delivery in sorted(config.deliveries_for(target)):
-                    alone = msgspec.structs.replace(
-                        config, deliveries={delivery: config.deliveries[delivery]}
-                    )
+                    plan = config.deliveries[delivery]
+                    if lint_pipeline(plan.pipeline, config.tables, delivery):
+                        # the configuration's own lint reports it, with its line
+                        plan = msgspec.structs.replace(plan, pipeline=[])
+                    alone = msgspec.structs.replace(config, deliveries={delivery: plan})
                     try:
                         build_dispatcher(
                             alone,

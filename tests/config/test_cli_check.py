@@ -50,9 +50,12 @@ def test_routes_check_runs_the_workers_start_checks_with_file_and_line(tmp_path:
     routes = tmp_path / "routes.yaml"
     edit(routes, "operation: sales_order.create", "operation: sales_order.creat")
     edit(routes, "operation: credit_memo.create", 'request: {method: POST, path: "/erp/{x"}')
+    edit(routes, "table: erp_warehouses", "table: erp_warehouse")  # orders-to-erp's pipeline
     result = omnihub("routes", "check", "--config", str(tmp_path))
     assert result.returncode == 2
-    assert result.stderr.splitlines()[0] == "configuration has 2 problems:"
+    assert result.stderr.splitlines()[0] == "configuration has 3 problems:"
+    assert "no table named 'erp_warehouse'" in result.stderr
+    assert "does not compile" not in result.stderr  # the lint's finding, not the worker's
     line = line_of(routes, "operation: sales_order.creat")
     assert (
         f"  routes.yaml:{line}:5: deliveries.orders-to-erp.operation: unknown ERP operation "
