@@ -133,3 +133,21 @@ def test_a_missing_configuration_directory_or_policy_folder_is_one_line(tmp_path
         "configuration problem: policies/: no policy files: the folder is missing "
         f"(hint: create {tmp_path / 'policies'}/*.yaml (partners, tiers, targets, ...))"
     )
+
+
+def test_routes_check_validates_the_reconcile_steps_configuration(tmp_path: Path) -> None:
+    example_copy(tmp_path)
+    routes = tmp_path / "routes.yaml"
+    edit(routes, "on_mismatch: flag", "on_mismatch: ignore")
+    edit(routes, "on_mismatch: reject", "on_mismatch: reject\n                    flag_at: notes")
+    result = omnihub("routes", "check", "--config", str(tmp_path))
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert lines[0] == "configuration has 2 problems:"
+    assert f"routes.yaml:{line_of(routes, 'flag_at: notes')}:" in lines[1]
+    assert "flag_at is used only with on_mismatch: flag" in lines[1]
+    assert lines[2].startswith(f"  routes.yaml:{line_of(routes, 'on_mismatch: ignore')}:")
+    assert lines[2].endswith(
+        "routes.shopify-orders.versions.v1.pipeline[7].on_mismatch: Invalid enum value "
+        "'ignore' (hint: allowed: reject, flag)"
+    )
