@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -91,6 +92,7 @@ async def test_list_show_replay_and_discard_from_the_command_line(
 
             listing = await cli(["dlq", "list", *cfg])
             shown = await cli(["dlq", "show", *cfg, first.id])
+            shown_json = await cli(["dlq", "show", *cfg, first.id, "--json"])
             not_there = await cli(["dlq", "show", *cfg, "01-no-such-id"])
             refused = await cli(["dlq", "replay", *cfg])
             missing = await cli(["dlq", "replay", *cfg, first.id, "01-no-such-id"])
@@ -125,6 +127,10 @@ async def test_list_show_replay_and_discard_from_the_command_line(
     assert code == 0 and "payload" in out and '"order_number": "C-1"' in out
     error_line = next(line for line in out.splitlines() if line.startswith("error "))
     assert "key         C-1" in out and error_line.count("RejectedByTarget") == 1
+    code, out, _ = shown_json
+    document = json.loads(out)
+    assert code == 0 and document["envelope"]["payload"]["order_number"] == "C-1"
+    assert document["dead_letter"]["business_key"] == "C-1"
     code, _, err = not_there
     assert code == 1 and "'01-no-such-id' is not in the dead-letter queue of erp" in err
     assert f"prefix '{settings.prefix}'" in err
