@@ -63,7 +63,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "--sandbox-port",
         type=int,
         default=SANDBOX_PORT,
-        help=f"sandbox port (default {SANDBOX_PORT}); targets at the sandbox's default address follow it",
+        help=f"sandbox port (default {SANDBOX_PORT}); targets at its default address follow it",
     )
     dev.set_defaults(func=_dev)
 
