@@ -6,50 +6,24 @@ key path it is about; `check_rules` turns that into file, line and column.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
-
-import msgspec
 
 from omnihub.config.decode import dotted
 from omnihub.config.edi_rules import (
     edi_route_versions_name_their_standard,
     edi_targets_are_complete,
 )
-from omnihub.config.model import HubConfig, HubTokenIssuer, JwksTokenIssuer
+from omnihub.config.event_rules import delivery_events_are_produced
+from omnihub.config.model import HubTokenIssuer, JwksTokenIssuer
 from omnihub.config.problems import ConfigProblem
+from omnihub.config.rule_types import Finding, Rule, RuleContext, suggest
 from omnihub.config.sla_rules import alerts_are_complete, slas_refer_to_what_exists
 from omnihub.config.yamlpos import Path, YamlDocument
 
-__all__ = ["RULES", "Finding", "RuleContext", "check_rules", "suggest"]
+__all__ = ["RULES", "Finding", "RuleContext", "check_rules"]
 
 ROUTES = "routes.yaml"
-
-
-class Finding(msgspec.Struct, frozen=True):
-    path: Path  # e.g. ("routes", "orders", "tier")
-    message: str
-    hint: str = ""
-
-
-class RuleContext(msgspec.Struct, frozen=True):
-    config: HubConfig
-    # Every id written in each section, including entries that failed to decode, so that a
-    # reference to a broken entry is not reported a second time as dangling.
-    declared: Mapping[str, frozenset[str]]
-    broken: frozenset[tuple[str, str]]
-
-
-Rule = Callable[[RuleContext], Iterator[Finding]]
-
-
-def suggest(name: str, known: Iterable[str], what: str) -> str:
-    known = sorted(known)
-    close = difflib.get_close_matches(name, known, n=1)
-    if close:
-        return f"did you mean '{close[0]}'?"
-    return f"known {what}: {', '.join(known) or 'none'}"
 
 
 def route_tiers_exist(ctx: RuleContext) -> Iterator[Finding]:
@@ -306,6 +280,7 @@ RULES: tuple[Rule, ...] = (
     delivery_targets_exist,
     delivery_retry_policies_exist,
     one_delivery_per_target_event,
+    delivery_events_are_produced,
     partner_scopes_are_used,
     rate_limits_parse,
     pipelines_compile,

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from omnihub.config.model import TargetKind
+from omnihub.config.rule_types import Finding, RuleContext, suggest
 from omnihub.config.sla import AcknowledgementSla, AnswerSla, DeliverySla, TargetSla
-
-if TYPE_CHECKING:
-    from omnihub.config.rules import Finding, RuleContext
 
 __all__ = ["alerts_are_complete", "slas_refer_to_what_exists"]
 
 
 def slas_refer_to_what_exists(ctx: RuleContext) -> Iterator[Finding]:
-    from omnihub.config.rules import Finding, suggest
-
     config, declared = ctx.config, ctx.declared
     for sid, sla in config.slas.items():
         at = ("slas", sid)
@@ -65,8 +60,6 @@ def slas_refer_to_what_exists(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def alerts_are_complete(ctx: RuleContext) -> Iterator[Finding]:
-    from omnihub.config.rules import Finding
-
     alerts = ctx.config.alerts
     for wid, hook in alerts.webhooks.items():
         if hook.format == "generic" and hook.secret is None:

@@ -16,9 +16,14 @@ DEV_TARGETS = ("carrier", "erp", "partner-webhooks", "storefront", "warehouse")
 
 
 @pytest.fixture(scope="session")
-def dev_hub(vhost: Vhost, redis_prefix: str) -> Iterator[LiveDev]:
+def dev_hub(vhost: Vhost, redis_prefix: str, postgres_url: str) -> Iterator[LiveDev]:
     """`omnihub dev` on free ports, JSON logs, a health port per worker from a base."""
-    settings = Settings(amqp_url=vhost.url, redis_url=REDIS_URL, prefix=f"{redis_prefix}-dev")
+    settings = Settings(
+        amqp_url=vhost.url,
+        redis_url=REDIS_URL,
+        postgres_url=postgres_url,
+        prefix=f"{redis_prefix}-dev",
+    )
     with live_dev(
         settings,
         env={"OMNIHUB_LOG_FORMAT": "json"},
