@@ -117,7 +117,8 @@ async def _run(args: argparse.Namespace) -> int:
         if not await act():
             if await store.get(args.id) is None:
                 return _not_found(args.id)
-            print(f"omnihub: exception {args.id} is already {args.action}d or resolved")
+            state = "acknowledged or resolved" if args.action == "ack" else "resolved"
+            print(f"omnihub: exception {args.id} is already {state}: nothing changed")
             return 0
         print(f"exception {args.id} {'acknowledged' if args.action == 'ack' else 'resolved'}")
         return 0
