@@ -26,7 +26,9 @@ __all__ = ["register"]
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     parser = sub.add_parser("monitor", help="watch the SLAs: exceptions and alerts")
     add_config_arg(parser)
-    parser.add_argument("--metrics-host", default="127.0.0.1")
+    parser.add_argument(
+        "--metrics-host", default="127.0.0.1", help="address of the /metrics port (127.0.0.1)"
+    )
     parser.add_argument(
         "--metrics-port",
         type=int,
