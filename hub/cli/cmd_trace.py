@@ -39,7 +39,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 async def _find(args: argparse.Namespace) -> int:
-    database = JourneyDatabase(settings_for(args).postgres_url, pool_size=1)
+    settings = settings_for(args)
+    database = JourneyDatabase(settings.postgres_url, pool_size=1)
     try:
         journeys = await JourneyQueries(database).find(args.key, partner=args.partner)
     except StoreUnavailable as exc:
@@ -49,7 +50,7 @@ async def _find(args: argparse.Namespace) -> int:
         await database.close()
     if not journeys:
         print(
-            f"omnihub: no journey found for '{args.key}' in {database.database_name}"
+            f"omnihub: no journey found for '{args.key}' in the journey store"
             + (f" for partner '{args.partner}'" if args.partner else ""),
             file=sys.stderr,
         )

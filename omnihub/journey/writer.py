@@ -96,7 +96,8 @@ class JourneyWriter:
         self._partitions: set[tuple[str, date]] = set()
         self._retention_due = 0.0
         self._closing = False
-        self._warn = LogThrottle(log)
+        self._warn = LogThrottle(log)  # the store is unavailable
+        self._warn_dropped = LogThrottle(log)  # rows dropped: a line of its own
         self.dropped = 0  # rows dropped since start (buffer full, or refused by PostgreSQL)
         self.written = 0  # rows written since start
         self.failures = 0  # batch writes that failed (and were retried)
@@ -156,7 +157,7 @@ class JourneyWriter:
         self.dropped += count
         if self._on_dropped is not None:
             self._on_dropped(count)
-        self._warn.warning(
+        self._warn_dropped.warning(
             "journey rows dropped (%s): %d now, %d since start", why, count, self.dropped
         )
 

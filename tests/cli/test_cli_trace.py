@@ -1,53 +1,39 @@
-"""`omnihub trace KEY [--json]` against the journey store (PostgreSQL): timeline, JSON,
-and "not found"."""
+"""`omnihub trace KEY [--json]` against the real journey store: timeline, JSON, and
+"not found"."""
 
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import UTC, datetime
 
 import pytest
 
-from omnihub.config.model import JourneyPolicy
-from omnihub.ids import new_message_id
-from omnihub.journey import (
-    JourneyDatabase,
-    JourneyEntry,
-    JourneyMeta,
-    JourneyWriter,
-    Retention,
-    Stage,
-)
+from omnihub.journey import JourneyEntry, Stage
 from omnihub.settings import Settings
+from tests.omnihub.journey_support import Store, message_id, meta, store
 from tests.omnihub.test_cli_dlq import cli
+
+__all__ = ["store"]
 
 
 @pytest.fixture
 def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("OMNIHUB_POSTGRES_URL", settings.postgres_url)
+    monkeypatch.setenv("OMNIHUB_PREFIX", settings.prefix)
     return settings
 
 
-async def test_trace_prints_json_and_says_where_it_looked_when_nothing_is_found(
-    cli_env: Settings,
+async def test_trace_prints_json_and_says_what_it_looked_for_when_nothing_is_found(
+    cli_env: Settings, store: Store
 ) -> None:
-    database = JourneyDatabase(cli_env.postgres_url)
-    writer = JourneyWriter(database, Retention(JourneyPolicy()), interval_s=0.01)
-    at = datetime.now(UTC)
-    mid = new_message_id()
-    key = f"T-{mid[-8:]}"
-    meta = JourneyMeta(
-        message_id=mid,
-        partner="acme-market",
-        route="orders",
-        event="order.created",
-        trace_id="4bf92f3577b34da6a3ce929d0e0e4736",
-        business_key=key,
-    )
-    writer.started(meta, [JourneyEntry(at=at, stage=Stage.RECEIVED)], at)
-    writer.record(mid, "order.created", [JourneyEntry(at=at, stage=Stage.PUBLISHED)])
-    await writer.close()
-    await database.close()
+    at = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)
+    key = f"T-{uuid.uuid4().hex[:8]}"  # the run's database is shared by its tests
+    mid = message_id(at)
+    m = meta(mid, partner="acme-market", key=key)
+    store.start(m, JourneyEntry(at=at, stage=Stage.RECEIVED))
+    store.record(m, JourneyEntry(at=at, stage=Stage.PUBLISHED))
+    await store.flushed()
 
     code, out, _ = await cli(["trace", key, "--json"])
     assert code == 0
@@ -61,7 +47,6 @@ async def test_trace_prints_json_and_says_where_it_looked_when_nothing_is_found(
 
     code, out, err = await cli(["trace", "T-404", "--partner", "acme-market"])
     assert (code, out) == (1, "")
-    database_name = database.database_name
     assert err.strip() == (
-        f"omnihub: no journey found for 'T-404' in {database_name} for partner 'acme-market'"
+        "omnihub: no journey found for 'T-404' in the journey store for partner 'acme-market'"
     )

@@ -44,7 +44,11 @@ def _sample(metrics: HubMetrics, name: str) -> float:
 
 
 async def test_orders_flow_through_a_postgresql_outage_and_journeys_resume(
-    tmp_path: Path, settings: Settings, postgres: PrivatePostgres, sandbox: SandboxServer
+    tmp_path: Path,
+    settings: Settings,
+    postgres: PrivatePostgres,
+    sandbox: SandboxServer,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     keys = Keys()
     config = journey_config(tmp_path, sandbox.base_url, keys)
@@ -114,6 +118,8 @@ async def test_orders_flow_through_a_postgresql_outage_and_journeys_resume(
     assert unreadable.status_code == 503
     # 30 messages, 3 rows each, into a buffer of 60 rows: 10 messages' rows dropped, counted
     assert dropped_gateway == 30 and dropped_worker == 30
+    logged = [r.getMessage() for r in caplog.records if r.name == "omnihub.journey"]
+    assert any(line.startswith("journey rows dropped (the buffer is full)") for line in logged)
     database = JourneyDatabase(postgres.url(), pool_size=1)
     try:
         kept = [await JourneyQueries(database).get(mid) for mid in during]
