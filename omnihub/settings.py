@@ -20,6 +20,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     config_dir: Path = Path(".")
     publish_timeout_s: float = 5.0
     retry_after_s: int = 5  # what a 503 tells the partner to wait
+    # how long the gateway waits for Redis to connect or answer before a request gets 503
+    redis_timeout_s: float = 2.0
 
     @property
     def names(self) -> Names:
@@ -37,4 +39,5 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
             publish_timeout_s=float(
                 env.get("OMNIHUB_PUBLISH_TIMEOUT_S", defaults.publish_timeout_s)
             ),
+            redis_timeout_s=float(env.get("OMNIHUB_REDIS_TIMEOUT_S", defaults.redis_timeout_s)),
         )

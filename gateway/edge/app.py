@@ -143,7 +143,11 @@ def create_app(
     owns_tracing = tracing is None
     tracing = tracing if tracing is not None else tracing_from_env("omnihub-gateway")
     metrics = metrics if metrics is not None else HubMetrics()
-    redis = aioredis.Redis.from_url(settings.redis_url)
+    redis = aioredis.Redis.from_url(
+        settings.redis_url,
+        socket_timeout=settings.redis_timeout_s,
+        socket_connect_timeout=settings.redis_timeout_s,
+    )
     pipeline = AutoPipeline(redis)
     journeys = JourneyStore(redis, settings.names, config.broker.archive_max_age)
     observability = EdgeObservability(

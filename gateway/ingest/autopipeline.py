@@ -220,11 +220,13 @@ class AutoPipeline:
     async def _reconnect(self) -> None:
         try:
             self._link = await self._connect()
-        except (RedisError, OSError) as exc:
+        except Exception as exc:  # whatever went wrong, the queued commands must not wait
+            if not isinstance(exc, (RedisError, OSError)):
+                log.error("connecting the Redis pipeline failed: %s", exc)
             failed, self._queue = self._queue, []
             self._fail(
                 [future for _, future in failed],
-                exc if isinstance(exc, RedisError) else RedisError(exc),
+                exc if isinstance(exc, RedisError) else RedisError(str(exc)),
             )
             return
         finally:

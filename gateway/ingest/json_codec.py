@@ -86,6 +86,12 @@ class Inbound:
         return Canonical(event, payload, key if isinstance(key, str) else None)
 
     def convert(self, body: bytes, partner: str, now: datetime) -> list[Canonical]:
+        try:
+            return self._convert(body, partner, now)
+        except RecursionError:  # the decoder, a pipeline or the field walk went too deep
+            raise _too_deep() from None
+
+    def _convert(self, body: bytes, partner: str, now: datetime) -> list[Canonical]:
         if self.pipeline is None:
             try:
                 return [self._canonical(self.event, self._decoder.decode(body))]
@@ -139,3 +145,7 @@ class Inbound:
 
     def _schema_problem(self, errors: list[FieldError]) -> ProblemError:
         return _invalid(f"the {self.schema.__name__} is not valid: {self._summary(errors)}", errors)
+
+
+def _too_deep() -> ProblemError:
+    return ProblemError(400, "the body is nested too deeply to read", kind="malformed-json")
