@@ -23,7 +23,6 @@ from typing import Any
 import uvicorn
 
 from omnihub.config.model import HubConfig
-from omnihub.http_protocol import CoalescingHttpToolsProtocol
 from omnihub.settings import Settings
 
 __all__ = [
@@ -111,7 +110,7 @@ def _uvicorn_config(app: Any, host: str, port: int) -> uvicorn.Config:
         access_log=False,
         timeout_graceful_shutdown=10,
         lifespan="on",
-        http=CoalescingHttpToolsProtocol,
+        http="httptools",
     )
 
 

@@ -19,6 +19,8 @@ from litestar import Litestar, Request, Response, get
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from gateway.admin.api import AdminApi
 from gateway.admin.message_status import message_status_route
@@ -39,12 +41,12 @@ from gateway.edge.problems import exception_handlers
 from gateway.edge.request_telemetry import EdgeObservability
 from gateway.edge.versions import unknown_version
 from gateway.ingest.admission import Admission
-from gateway.ingest.autopipeline import AutoPipeline
 from gateway.ingest.backpressure import PendingPublishes
 from gateway.ingest.edi_handler import EdiIngestHandler, edi_route
 from gateway.ingest.json_codec import Inbound, compile_tables
 from gateway.ingest.json_handler import IngestHandler
 from gateway.ingest.rate_tiers import TierLimits
+from gateway.ingest.redis_batch import redis_commands
 from gateway.ingest.route_services import EdgeServices
 from omnihub.broker import Publisher, declare_topology, plan_topology
 from omnihub.config.model import HubConfig, HubTokenIssuer, JwksTokenIssuer
@@ -147,8 +149,9 @@ def create_app(
         settings.redis_url,
         socket_timeout=settings.redis_timeout_s,
         socket_connect_timeout=settings.redis_timeout_s,
+        retry=Retry(NoBackoff(), 0),  # a command once written may have run: never resent
     )
-    pipeline = AutoPipeline(redis)
+    pipeline = redis_commands(redis)
     journeys = JourneyStore(redis, settings.names, config.broker.archive_max_age)
     observability = EdgeObservability(
         tracing, metrics, redis, settings.names, config.broker.archive_max_age, pipeline

@@ -38,8 +38,8 @@ import redis.asyncio as aioredis
 from redis.exceptions import NoScriptError, RedisError
 
 from gateway.edge.problems import ProblemError
-from gateway.ingest.autopipeline import AutoPipeline
 from gateway.ingest.rate_tiers import TierLimits
+from gateway.ingest.redis_batch import RedisCommands
 from omnihub.naming import Names
 
 __all__ = ["Admission", "IdempotencyState", "Verdict"]
@@ -163,7 +163,7 @@ def _unavailable() -> ProblemError:
 class Admission:
     """The gateway's Redis: admit (throttle + idempotency), complete, release."""
 
-    def __init__(self, redis: aioredis.Redis, names: Names, pipeline: AutoPipeline) -> None:
+    def __init__(self, redis: aioredis.Redis, names: Names, pipeline: RedisCommands) -> None:
         self._redis = redis
         self._names = names
         self._pipeline = pipeline

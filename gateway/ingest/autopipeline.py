@@ -41,8 +41,11 @@ from redis.exceptions import NoScriptError, RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from gateway.ingest.resp import pack_commands
+from omnihub.fast_paths import fast_path
 
-__all__ = ["AutoPipeline"]
+__all__ = ["KNOWN", "AutoPipeline", "use_autopipeline"]
+
+KNOWN = ("8.2.",)  # redis-py releases whose connection internals this module was written against
 
 log = logging.getLogger("omnihub.gateway.redis")
 
@@ -164,6 +167,14 @@ class _Link(asyncio.Protocol):
     @property
     def answered(self) -> bool:
         return not self._sent
+
+
+def use_autopipeline() -> bool:
+    """Whether the gateway's Redis commands may go through `AutoPipeline` (decided once
+    per process and logged once; otherwise redis-py's public pipeline is used)."""
+    return fast_path(
+        "redis", "redis", KNOWN, usable=lambda: hasattr(AbstractConnection, "_connect")
+    )
 
 
 class AutoPipeline:

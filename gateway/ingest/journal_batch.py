@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 import redis.asyncio as aioredis
 from redis.exceptions import NoScriptError, RedisError
 
-from gateway.ingest.autopipeline import AutoPipeline
+from gateway.ingest.redis_batch import RedisCommands, redis_commands
 from omnihub.envelope import Envelope
 from omnihub.journey import JourneyEntry, JourneyMeta, JourneyStore, Stage
 from omnihub.naming import Names
@@ -61,11 +61,11 @@ class JournalBatch:
         names: Names,
         retention: timedelta,
         on_failure: Callable[[int], None],
-        pipeline: AutoPipeline | None = None,
+        pipeline: RedisCommands | None = None,
     ) -> None:
         self._store = JourneyStore(redis, names, retention)
         self._owned = pipeline is None  # tests build a batch without the app's pipeline
-        self._pipeline = pipeline if pipeline is not None else AutoPipeline(redis)
+        self._pipeline = pipeline if pipeline is not None else redis_commands(redis)
         self._on_failure = on_failure
         self._buffer: list[_Item] = []
         self._pending: set[asyncio.Task[None]] = set()

@@ -106,12 +106,15 @@ async def test_a_reset_connection_is_503_then_recovers(
 async def test_an_unexpected_error_in_the_redis_client_is_503_not_a_hang(
     edge_config: HubConfig, settings: Settings, creds: Creds, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from redis.asyncio.client import Pipeline
+
     from gateway.ingest.autopipeline import AutoPipeline
 
-    async def broken(self: AutoPipeline) -> None:
-        raise RuntimeError("the Redis client is not the version the pipeline was built for")
+    async def broken(self: object, *args: object, **kwargs: object) -> None:
+        raise RuntimeError("the Redis client is not the version the gateway was built for")
 
-    monkeypatch.setattr(AutoPipeline, "_connect", broken)
+    monkeypatch.setattr(AutoPipeline, "_connect", broken)  # the fast path
+    monkeypatch.setattr(Pipeline, "execute", broken)  # the public path
     async with running_gateway(edge_config, settings) as url, httpx.AsyncClient(base_url=url) as c:
         await _assert_503_in_time(c, creds, "MISMATCH-1")
         await _assert_503_in_time(c, creds, "MISMATCH-2")
