@@ -1,21 +1,17 @@
-"""Redis commands of concurrent requests sent together: automatic pipelining.
+"""The redis adapter: the Redis commands of concurrent requests pipelined on one
+connection whose transport it reads itself.
 
-At 64 requests in flight, a connection pool gives every command its own connection, its
-own write and its own read wake-up, and redis-py's per-command path (pool checkout,
-retry wrapper, parser) costs more client CPU than Redis spends running the command. Here
-the commands issued during one turn of the event loop go out together, in one write, as
-one non-transactional pipeline on one connection, and further batches follow while
-earlier ones still await their replies. Redis runs a connection's commands in the order
-they arrive, so commands run in the order they were issued (a response stored by `send`
-is in Redis before any later admission of the same process looks for it).
+Used where `use_autopipeline` says so (a redis-py release in `KNOWN`, ``OMNIHUB_FAST_PATHS``
+allowing it): it relies on redis-py's connection keeping its stream writer as `_writer`.
+Otherwise `redis_batch.RedisBatch` sends the same commands through redis-py's pipeline.
 
-The connection is made by the client's pool (so it has the client's address, TLS,
-credentials, database and timeouts, and redis-py does the handshake); then its transport
-is read by `_Link`, a protocol that feeds what arrives to hiredis and hands each reply
-to the command that waits for it, in order, from the socket's callback: no reader task,
-no coroutine per reply. redis-py's `Pipeline` would add a command stack, a retry wrapper
-and reply callbacks per command, which cost more than the socket work at these rates;
-batches are packed by `gateway/ingest/resp.py`, not redis-py's general `pack_command`.
+The commands issued during one turn of the event loop go out in one write (packed by
+`gateway/ingest/resp.py`), and further batches follow while earlier ones still await
+their replies. Redis runs a connection's commands in the order they arrive, so they run
+in the order they were issued. The connection is made by the client's pool (address,
+TLS, credentials, database, timeouts, handshake); then `_Link` reads its transport,
+feeding hiredis and handing each reply to the command that waits for it, in order, from
+the socket's callback: no reader task, no coroutine per reply.
 
 `execute` awaits a command's reply; `send` is fire-and-forget, for writes whose failure
 the caller has already decided to tolerate (counted through `on_send_failure`). An error

@@ -25,11 +25,16 @@ from gateway.auth import Principal, RouteAuthenticator, authorize
 from gateway.edge.problems import ProblemError
 from gateway.edge.request_reply import IncomingRequest, Reply
 from gateway.edge.versions import VersionPolicy
-from gateway.ingest.idempotency_keys import IssuedIds, digest, fingerprint, parse_key
+from gateway.ingest.admission import Reservation, limit_headers, rate_limited
+from gateway.ingest.idempotency_keys import (
+    IssuedIds,
+    fingerprint,
+    idempotency_problem,
+    request_key,
+)
 from gateway.ingest.rate_tiers import TierLimits
-from gateway.ingest.reservation import Reservation, limit_headers, rate_limited
 from gateway.ingest.route_services import EdgeServices, ObservedRoute
-from omnihub.config.model import Idempotency, Route
+from omnihub.config.model import Route
 from omnihub.envelope import Envelope, encode_envelope
 from omnihub.errors import BrokerError
 from omnihub.telemetry import SpanKind
@@ -204,7 +209,9 @@ class IngestFlow(ObservedRoute, Generic[C]):
         request.scope.setdefault("state", {})["partner"] = principal.partner
         self.services.pending.check()
 
-        key, key_digest = self._idempotency_key(headers.get("idempotency-key"), webhook_id)
+        key, key_digest = request_key(
+            self.route, self.codec.noun, headers.get("idempotency-key"), webhook_id
+        )
         body_fp = fingerprint(self.route_id, self.version, body)
         verdict = await self.services.admission.admit(
             principal.partner,
@@ -223,7 +230,7 @@ class IngestFlow(ObservedRoute, Generic[C]):
                 replayed = {**limits, "traceparent": verdict.stored_traceparent, REPLAYED: "true"}
                 return self._reply(status, verdict.stored_body, media_type, replayed)
             if verdict.state in ("inflight", "mismatch"):
-                raise self._idempotency_problem(verdict.state)
+                raise idempotency_problem(verdict.state, self.codec.noun)
             reservation = Reservation(
                 self.services.admission,
                 verdict,
@@ -246,45 +253,6 @@ class IngestFlow(ObservedRoute, Generic[C]):
         except ProblemError as exc:
             exc.headers = {**limits, **exc.headers}
             raise
-
-    def _idempotency_key(
-        self, header: str | None, webhook_id: str | None
-    ) -> tuple[str | None, str | None]:
-        """The request's key and the digest its record is stored under (none when the
-        route's idempotency is off)."""
-        key = parse_key(header)
-        key_digest = None
-        if key is not None:
-            key_digest = digest("idem", key)
-        elif webhook_id is not None:
-            key, key_digest = webhook_id, digest("webhook", webhook_id)
-        elif self.route.idempotency is Idempotency.REQUIRED:
-            raise ProblemError(
-                400,
-                "this route requires an Idempotency-Key header: send a unique key per "
-                f"{self.codec.noun} (a UUID) and the same key when you send it again",
-                kind="idempotency-key-missing",
-            )
-        if self.route.idempotency is Idempotency.OFF:
-            key_digest = None
-        return key, key_digest
-
-    def _idempotency_problem(self, state: str) -> ProblemError:
-        noun = self.codec.noun
-        if state == "inflight":
-            return ProblemError(
-                409,
-                f"a {noun} with this Idempotency-Key is still being processed; "
-                "send it again in a moment to get its response",
-                kind="idempotency-key-in-flight",
-                headers={"Retry-After": "1"},
-            )
-        return ProblemError(
-            422,
-            f"this Idempotency-Key was already used for a different {noun}; "
-            f"use a new key for a new {noun}",
-            kind="idempotency-key-reused",
-        )
 
     def _reply(self, status: int, body: bytes, media: str, headers: dict[str, str]) -> Reply:
         if self.policy.headers:

@@ -1,13 +1,11 @@
 """Journey starts written in batches: the messages accepted within a few milliseconds are
 journaled by one server-side script call (one round trip).
 
-CPU per message matters on the ingest path (issue 8): a redis-py pipeline of the seven
-commands a start needs costs about 0.5 ms of client CPU, one `EVALSHA` about 0.25 ms,
-most of it per round trip; one call per batch spreads that over the batch. The script
-touches several keys, so on a Redis Cluster they would need one hash slot (not so today).
-The command is built by `JourneyStore.start_many_command`, so the key layout lives in one
-place, and sent through the gateway's `AutoPipeline`, sharing round trips with the
-admissions.
+One `EVALSHA` per batch instead of the seven commands a start needs per message: the
+client's cost is mostly per command and per round trip. The script touches several keys,
+so on a Redis Cluster they would need one hash slot (not so today). The command is built
+by `JourneyStore.start_many_command`, so the key layout lives in one place, and sent
+through the gateway's batched Redis commands, sharing round trips with the admissions.
 """
 
 from __future__ import annotations
