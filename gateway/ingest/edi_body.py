@@ -96,7 +96,7 @@ class EdiBody:
             one = accepting.envelope(
                 item.event_type, item.payload, business, natural_key=item.control_key
             )
-            await accepting.publish(one)
+            await accepting.publish(one, item.detail)  # its findings, for its journey
             ids.append(one.id)
         try:
             replies = await acknowledgement(read, agreement, self.allocator, accepting.now)
@@ -111,7 +111,12 @@ class EdiBody:
                 headers={"Retry-After": str(self.retry_after_s)},
             ) from None
         log.info(
-            "%s from %s: %d published, %d rejected", self.route_id, partner, len(ids), read.rejected
+            "%s from %s: %d published (%d with findings), %d rejected",
+            self.route_id,
+            partner,
+            len(ids),
+            sum(item.detail is not None for item in read.items),
+            read.rejected,
         )
         headers = {MESSAGE_IDS: ",".join(ids)}
         if agreement.acknowledge == "response":

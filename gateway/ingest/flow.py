@@ -91,7 +91,18 @@ class Accepting:
     builds (ids handed out in order, the same again on a retry of a failed request) and
     the publishes, each confirmed, recorded for the journal."""
 
-    __slots__ = ("body", "flow", "issued", "key", "media", "now", "principal", "sent", "trace")
+    __slots__ = (
+        "body",
+        "details",
+        "flow",
+        "issued",
+        "key",
+        "media",
+        "now",
+        "principal",
+        "sent",
+        "trace",
+    )
 
     def __init__(
         self,
@@ -113,6 +124,7 @@ class Accepting:
         self.issued = issued
         self.trace = trace
         self.sent: list[Envelope] = []
+        self.details: dict[str, str] = {}  # by message id: what its journey should say
 
     def envelope(
         self, event: str, payload: Any, business_key: str | None, *, natural_key: str | None = None
@@ -132,8 +144,9 @@ class Accepting:
             payload=payload,
         )
 
-    async def publish(self, envelope: Envelope) -> None:
-        """Publish and wait for the broker's confirm; 503 problem otherwise."""
+    async def publish(self, envelope: Envelope, detail: str | None = None) -> None:
+        """Publish and wait for the broker's confirm; 503 problem otherwise. ``detail``
+        goes into the message's journey (an EDI set's findings)."""
         services = self.flow.services
         services.pending.check()  # no await until entered: the bound is exact
         started = time.perf_counter()
@@ -155,6 +168,16 @@ class Accepting:
             ) from None
         services.observability.confirmed(time.perf_counter() - started)
         self.sent.append(envelope)
+        if detail is not None:
+            self.details[envelope.id] = detail
+
+    def journal(self, trace_id: str) -> None:
+        """Start the journeys of what was published (in the background)."""
+        edge, now, details = self.flow.services.observability, datetime.now(UTC), self.details
+        edge.journal([e for e in self.sent if e.id not in details], trace_id, now)
+        for one in self.sent:
+            if one.id in details:
+                edge.journal([one], trace_id, now, detail=details[one.id])
 
     def accepted(self, event: str) -> bytes:
         """The 202 body for what was published."""
@@ -283,4 +306,4 @@ class IngestFlow(ObservedRoute, Generic[C]):
                 span.fail(exc.kind)
                 raise
             finally:  # those already confirmed will be delivered: journal them too
-                edge.journal(accepting.sent, span.trace_id, datetime.now(UTC))
+                accepting.journal(span.trace_id)
