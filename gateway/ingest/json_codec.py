@@ -160,6 +160,8 @@ JSON = "application/json"
 
 
 class JsonBody:
+    """The ingest flow's codec for JSON bodies of one route version."""
+
     noun = "request"
 
     def __init__(self, inbound: Inbound) -> None:
