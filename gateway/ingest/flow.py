@@ -223,13 +223,14 @@ class IngestFlow(ObservedRoute, Generic[C]):
             body = await request.body()
             signed = await self.auth.authenticate_signed(headers, body)
             principal, webhook_id = signed.principal, signed.webhook_id
+            request.scope.setdefault("state", {})["partner"] = principal.partner  # a 403 too
             authorize(principal, self.route.scopes)
         else:
             principal = await self.auth.authenticate(headers)
+            request.scope.setdefault("state", {})["partner"] = principal.partner  # a 403 too
             authorize(principal, self.route.scopes)
             media = self.codec.media(headers.get("content-type"))
             body = await request.body()
-        request.scope.setdefault("state", {})["partner"] = principal.partner
         self.services.pending.check()
 
         key, key_digest = request_key(

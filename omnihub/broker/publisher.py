@@ -126,9 +126,8 @@ class Publisher:
         self._last_attempt = 0.0
         self._tokens = itertools.count()
         self._waiting: dict[int, float] = {}  # publishes awaiting a confirm: start, oldest first
-        self._timed_out: Outbox | ExchangePublish | None = (
-            None  # the outbox whose confirms were too late
-        )
+        # the outbox whose confirms came too late
+        self._timed_out: Outbox | ExchangePublish | None = None
         self._watchdog: asyncio.Task[None] | None = None
 
     @property
