@@ -18,6 +18,7 @@ from omnihub.config.edi_rules import (
     edi_targets_are_complete,
 )
 from omnihub.config.model import HubConfig, HubTokenIssuer, JwksTokenIssuer
+from omnihub.config.ordering_rules import ordering_keys_name_canonical_fields
 from omnihub.config.problems import ConfigProblem
 from omnihub.config.yamlpos import Path, YamlDocument
 
@@ -310,6 +311,7 @@ RULES: tuple[Rule, ...] = (
     pipelines_compile,
     edi_route_versions_name_their_standard,
     edi_targets_are_complete,
+    ordering_keys_name_canonical_fields,
 )
 
 
