@@ -325,14 +325,18 @@ class Worker:
             log.exception("middleware failed after the attempt on %s", job.message_id)
             job.crash, job.decision = exc, Requeue(f"middleware error: {exc}")
 
-    async def finish(self, job: Job) -> bool:
-        """Settle the decision, then ``after_settle``; False if it could not be settled."""
+    async def finish(self, job: Job) -> None:
+        """Settle the decision, then ``after_settle``."""
+        if await self.settle(job):
+            await self.chain.after_settle(job)
+
+    async def settle(self, job: Job) -> bool:
+        """Carry out the decision; False if it could not be (the broker delivers it again)."""
         try:
             await self.settler.settle(job)
         except Exception as exc:
             log.error("%s not settled (%s): the broker will deliver it again", job.message_id, exc)
             return False
-        await self.chain.after_settle(job)
         return True
 
     async def after_settle(self, job: Job) -> None:

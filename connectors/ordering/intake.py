@@ -32,6 +32,10 @@ __all__ = ["Intake"]
 
 log = logging.getLogger("omnihub.worker.ordering")
 
+# A partition's confirm may take long on a busy broker: giving up re-shares the whole
+# window (duplicates, which partitions then have to work through), so wait long.
+INTAKE_CONFIRM_TIMEOUT_S = 30.0
+
 
 class Intake:
     def __init__(
@@ -83,7 +87,7 @@ class Intake:
             copy,
             routing_key=self.names.ordered_partition_queue(self.target, partition),
             mandatory=True,
-            timeout=self.confirm_timeout,
+            timeout=max(self.confirm_timeout, INTAKE_CONFIRM_TIMEOUT_S),
         )
         self._pending.append((message, asyncio.ensure_future(publish)))
         self._idle.clear()
@@ -106,7 +110,7 @@ class Intake:
                 raise
             except Exception as exc:
                 log.error(
-                    "sharing %s out to its partition failed (%s): the intake takes it back",
+                    "sharing %s out to its partition failed (%r): the intake takes it back",
                     message.message_id,
                     exc,
                 )

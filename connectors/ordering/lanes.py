@@ -60,7 +60,7 @@ class OrderedLanes:
         worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.membership = Membership(redis, names, target, worker_id, member_ttl_s)
         self.intake = Intake(
-            names, target, self.keys, prefetch=spec.prefetch, confirm_timeout=confirm_timeout_s
+            names, target, self.keys, prefetch=spec.intake_window, confirm_timeout=confirm_timeout_s
         )
         self.heartbeat_s = heartbeat_s
         self.handover_timeout_s = handover_timeout_s

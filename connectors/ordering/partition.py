@@ -42,6 +42,7 @@ log = logging.getLogger("omnihub.worker.ordering")
 
 CRASH_PAUSE_S = 1.0  # before trying again a message that crashed the worker
 STATE_PAUSE_S = 1.0  # before reading the guard again after Redis failed
+VERSION_CACHE_MAX = 100_000  # keys whose last version a partition holder keeps in memory
 
 
 class Attempts(Protocol):
@@ -61,20 +62,22 @@ class Attempts(Protocol):
     async def refuse(self, job: Job, failure: DeliveryFailed) -> None:
         """Decide on a message that failed before any attempt; sets ``job.decision``."""
 
-    async def finish(self, job: Job) -> bool:
-        """Settle the decision and run ``after_settle``; False if it could not be settled."""
+    async def settle(self, job: Job) -> bool:
+        """Carry out the decision (ack, or a confirmed copy); False if it could not be."""
 
     async def after_settle(self, job: Job) -> None:
         """Only ``after_settle`` (a retry waited out in place)."""
 
 
 class _Run:
-    __slots__ = ("critical", "message", "settled", "task")
+    __slots__ = ("critical", "envelope", "message", "released", "settled", "task")
 
-    def __init__(self, message: AbstractIncomingMessage) -> None:
+    def __init__(self, message: AbstractIncomingMessage, envelope: Envelope | None) -> None:
         self.message = message
+        self.envelope = envelope
         self.critical = False  # attempting or settling: let it finish when handing over
         self.settled = False
+        self.released = asyncio.Event()  # settled (or given up): the key's next may go
         self.task: asyncio.Task[None] | None = None
 
 
@@ -100,6 +103,10 @@ class Partition:
         self._channel: AbstractChannel | None = None
         self._tails: dict[str, _Run] = {}
         self._runs: set[_Run] = set()
+        # The newest snapshot version delivered per key, as far as this holder knows: read
+        # from Redis once per key, then kept here (no one else delivers from this partition
+        # while it is held; a new holder starts with an empty cache).
+        self._versions: dict[tuple[str, str], float | None] = {}
 
     @property
     def in_hand(self) -> int:
@@ -129,7 +136,7 @@ class Partition:
         except DeliveryFailed as exc:
             error = exc
         key = placement.key if placement is not None else f"!{message.message_id}"
-        run = _Run(message)
+        run = _Run(message, envelope)
         run.task = asyncio.create_task(
             self._run(run, self._tails.get(key), placement, error),
             name=f"ordered-{self.queue}",
@@ -139,6 +146,7 @@ class Partition:
         run.task.add_done_callback(lambda _: self._done(key, run))
 
     def _done(self, key: str, run: _Run) -> None:
+        run.released.set()
         self._runs.discard(run)
         if self._tails.get(key) is run:
             del self._tails[key]
@@ -160,8 +168,8 @@ class Partition:
         placement: Placement | None,
         error: DeliveryFailed | None,
     ) -> None:
-        if previous is not None and previous.task is not None:
-            await asyncio.wait([previous.task])
+        if previous is not None:
+            await previous.released.wait()
             if not previous.settled:
                 return  # the earlier message of this key comes again: so will this one
         if self._stopped(run):
@@ -170,7 +178,7 @@ class Partition:
         if error is not None or placement is None:
             run.critical = True
             await self.attempts.refuse(job, error or UndeliverableMessage("no placement"))
-            run.settled = await self.attempts.finish(job)
+            await self._settle(run, job)
             return
         if placement.version is not None and await self._superseded(run, job, placement):
             return
@@ -197,38 +205,56 @@ class Partition:
             if isinstance(decision, Ack) and placement.version is not None:
                 try:
                     await self.guard.record(placement.delivery_id, placement.key, placement.version)
+                    self._remember(placement)
                 except DeliveryFailed as exc:  # delivered, not remembered: deliver it again
                     log.warning("%s: %s; trying again", job.message_id, exc.reason)
                     run.critical = False
                     await asyncio.sleep(STATE_PAUSE_S)
                     job = self._again(job, job.retries)
                     continue
-            run.settled = await self.attempts.finish(job)
+            await self._settle(run, job)
             return
 
     async def _superseded(self, run: _Run, job: Job, placement: Placement) -> bool:
         """Settle ``job`` as superseded if a newer snapshot of its key was delivered."""
         assert placement.version is not None
-        while True:
+        cached = (placement.delivery_id, placement.key)
+        while cached not in self._versions:
             try:
-                last = await self.guard.last(placement.delivery_id, placement.key)
-                break
+                self._versions[cached] = await self.guard.last(*cached)
             except DeliveryFailed as exc:
                 log.warning("stale-write guard of %s: %s", self.queue, exc.reason)
                 await asyncio.sleep(STATE_PAUSE_S)
                 if self._stopped(run):
                     return True
+        last = self._versions[cached]
         if last is None or placement.version >= last:
             return False
         run.critical = True
-        job.envelope = decode_envelope(run.message.body)
+        job.envelope = run.envelope
         job.delivery_id = placement.delivery_id
         job.decision = Superseded(
             f"{placement.version_field} {_show(placement.version)} is older than "
             f"{_show(last)}, already delivered for key {placement.key}"
         )
-        run.settled = await self.attempts.finish(job)
+        await self._settle(run, job)
         return True
+
+    def _remember(self, placement: Placement) -> None:
+        assert placement.version is not None
+        if len(self._versions) >= VERSION_CACHE_MAX:
+            self._versions.clear()  # read again from Redis, key by key
+        cached = (placement.delivery_id, placement.key)
+        known = self._versions.get(cached)
+        if known is None or known < placement.version:
+            self._versions[cached] = placement.version
+
+    async def _settle(self, run: _Run, job: Job) -> None:
+        """Settle, let the key's next message go, then the journey and metrics."""
+        run.settled = await self.attempts.settle(job)
+        run.released.set()
+        if run.settled:
+            await self.attempts.after_settle(job)
 
     @staticmethod
     def _again(job: Job, retries: int) -> Job:

@@ -371,6 +371,9 @@ class OrderedLanes(_Strict, kw_only=True, frozen=True):
 
     partitions: Annotated[int, msgspec.Meta(ge=1, le=256)] = 8
     prefetch: Annotated[int, msgspec.Meta(ge=1, le=5000)] = 256
+    # Messages the intake shares out before their confirms came back (its throughput is
+    # about this window divided by the broker's confirm latency).
+    intake_window: Annotated[int, msgspec.Meta(ge=1, le=20000)] = 2000
 
 
 class Target(_Strict, kw_only=True, frozen=True):

@@ -48,16 +48,16 @@ def ordering_keys_name_canonical_fields(ctx: RuleContext) -> Iterator[Finding]:
             snapshots = [e for e in guard.events if e in delivery.events]
             checks.append(((*at, "snapshots", "version"), guard.version, snapshots))
         for path, field, events in checks:
+            found: dict[str, list[str]] = {}  # one finding per problem, naming its events
             for event in events:
                 tp = canonical_type_of(event, ctx.config.routes, CANONICAL_TYPES)
-                if tp is None:
-                    yield Finding(
-                        path,
-                        f"no canonical type is known for event '{event}': "
-                        "an ordering key names fields of a canonical type",
-                        "order events of the canonical model (order.*, inventory.*, ...)",
-                    )
-                    continue
-                problem = check_field(tp, field)
+                problem = (
+                    check_field(tp, field)
+                    if tp is not None
+                    else "no canonical type is known for it (ordering keys name canonical "
+                    "fields: order.*, inventory.*, shipment.*, ...)"
+                )
                 if problem is not None:
-                    yield Finding(path, f"unknown field for '{event}': {problem}")
+                    found.setdefault(problem, []).append(f"'{event}'")
+            for problem, named in found.items():
+                yield Finding(path, f"ordering field of {', '.join(named)}: {problem}")

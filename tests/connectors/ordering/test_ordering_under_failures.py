@@ -1,0 +1,148 @@
+"""The issue's scenario: 20,000 inventory snapshots across 500 SKU x location keys from 8
+concurrent producers, arriving shuffled; the ERP answers 500 to 10 % of requests; two
+worker processes share the ordered partitions and one is killed with SIGKILL mid-flow
+(a new one joins). For every key the ERP's final level is the newest snapshot, and the
+sequence of snapshots it saw per key never goes backwards.
+
+The producers publish straight to the broker through the hub's own `Publisher` (what
+the gateway calls after a 202's checks): the point is delivery order, and 20,000 HTTP
+requests through a gateway would triple the run time without adding to it
+(tests/connectors/test_crash_safety.py covers the gateway -> worker path under SIGKILL).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import aio_pika
+import redis.asyncio as aioredis
+
+from omnihub.broker import Publisher, declare_topology, plan_topology
+from omnihub.envelope import Envelope
+from omnihub.settings import Settings
+from sandbox.control import SandboxClient
+from sandbox.testing import sandbox_process
+from tests.connectors.harness import declared, depth, wait_for
+from tests.connectors.ordering.support import inventory, ordered_config, seq_of
+
+SKUS, LOCATIONS, VERSIONS, PRODUCERS = 25, 20, 40, 8  # 500 keys x 40 = 20,000 updates
+RETRY = (
+    "{attempts: 10, initial_delay: 50ms, max_delay: 400ms, multiplier: 2.0, jitter: 0.2, "
+    "retry_after_cap: 1s}"
+)
+
+
+def level(sku: int, location: int, seq: int) -> int:
+    return (sku * 31 + location * 7 + seq * 13) % 997
+
+
+def start_worker(config_dir: Path, settings: Settings, log: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "OMNIHUB_AMQP_URL": settings.amqp_url,
+        "OMNIHUB_REDIS_URL": settings.redis_url,
+        "OMNIHUB_PREFIX": settings.prefix,
+    }
+    command = [sys.executable, "-m", "omnihub.cli.main", "worker", "--target", "erp"]
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [*command, "--config", str(config_dir)], env=env, stdout=out, stderr=out
+        )
+
+
+async def produce(settings: Settings, envelopes: list[Envelope]) -> None:
+    publisher = Publisher(settings.amqp_url, settings.names.events_exchange)
+    try:
+        for env in envelopes:
+            await publisher.publish(env)
+    finally:
+        await publisher.close()
+
+
+async def test_newest_snapshot_wins_per_key_under_failures_and_a_sigkill(
+    tmp_path: Path, settings: Settings, redis_client: aioredis.Redis
+) -> None:
+    rng = random.Random(19)
+    updates = [
+        inventory(f"SKU-{s}", f"LOC-{loc}", seq, level(s, loc, seq))
+        for s in range(SKUS)
+        for loc in range(LOCATIONS)
+        for seq in range(1, VERSIONS + 1)
+    ]
+    rng.shuffle(updates)  # every key's versions arrive out of order
+    with sandbox_process() as erp_url, SandboxClient(erp_url) as control:
+        config = ordered_config(
+            tmp_path, erp_url, partitions=8, prefetch=256, retry=RETRY, concurrency=16
+        )
+        declared(settings, config, ["erp"])
+        connection = await aio_pika.connect(settings.amqp_url)
+        await declare_topology(connection, plan_topology(config, settings.names, ladders=["erp"]))
+        await connection.close()
+        control.set_mode("erp", error_rate=0.1, fixed_status=500, seed=19)
+        versions = settings.names.ordering_versions_key("erp", "levels-to-erp")
+        newest = await inventory_version(VERSIONS)
+
+        async def newest_delivered() -> int:
+            values = await redis_client.hvals(versions)
+            return sum(1 for v in values if float(v) >= newest)
+
+        done = 0
+        logs = Path(os.environ.get("OMNIHUB_TEST_WORKER_LOG", os.devnull))
+        workers = [start_worker(tmp_path, settings, logs) for _ in range(2)]
+        try:
+            producers = [
+                asyncio.create_task(produce(settings, updates[i::PRODUCERS]))
+                for i in range(PRODUCERS)
+            ]
+            await wait_for(lambda: control.stats("erp").recorded >= 300, 120, "300 delivered")
+            victim = workers.pop(0)
+            victim.send_signal(signal.SIGKILL)
+            victim.wait(10)
+            assert victim.returncode == -signal.SIGKILL
+            killed_at = control.stats("erp").recorded
+            workers.append(start_worker(tmp_path, settings, logs))
+            await asyncio.gather(*producers)
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + 240
+            while (done := await newest_delivered()) < SKUS * LOCATIONS:
+                assert loop.time() < deadline, f"{done} keys have their newest snapshot"
+                await asyncio.sleep(0.5)
+            await asyncio.sleep(1.0)  # a late, stale delivery would arrive now
+            records = control.records("erp")
+            stats = control.stats("erp")
+        finally:
+            for worker in workers:
+                worker.send_signal(signal.SIGTERM)
+            for worker in workers:
+                worker.wait(30)
+    assert killed_at < len(records)  # it died mid-flow
+    assert stats.failures_served > 0 and {r.status for r in records} == {201}
+    seen: dict[tuple[str, str], list[int]] = defaultdict(list)
+    last_level: dict[tuple[str, str], int] = {}
+    for record in records:
+        key = (record.body["item"], record.body["site"])
+        seen[key].append(seq_of(record.body))
+        last_level[key] = int(record.body["quantity"])
+    assert len(seen) == SKUS * LOCATIONS
+    backwards = {k: s for k, s in seen.items() if s != sorted(s)}
+    assert not backwards, f"per-key sequences went backwards: {list(backwards.items())[:3]}"
+    assert all(s[-1] == VERSIONS for s in seen.values())
+    for (sku, loc), got in last_level.items():
+        assert got == level(int(sku[4:]), int(loc[4:]), VERSIONS), (sku, loc)
+    assert await depth(settings, settings.names.dead_letter_queue("erp")) == 0
+    assert await depth(settings, settings.names.ordered_intake_queue("erp")) == 0
+    for i in range(8):
+        assert await depth(settings, settings.names.ordered_partition_queue("erp", i)) == 0
+
+
+async def inventory_version(seq: int) -> float:
+    from omnihub.config.ordering import version_number
+
+    return version_number(inventory("X", "Y", seq, 0).payload["occurred_at"])
