@@ -28,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aio_pika
+import redis.asyncio as aioredis
 
 from bench.delivery.__main__ import machine
 from omnihub.broker import Publisher, declare_topology, plan_topology
@@ -125,7 +126,7 @@ def start_workers(directory: Path, settings: Settings, n: int) -> list[subproces
         "OMNIHUB_REDIS_URL": settings.redis_url,
         "OMNIHUB_PREFIX": settings.prefix,
     }
-    command = [sys.executable, "-m", "omnihub.cli.main", "worker", "--target", "erp"]
+    command = [sys.executable, "-m", "hub.cli.main", "worker", "--target", "erp"]
     return [
         subprocess.Popen(
             [*command, "--config", str(directory)],
@@ -135,6 +136,17 @@ def start_workers(directory: Path, settings: Settings, n: int) -> list[subproces
         )
         for _ in range(n)
     ]
+
+
+async def forget_keys(settings: Settings) -> None:
+    """Delete the run's Redis keys (journeys, memberships) under its prefix."""
+    client = aioredis.Redis.from_url(settings.redis_url)
+    try:
+        keys = [k async for k in client.scan_iter(match=f"{settings.prefix}:*", count=1000)]
+        for i in range(0, len(keys), 1000):
+            await client.delete(*keys[i : i + 1000])
+    finally:
+        await client.aclose()
 
 
 def round_rate(control: SandboxClient, n: int, timeout: float) -> float:
@@ -184,6 +196,7 @@ async def main(args: argparse.Namespace) -> None:
                 await channel.queue_delete(spec.name)
             await channel.exchange_delete(settings.names.events_exchange)
             await connection.close()
+            await forget_keys(settings)
     ratios = [o / u for u, o in zip(rates["unordered"], rates["ordered"], strict=True)]
     print()
     print(f"date: {datetime.now(UTC).isoformat(timespec='seconds')}")

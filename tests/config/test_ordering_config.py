@@ -68,7 +68,7 @@ def test_snapshot_events_and_version_are_checked(tmp_path: Path) -> None:
 def test_routes_check_names_the_file_and_line(tmp_path: Path) -> None:
     with_ordering(tmp_path, "      key: [sku]")
     result = subprocess.run(
-        [sys.executable, "-m", "omnihub.cli.main", "routes", "check", "--config", str(tmp_path)],
+        [sys.executable, "-m", "hub.cli.main", "routes", "check", "--config", str(tmp_path)],
         capture_output=True,
         text=True,
         timeout=60,

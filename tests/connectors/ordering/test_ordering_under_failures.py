@@ -50,7 +50,7 @@ def start_worker(config_dir: Path, settings: Settings, log: Path) -> subprocess.
         "OMNIHUB_REDIS_URL": settings.redis_url,
         "OMNIHUB_PREFIX": settings.prefix,
     }
-    command = [sys.executable, "-m", "omnihub.cli.main", "worker", "--target", "erp"]
+    command = [sys.executable, "-m", "hub.cli.main", "worker", "--target", "erp"]
     with log.open("ab") as out:
         return subprocess.Popen(
             [*command, "--config", str(config_dir)], env=env, stdout=out, stderr=out
