@@ -366,6 +366,8 @@ class Worker:
             consuming=consuming,
             breaker=snapshot,
             in_flight=len(self._in_flight),
+            ordered_partitions=self.ordered.held if self.ordered else [],
+            ordered_in_hand=self.ordered.in_hand if self.ordered else 0,
             counts=dict(self.metrics.counts),
             disabled_subscriptions=disabled,
         )

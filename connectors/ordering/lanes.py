@@ -74,6 +74,11 @@ class OrderedLanes:
         """The partitions this worker subscribes to now."""
         return sorted(self.partitions)
 
+    @property
+    def in_hand(self) -> int:
+        """Ordered messages this worker holds in its partitions."""
+        return sum(p.in_hand for p in self.partitions.values())
+
     async def start(self, connection: AbstractConnection) -> None:
         self._connection = connection
         await self.intake.start(connection)

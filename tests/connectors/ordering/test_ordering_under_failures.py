@@ -22,6 +22,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import aio_pika
+import httpx
 import redis.asyncio as aioredis
 
 from omnihub.broker import Publisher, declare_topology, plan_topology
@@ -31,6 +32,7 @@ from sandbox.control import SandboxClient
 from sandbox.testing import sandbox_process
 from tests.connectors.harness import declared, depth, wait_for
 from tests.connectors.ordering.support import inventory, ordered_config, seq_of
+from tests.support.ports import free_port
 
 SKUS, LOCATIONS, VERSIONS, PRODUCERS = 25, 20, 40, 8  # 500 keys x 40 = 20,000 updates
 RETRY = (
@@ -43,18 +45,38 @@ def level(sku: int, location: int, seq: int) -> int:
     return (sku * 31 + location * 7 + seq * 13) % 997
 
 
-def start_worker(config_dir: Path, settings: Settings, log: Path) -> subprocess.Popen[bytes]:
+def start_worker(
+    config_dir: Path, settings: Settings, log: Path, health_port: int
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "OMNIHUB_AMQP_URL": settings.amqp_url,
         "OMNIHUB_REDIS_URL": settings.redis_url,
         "OMNIHUB_PREFIX": settings.prefix,
+        "OMNIHUB_WORKER_HEALTH_PORT": str(health_port),
     }
     command = [sys.executable, "-m", "hub.cli.main", "worker", "--target", "erp"]
     with log.open("ab") as out:
         return subprocess.Popen(
             [*command, "--config", str(config_dir)], env=env, stdout=out, stderr=out
         )
+
+
+def held(ports: list[int]) -> list[list[int]] | None:
+    """The partitions each worker holds, once every partition has exactly one holder."""
+    try:
+        split = [
+            httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).json()["ordered_partitions"]
+            for port in ports
+        ]
+    except (httpx.HTTPError, ValueError, KeyError):
+        return None
+    return split if sorted(p for h in split for p in h) == list(range(8)) else None
+
+
+def shared(ports: list[int]) -> bool:
+    split = held(ports)
+    return split is not None and all(split)
 
 
 async def produce(settings: Settings, envelopes: list[Envelope]) -> None:
@@ -95,8 +117,12 @@ async def test_newest_snapshot_wins_per_key_under_failures_and_a_sigkill(
 
         done = 0
         logs = Path(os.environ.get("OMNIHUB_TEST_WORKER_LOG", os.devnull))
-        workers = [start_worker(tmp_path, settings, logs) for _ in range(2)]
+        ports = [free_port() for _ in range(3)]
+        workers = [start_worker(tmp_path, settings, logs, port) for port in ports[:2]]
         try:
+            # The two workers split the partitions between them (ordered throughput grows
+            # with workers), each held by one of them.
+            await wait_for(lambda: shared(ports[:2]), 30, "partitions split")
             producers = [
                 asyncio.create_task(produce(settings, updates[i::PRODUCERS]))
                 for i in range(PRODUCERS)
@@ -107,13 +133,15 @@ async def test_newest_snapshot_wins_per_key_under_failures_and_a_sigkill(
             victim.wait(10)
             assert victim.returncode == -signal.SIGKILL
             killed_at = control.stats("erp").recorded
-            workers.append(start_worker(tmp_path, settings, logs))
+            workers.append(start_worker(tmp_path, settings, logs, ports[2]))
             await asyncio.gather(*producers)
             loop = asyncio.get_running_loop()
             deadline = loop.time() + 240
             while (done := await newest_delivered()) < SKUS * LOCATIONS:
                 assert loop.time() < deadline, f"{done} keys have their newest snapshot"
                 await asyncio.sleep(0.5)
+            # The survivor and the newcomer share the partitions again.
+            await wait_for(lambda: shared(ports[1:]), 30, "partitions split after the kill")
             await asyncio.sleep(1.0)  # a late, stale delivery would arrive now
             records = control.records("erp")
             stats = control.stats("erp")
