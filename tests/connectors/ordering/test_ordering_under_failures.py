@@ -2,7 +2,9 @@
 concurrent producers, arriving shuffled; the ERP answers 500 to 10 % of requests; two
 worker processes share the ordered partitions and one is killed with SIGKILL mid-flow
 (a new one joins). For every key the ERP's final level is the newest snapshot, and the
-sequence of snapshots it saw per key never goes backwards.
+sequence of snapshots it saw per key never goes backwards. Beside them, a ninth producer
+sends 500 sales (deltas: five on each of 100 keys, in order): every one arrives, and each
+key's sales in the order they were accepted.
 
 The producers publish straight to the broker through the hub's own `Publisher` (what
 the gateway calls after a 202's checks): the point is delivery order, and 20,000 HTTP
@@ -35,6 +37,7 @@ from tests.connectors.ordering.support import inventory, ordered_config, seq_of
 from tests.support.ports import free_port
 
 SKUS, LOCATIONS, VERSIONS, PRODUCERS = 25, 20, 40, 8  # 500 keys x 40 = 20,000 updates
+SALE_SKUS, SALES = 5, 5  # and 5 sales on each of 100 of those keys
 RETRY = (
     "{attempts: 10, initial_delay: 50ms, max_delay: 400ms, multiplier: 2.0, jitter: 0.2, "
     "retry_after_cap: 1s}"
@@ -79,6 +82,10 @@ def shared(ports: list[int]) -> bool:
     return split is not None and all(split)
 
 
+def sales_recorded(control: SandboxClient) -> int:
+    return sum(1 for r in control.records("erp") if r.body["kind"] == "sale")
+
+
 async def produce(settings: Settings, envelopes: list[Envelope]) -> None:
     publisher = Publisher(settings.amqp_url, settings.names.events_exchange)
     try:
@@ -99,6 +106,14 @@ async def test_newest_snapshot_wins_per_key_under_failures_and_a_sigkill(
         for seq in range(1, VERSIONS + 1)
     ]
     rng.shuffle(updates)  # every key's versions arrive out of order
+    # Deltas on 100 of the keys, five each, from one more producer in order: they are
+    # never skipped, and each key's sales reach the ERP in that order.
+    sales = [
+        inventory(f"SKU-{s}", f"LOC-{loc}", n, 1, kind="sale")
+        for n in range(1, SALES + 1)
+        for s in range(SALE_SKUS)
+        for loc in range(LOCATIONS)
+    ]
     with sandbox_process() as erp_url, SandboxClient(erp_url) as control:
         config = ordered_config(
             tmp_path, erp_url, partitions=8, prefetch=256, retry=RETRY, concurrency=16
@@ -124,8 +139,8 @@ async def test_newest_snapshot_wins_per_key_under_failures_and_a_sigkill(
             # with workers), each held by one of them.
             await wait_for(lambda: shared(ports[:2]), 30, "partitions split")
             producers = [
-                asyncio.create_task(produce(settings, updates[i::PRODUCERS]))
-                for i in range(PRODUCERS)
+                asyncio.create_task(produce(settings, batch))
+                for batch in [updates[i::PRODUCERS] for i in range(PRODUCERS)] + [sales]
             ]
             await wait_for(lambda: control.stats("erp").recorded >= 300, 120, "300 delivered")
             victim = workers.pop(0)
@@ -140,6 +155,7 @@ async def test_newest_snapshot_wins_per_key_under_failures_and_a_sigkill(
             while (done := await newest_delivered()) < SKUS * LOCATIONS:
                 assert loop.time() < deadline, f"{done} keys have their newest snapshot"
                 await asyncio.sleep(0.5)
+            await wait_for(lambda: sales_recorded(control) == len(sales), 60, "every sale")
             # The survivor and the newcomer share the partitions again.
             await wait_for(lambda: shared(ports[1:]), 30, "partitions split after the kill")
             await asyncio.sleep(1.0)  # a late, stale delivery would arrive now
@@ -153,11 +169,17 @@ async def test_newest_snapshot_wins_per_key_under_failures_and_a_sigkill(
     assert killed_at < len(records)  # it died mid-flow
     assert stats.failures_served > 0 and {r.status for r in records} == {201}
     seen: dict[tuple[str, str], list[int]] = defaultdict(list)
+    sold: dict[tuple[str, str], list[int]] = defaultdict(list)
     last_level: dict[tuple[str, str], int] = {}
     for record in records:
         key = (record.body["item"], record.body["site"])
+        if record.body["kind"] == "sale":
+            sold[key].append(seq_of(record.body))
+            continue
         seen[key].append(seq_of(record.body))
         last_level[key] = int(record.body["quantity"])
+    assert len(sold) == SALE_SKUS * LOCATIONS
+    assert all(s == list(range(1, SALES + 1)) for s in sold.values()), sold
     assert len(seen) == SKUS * LOCATIONS
     backwards = {k: s for k, s in seen.items() if s != sorted(s)}
     assert not backwards, f"per-key sequences went backwards: {list(backwards.items())[:3]}"
