@@ -35,6 +35,7 @@ from connectors.ordering.keys import OrderingKeys, Placement
 from connectors.outcome import DeliveryFailed, UndeliverableMessage
 from omnihub.config.model import Lane
 from omnihub.envelope import Envelope, decode_envelope
+from omnihub.logs import log_context
 
 __all__ = ["Attempts", "Partition"]
 
@@ -137,10 +138,11 @@ class Partition:
             error = exc
         key = placement.key if placement is not None else f"!{message.message_id}"
         run = _Run(message, envelope)
-        run.task = asyncio.create_task(
-            self._run(run, self._tails.get(key), placement, error),
-            name=f"ordered-{self.queue}",
-        )
+        with log_context(message_id=message.message_id, partition=self.queue):
+            run.task = asyncio.create_task(  # the task keeps the log context it starts in
+                self._run(run, self._tails.get(key), placement, error),
+                name=f"ordered-{self.queue}",
+            )
         self._tails[key] = run
         self._runs.add(run)
         run.task.add_done_callback(lambda _: self._done(key, run))
