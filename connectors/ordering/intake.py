@@ -8,7 +8,8 @@ intake's order. Intake messages are acked **in order**, each once its copy is co
 after a crash, what comes again is a suffix of what was shared out, so a key sees at
 worst a repeat of messages it already had, never an older one after a newer one.
 A publish that fails closes the intake channel: every unacked message goes back to the
-intake, in order, and the channel is opened again.
+intake, in order, and the channel is opened again. Acks are batched: every confirmed
+share-out in a row is acked with one ``multiple`` ack.
 """
 
 from __future__ import annotations
@@ -103,9 +104,16 @@ class Intake:
             message, publish = self._pending[0]
             try:
                 await publish
-                await message.ack()
-                self.shared += 1
-                self._pending.popleft()
+                # Every confirmed share-out in a row is acked at once (multiple=True
+                # acks this delivery and the unacked ones before it: exactly those).
+                last, n = message, 0
+                while self._pending and self._pending[0][1].done():
+                    message, publish = self._pending[0]
+                    publish.result()  # a failed one stops the batch (raises)
+                    last, n = message, n + 1
+                    self._pending.popleft()
+                await last.ack(multiple=True)
+                self.shared += n
             except asyncio.CancelledError:
                 raise
             except Exception as exc:

@@ -232,6 +232,10 @@ class Partition:
         last = self._versions[cached]
         if last is None or placement.version >= last:
             return False
+        # Nothing is sent, so the key's next message need not wait for the ack: if the ack
+        # is lost, this message comes again after newer ones and is superseded again.
+        run.settled = True
+        run.released.set()
         run.critical = True
         job.envelope = run.envelope
         job.delivery_id = placement.delivery_id
