@@ -8,19 +8,15 @@ the delivery.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from omnihub.config.ordering import canonical_type_of, check_field
-
-if TYPE_CHECKING:
-    from omnihub.config.rules import Finding, RuleContext
-    from omnihub.config.yamlpos import Path
+from omnihub.config.rule_types import Finding, RuleContext
+from omnihub.config.yamlpos import Path
 
 __all__ = ["ordering_keys_name_canonical_fields"]
 
 
 def ordering_keys_name_canonical_fields(ctx: RuleContext) -> Iterator[Finding]:
-    from omnihub.config.rules import Finding
     from transforms.model import CANONICAL_TYPES
 
     for did, delivery in ctx.config.deliveries.items():
