@@ -1,6 +1,7 @@
 """Write each attempt and its outcome into the message's journey (the journey store).
 
     attempt n (status, latency, error)  then  delivered | retried | dead_lettered
+    superseded                          a stale snapshot, not sent (no attempt)
 
 Journey writes never fail nor slow a delivery: the store buffers them and writes in the
 background; what its bounded buffer cannot hold is counted and logged.
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from connectors.job import Ack, DeadLetter, Job, Retry
+from connectors.job import Ack, DeadLetter, Job, Retry, Superseded
 from connectors.middleware.base import Middleware
 from omnihub.journey import JourneyEntry, JourneyMeta, JourneyStore, Stage
 
@@ -27,6 +28,15 @@ class Journeys(Middleware):
 
     async def after_settle(self, job: Job) -> None:
         if job.envelope is None:
+            return
+        if isinstance(job.decision, Superseded):
+            entry = JourneyEntry(
+                at=datetime.now(UTC),
+                stage=Stage.SUPERSEDED,
+                target=self.target,
+                detail=job.decision.reason[:300],
+            )
+            self._write(job, entry)
             return
         failure = job.failure
         delivered = job.delivered
