@@ -40,13 +40,26 @@ fi
 # with 1024 open files, whatever ulimit says here. Its file-handle cache then reserves
 # handles for quorum queue segments and, once they run out, makes every new connection
 # and every rabbitmqctl call WAIT (no error, no log line): the whole test suite hangs.
-# The cache counts far more than the files really open (about 160 when it stalled here),
-# so raise its limit on the running node, whoever started it (needs root or its user).
+# Raising only the cache's limit is not enough: past the process's own limit of open
+# files Mnesia fails to open its logs (emfile) and the node loses its vhosts (seen with
+# several test runs at once). So first raise the process's limit (prlimit, as root or
+# its user, up to its hard limit), then let the cache use most of it.
 if [ "$AMQP_PORT" = 5672 ] && command -v rabbitmqctl >/dev/null; then
+  pid=$(timeout 30 rabbitmqctl -q eval 'list_to_integer(os:getpid()).' 2>/dev/null || true)
+  if [ -n "$pid" ] && [ -r "/proc/$pid/limits" ] && command -v prlimit >/dev/null; then
+    hard=$(awk '/Max open files/ {print $5}' "/proc/$pid/limits")
+    want=65536
+    [ "$hard" != unlimited ] && [ "$hard" -lt "$want" ] 2>/dev/null && want=$hard
+    prlimit --pid "$pid" --nofile="$want:$want" 2>/dev/null \
+      || prlimit --pid "$pid" --nofile="$want" 2>/dev/null || true
+  fi
+  soft=$([ -n "$pid" ] && awk '/Max open files/ {print $4}' "/proc/$pid/limits" 2>/dev/null || echo 1024)
+  target=$((soft * 8 / 10))
+  [ "$target" -gt 16000 ] && target=16000
   limit=$(timeout 30 rabbitmqctl -q eval 'file_handle_cache:get_limit().' 2>/dev/null || echo "?")
-  if [ "$limit" != "?" ] && [ "$limit" -lt 16000 ] 2>/dev/null; then
-    if timeout 30 rabbitmqctl -q eval 'file_handle_cache:set_limit(16000).' >/dev/null 2>&1; then
-      echo "==> raised RabbitMQ's file-handle limit from $limit to 16000"
+  if [ "$limit" != "?" ] && [ "$limit" -lt "$target" ] 2>/dev/null; then
+    if timeout 30 rabbitmqctl -q eval "file_handle_cache:set_limit($target)." >/dev/null 2>&1; then
+      echo "==> raised RabbitMQ's file-handle limit from $limit to $target (process: $soft open files)"
     else
       echo "==> warning: RabbitMQ's file-handle limit is $limit and could not be raised;" \
         "a long test run may stall the broker (run this script as root)" >&2
