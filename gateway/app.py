@@ -30,6 +30,7 @@ from gateway.auth import (
     TokenService,
     WebhookVerifier,
 )
+from gateway.auth.key_reload import PolicyKeyWatcher
 from gateway.auth.remote_jwks import RemoteJwks
 from gateway.autopipeline import AutoPipeline
 from gateway.backpressure import PendingPublishes
@@ -151,7 +152,9 @@ def create_app(
     )
     http = httpx.AsyncClient()
     tokens, signing = _token_service(config, http)
-    credentials = Credentials(ApiKeyIndex(config), tokens, WebhookVerifier(config))
+    api_keys = ApiKeyIndex(config)
+    credentials = Credentials(api_keys, tokens, WebhookVerifier(config))
+    key_watcher = PolicyKeyWatcher(config.directory, api_keys, redis, settings.names)
     tables = compile_tables(config.tables)
     tiers = {name: TierLimits.parse(name, tier) for name, tier in config.rate_limit_tiers.items()}
     services = EdgeServices(
@@ -221,9 +224,11 @@ def create_app(
         # answers 503 until the publisher connects on a later request.
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(publisher.start(), timeout=settings.publish_timeout_s * 2)
+        key_watcher.start()
         try:
             yield
         finally:
+            await key_watcher.stop()
             await observability.drain()
             await pipeline.close()
             await publisher.close()

@@ -163,10 +163,16 @@ class RoutesFile(_Strict, kw_only=True, frozen=True):
 
 
 class ApiKey(_Strict, kw_only=True, frozen=True):
-    """An API key, stored only as the SHA-256 of the key (keys are high-entropy)."""
+    """An API key, stored only as the SHA-256 of the key (keys are high-entropy).
+
+    `prefix` (the key's first characters, e.g. ``ohk_AbC12x``) and `created` are written by
+    ``omnihub partners add-key`` so that operators can tell keys apart in
+    ``partners list-keys`` and revoke one by its prefix; they reveal nothing usable."""
 
     id: Identifier
     sha256: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")]
+    prefix: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{4,16}$")] | None = None
+    created: datetime | None = None
 
 
 class OAuthClient(_Strict, kw_only=True, frozen=True):
