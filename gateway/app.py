@@ -18,7 +18,7 @@ import redis.asyncio as aioredis
 from litestar import Litestar, Request, Response, get
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin
 
 from gateway.admin import AdminApi
 from gateway.admission import Admission
@@ -35,6 +35,7 @@ from gateway.auth.remote_jwks import RemoteJwks
 from gateway.autopipeline import AutoPipeline
 from gateway.backpressure import PendingPublishes
 from gateway.callers import Callers
+from gateway.docs_page import OfflineSwaggerPlugin
 from gateway.edi_ingest import EdiIngestHandler, edi_route
 from gateway.fast_lane import FastLane
 from gateway.inbound import Inbound, compile_tables
@@ -245,10 +246,10 @@ def create_app(
             title="omnihub partner API",
             version="1",
             path="/schema",
-            render_plugins=[JsonRenderPlugin(), RedocRenderPlugin()],
+            render_plugins=[OfflineSwaggerPlugin(), JsonRenderPlugin()],
         ),
     )
-    describe_api(app, config, ingest, tiers, oauth=signing is not None)
+    describe_api(app, config, ingest, edi, tiers, oauth=signing is not None)
     app.state.publisher = publisher
     app.state.metrics = metrics
     return FastLane(app, ingest)
