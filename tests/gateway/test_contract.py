@@ -201,3 +201,20 @@ async def test_schema_page_is_rendered_from_the_hubs_own_files(
     init = next(text for url, text in fetched.items() if url.endswith("omnihub-init.js"))
     assert 'url: "/schema/openapi.json"' in init
     assert "validatorUrl: null" in init  # Swagger UI's badge would call validator.swagger.io
+
+
+async def test_the_documented_edi_example_is_an_interchange_the_hub_accepts(
+    example_gateway: httpx.AsyncClient, document: dict[str, Any]
+) -> None:
+    x12 = document["paths"]["/v1/edi/x12"]["post"]
+    sample = x12["requestBody"]["content"]["application/edi-x12"]["examples"]["interchange"]
+    response = await example_gateway.post(
+        "/v1/edi/x12",
+        content=sample["value"],
+        headers={
+            "Authorization": "Bearer ohk_demo_northstar_8Jf2Lq5Wc9Xv1Rk7Tn3Bz6Hd",
+            "Content-Type": "application/edi-x12",
+        },
+    )
+    assert response.status_code == 200, response.text
+    assert "AK5*A~" in response.text and response.headers["Omnihub-Message-Ids"]
