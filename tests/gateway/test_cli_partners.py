@@ -23,7 +23,7 @@ def _add_key(directory: Path, partner: str) -> subprocess.CompletedProcess[str]:
         [
             sys.executable,
             "-m",
-            "omnihub.cli.main",
+            "hub.cli.main",
             "partners",
             "add-key",
             partner,
@@ -75,7 +75,7 @@ def _partners(
     directory: Path, *args: str, stdin: str = "", **env: str
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "omnihub.cli.main", "partners", *args, "--config", str(directory)],
+        [sys.executable, "-m", "hub.cli.main", "partners", *args, "--config", str(directory)],
         capture_output=True,
         text=True,
         timeout=60,

@@ -24,7 +24,7 @@ RELOADED = re.compile(r"gateway process (\d+): API keys reloaded")
 
 
 def _cli(directory: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "omnihub.cli.main", "partners", *args]
+    command = [sys.executable, "-m", "hub.cli.main", "partners", *args]
     return subprocess.run(
         [*command, "--config", str(directory)], capture_output=True, text=True, timeout=60
     )
@@ -38,7 +38,7 @@ def _spawn(directory: Path, settings: Settings, port: int, log: Path) -> subproc
         "OMNIHUB_PREFIX": settings.prefix,
         "OMNIHUB_JWT_KEY_FILE": str(directory / "jwt.pem"),
     }
-    command = [sys.executable, "-m", "omnihub.cli.main", "gateway", "--workers", "2"]
+    command = [sys.executable, "-m", "hub.cli.main", "gateway", "--workers", "2"]
     with log.open("wb") as err:
         return subprocess.Popen(
             [*command, "--port", str(port), "--config", str(directory)],
