@@ -152,7 +152,7 @@ class Inbound:
         alternatives = " or ".join(n for n, _ in self.inputs)
         raise _invalid(
             f"the body is not a valid {alternatives}"
-            + (f"; as a {name}: " if len(self.inputs) > 1 else ": ")
+            + (f"; as {name}: " if len(self.inputs) > 1 else ": ")
             + self._summary(errors),
             errors,
         )
