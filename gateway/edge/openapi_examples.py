@@ -24,7 +24,15 @@ from gateway.ingest.rate_tiers import TierLimits
 from gateway.ingest.reservation import rate_limited
 from omnihub.config.model import Route, RouteVersion
 
-__all__ = ["Examples", "accepted_example", "problem_example", "request_examples"]
+__all__ = [
+    "MESSAGE_ID",
+    "TRACE_ID",
+    "Examples",
+    "accepted_example",
+    "ingest_problems",
+    "problem_example",
+    "request_examples",
+]
 
 Examples = dict[str, tuple[str, Any]]  # name -> (summary, value)
 

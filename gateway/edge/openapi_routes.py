@@ -8,7 +8,7 @@ says which credentials it takes and carries examples of its answers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from litestar.openapi.spec import OpenAPIResponse, PathItem, RequestBody
@@ -17,6 +17,7 @@ from gateway.admin.message_status import MessageStatus
 from gateway.admin.requests import ArchiveReplayRequest, DeadLetterDiscard, DeadLetterSelection
 from gateway.auth.principal import unauthenticated
 from gateway.auth.token_endpoint import FORM, JWKS_PATH, TOKEN_PATH, TokenResponse
+from gateway.edge.openapi_admin import describe_admin
 from gateway.edge.openapi_common import (
     CALLER_SECURITY,
     header,
@@ -26,6 +27,7 @@ from gateway.edge.openapi_common import (
     route_security,
 )
 from gateway.edge.openapi_examples import MESSAGE_ID, TRACE_ID, accepted_example, problem_example
+from gateway.edge.openapi_ingest import RATE, error_responses, ingest_parameters, lifecycle_headers
 from gateway.edge.problems import ProblemError
 from gateway.ingest.edi_handler import MESSAGE_IDS, EdiIngestHandler
 from gateway.ingest.rate_tiers import TierLimits
@@ -84,14 +86,7 @@ def _problems(path: str, **by_status: tuple[str, ProblemError]) -> dict[str, Any
     }
 
 
-def _edi(
-    paths: Mapping[str, PathItem],
-    handler: EdiIngestHandler,
-    tier: TierLimits,
-    parameters: Callable[[Any], list[Any]],
-) -> None:
-    from gateway.edge.openapi import RATE, error_responses, lifecycle_headers
-
+def _edi(paths: Mapping[str, PathItem], handler: EdiIngestHandler, tier: TierLimits) -> None:
     path = f"/{handler.version}{handler.route.path}"
     operation = getattr(paths.get(path), handler.route.method.lower(), None)
     if operation is None:
@@ -115,7 +110,7 @@ def _edi(
         f"published as '{handler.route.event}'. Rate limit tier '{tier.name}'."
     )
     operation.request_body = RequestBody(content=body, required=True)
-    operation.parameters = parameters(handler)
+    operation.parameters = ingest_parameters(handler)
     operation.security = route_security(handler.route)
     headers = {
         **RATE,
@@ -305,13 +300,9 @@ def describe_other_routes(
     config: HubConfig,
     edi_handlers: Sequence[EdiIngestHandler],
     tiers: dict[str, TierLimits],
-    *,
-    parameters: Callable[[Any], list[Any]],
 ) -> None:
-    from gateway.edge.openapi_admin import describe_admin
-
     for handler in edi_handlers:
-        _edi(paths, handler, tiers[handler.route.tier], parameters)
+        _edi(paths, handler, tiers[handler.route.tier])
     _token(paths.get(TOKEN_PATH))
     jwks = paths.get(JWKS_PATH)
     if jwks is not None and jwks.get is not None:
