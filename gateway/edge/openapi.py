@@ -33,15 +33,16 @@ from gateway.edge.openapi_common import (
 from gateway.edge.openapi_examples import accepted_example, request_examples
 from gateway.edge.openapi_ingest import RATE, error_responses, ingest_parameters, lifecycle_headers
 from gateway.edge.openapi_routes import ROUTE_TYPES, describe_other_routes
-from gateway.ingest.edi_handler import EdiIngestHandler
-from gateway.ingest.json_handler import Accepted, IngestHandler
+from gateway.ingest.edi_body import EdiBody
+from gateway.ingest.flow import Accepted, IngestFlow
+from gateway.ingest.json_codec import JsonBody
 from gateway.ingest.rate_tiers import TierLimits
 from omnihub.config.model import HubConfig
 
 __all__ = ["describe_api"]
 
 
-def _responses(handler: IngestHandler, tier: TierLimits) -> dict[str, Any]:
+def _responses(handler: IngestFlow[JsonBody], tier: TierLimits) -> dict[str, Any]:
     accepted_headers: dict[str, Any] = {
         **RATE,
         **lifecycle_headers(handler),
@@ -50,7 +51,7 @@ def _responses(handler: IngestHandler, tier: TierLimits) -> dict[str, Any]:
     }
     event = handler.route.event
     examples = {"accepted": ("Stored durably; quote the ids", accepted_example(event))}
-    if handler.inbound.pipeline is not None:
+    if handler.codec.inbound.pipeline is not None:
         examples["split"] = ("A pipeline split the body", accepted_example(event, split=True))
     return {
         "202": OpenAPIResponse(
@@ -62,9 +63,9 @@ def _responses(handler: IngestHandler, tier: TierLimits) -> dict[str, Any]:
     }
 
 
-def _request_schema(handler: IngestHandler) -> dict[str, Any]:
-    names = [name for name, _ in handler.inbound.inputs]
-    canonical = handler.inbound.schema.__name__
+def _request_schema(handler: IngestFlow[JsonBody]) -> dict[str, Any]:
+    names = [name for name, _ in handler.codec.inbound.inputs]
+    canonical = handler.codec.inbound.schema.__name__
     if not names:
         return {
             "type": "object",
@@ -73,7 +74,7 @@ def _request_schema(handler: IngestHandler) -> dict[str, Any]:
         }
     refs = [ref(name) for name in names]
     schema: dict[str, Any] = refs[0] if len(refs) == 1 else {"anyOf": refs}
-    if handler.inbound.pipeline is not None:
+    if handler.codec.inbound.pipeline is not None:
         schema = {**schema, "description": f"The hub's pipeline turns it into a {canonical}."}
     return schema
 
@@ -81,15 +82,15 @@ def _request_schema(handler: IngestHandler) -> dict[str, Any]:
 def describe_api(
     app: Litestar,
     config: HubConfig,
-    handlers: Sequence[IngestHandler],
-    edi_handlers: Sequence[EdiIngestHandler],
+    handlers: Sequence[IngestFlow[JsonBody]],
+    edi_handlers: Sequence[IngestFlow[EdiBody]],
     tiers: dict[str, TierLimits],
     *,
     oauth: bool,
 ) -> None:
     openapi = app.openapi_schema
-    types = {tp for h in handlers for _, tp in h.inbound.inputs}
-    types |= {h.inbound.schema for h in handlers}
+    types = {tp for h in handlers for _, tp in h.codec.inbound.inputs}
+    types |= {h.codec.inbound.schema for h in handlers}
     ordered = [*sorted(types, key=lambda t: t.__name__), Accepted, *ROUTE_TYPES]
     _, components = msgspec.json.schema_components(ordered, ref_template=REF)
     components = fix_decimals(components)

@@ -18,10 +18,9 @@ import msgspec
 from gateway.auth.principal import Principal, authorize, unauthenticated
 from gateway.edge.problems import ProblemError, problem_body
 from gateway.edge.versions import VersionPolicy
-from gateway.ingest.admission import Verdict
-from gateway.ingest.json_handler import Accepted
+from gateway.ingest.admission import Verdict, rate_limited
+from gateway.ingest.flow import Accepted
 from gateway.ingest.rate_tiers import TierLimits
-from gateway.ingest.reservation import rate_limited
 from omnihub.config.model import Route, RouteVersion
 
 __all__ = [

@@ -10,8 +10,9 @@ from litestar.openapi.spec import Parameter
 
 from gateway.edge.openapi_common import header, problem_response
 from gateway.edge.openapi_examples import ingest_problems
-from gateway.ingest.edi_handler import EdiIngestHandler
-from gateway.ingest.json_handler import IngestHandler
+from gateway.ingest.edi_body import EdiBody
+from gateway.ingest.flow import IngestFlow
+from gateway.ingest.json_codec import JsonBody
 from gateway.ingest.rate_tiers import TierLimits
 from omnihub.config.model import Idempotency
 
@@ -39,7 +40,7 @@ RATE = {
 RETRY = {"Retry-After": header("Seconds to wait before retrying.", {"type": "integer"})}
 
 
-def ingest_parameters(handler: IngestHandler | EdiIngestHandler) -> list[Any]:
+def ingest_parameters(handler: IngestFlow[JsonBody] | IngestFlow[EdiBody]) -> list[Any]:
     route = handler.route
     params: list[Any] = [
         Parameter(
@@ -80,12 +81,14 @@ def ingest_parameters(handler: IngestHandler | EdiIngestHandler) -> list[Any]:
     return params
 
 
-def lifecycle_headers(handler: IngestHandler | EdiIngestHandler) -> dict[str, Any]:
+def lifecycle_headers(handler: IngestFlow[JsonBody] | IngestFlow[EdiBody]) -> dict[str, Any]:
     rfc = {"Deprecation": "RFC 9745", "Sunset": "RFC 8594", "Link": "RFC 8288"}
     return {name: header(rfc[name]) for name in handler.policy.headers}
 
 
-def error_responses(handler: IngestHandler | EdiIngestHandler, tier: TierLimits) -> dict[str, Any]:
+def error_responses(
+    handler: IngestFlow[JsonBody] | IngestFlow[EdiBody], tier: TierLimits
+) -> dict[str, Any]:
     spec = handler.route.versions[handler.version]
     lifecycle = lifecycle_headers(handler)
     examples = ingest_problems(handler.route_id, handler.route, handler.version, spec, tier)

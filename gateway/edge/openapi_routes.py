@@ -29,7 +29,8 @@ from gateway.edge.openapi_common import (
 from gateway.edge.openapi_examples import MESSAGE_ID, TRACE_ID, accepted_example, problem_example
 from gateway.edge.openapi_ingest import RATE, error_responses, ingest_parameters, lifecycle_headers
 from gateway.edge.problems import ProblemError
-from gateway.ingest.edi_handler import MESSAGE_IDS, EdiIngestHandler
+from gateway.ingest.edi_body import MESSAGE_IDS, EdiBody
+from gateway.ingest.flow import IngestFlow
 from gateway.ingest.rate_tiers import TierLimits
 from omnihub.config.model import HubConfig
 from omnihub.journey.model import JourneyEntry, JourneyMeta
@@ -86,14 +87,14 @@ def _problems(path: str, **by_status: tuple[str, ProblemError]) -> dict[str, Any
     }
 
 
-def _edi(paths: Mapping[str, PathItem], handler: EdiIngestHandler, tier: TierLimits) -> None:
+def _edi(paths: Mapping[str, PathItem], handler: IngestFlow[EdiBody], tier: TierLimits) -> None:
     path = f"/{handler.version}{handler.route.path}"
     operation = getattr(paths.get(path), handler.route.method.lower(), None)
     if operation is None:
         return
-    x12 = handler.standard == "x12"
+    x12 = handler.codec.standard == "x12"
     sample, answer = (_X12_850, _X12_997) if x12 else (_EDIFACT_ORDERS, _EDIFACT_CONTRL)
-    kinds = _EDI_MEDIA[handler.standard]
+    kinds = _EDI_MEDIA[handler.codec.standard]
     body: dict[str, Any] = {}
     for kind in kinds:
         body |= media(
@@ -298,7 +299,7 @@ def _messages(item: PathItem | None) -> None:
 def describe_other_routes(
     paths: Mapping[str, PathItem],
     config: HubConfig,
-    edi_handlers: Sequence[EdiIngestHandler],
+    edi_handlers: Sequence[IngestFlow[EdiBody]],
     tiers: dict[str, TierLimits],
 ) -> None:
     for handler in edi_handlers:
