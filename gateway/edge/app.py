@@ -87,28 +87,12 @@ def _response(reply: Reply) -> Response[bytes]:
     )
 
 
-def _edi_route(handler: IngestFlow[EdiBody]) -> HTTPRouteHandler:
-    """The Litestar route of one EDI route version (described by `gateway.edge.openapi_routes`)."""
-
-    async def ingest_edi(request: Request[Any, Any, Any]) -> Response[bytes]:
-        return _response(await handler(request))
-
-    route = handler.route
-    return HTTPRouteHandler(
-        path=f"/{handler.version}{route.path}",
-        http_method=route.method,
-        status_code=200,
-        request_max_body_size=route.max_body,
-        name=f"{handler.route_id}:{handler.version}",
-        operation_id=f"{handler.route_id}_{handler.version}",
-        summary=route.description or None,
-        tags=[handler.route_id],
-    )(ingest_edi)
-
-
-def _ingest_route(handler: IngestFlow[JsonBody]) -> HTTPRouteHandler:
-    """The route version in Litestar: its OpenAPI operation, and a request that the fast
-    lane does not match exactly (a trailing slash) still gets the same handler."""
+def _ingest_route(
+    handler: IngestFlow[JsonBody] | IngestFlow[EdiBody], status_code: int
+) -> HTTPRouteHandler:
+    """The route version in Litestar: its OpenAPI operation (completed by
+    `gateway.edge.openapi`), and a JSON request that the fast lane does not match exactly
+    (a trailing slash) still gets the same handler. EDI routes are served here only."""
 
     async def ingest(request: Request[Any, Any, Any]) -> Response[bytes]:
         return _response(await handler(request))
@@ -117,7 +101,7 @@ def _ingest_route(handler: IngestFlow[JsonBody]) -> HTTPRouteHandler:
     return HTTPRouteHandler(
         path=f"/{handler.version}{route.path}",
         http_method=route.method,
-        status_code=202,
+        status_code=status_code,
         request_max_body_size=route.max_body,
         name=f"{handler.route_id}:{handler.version}",
         summary=route.description or None,
@@ -237,7 +221,8 @@ def create_app(
                     services=services,
                 )
             )
-    handlers: list[Any] = [_ingest_route(h) for h in ingest] + [_edi_route(h) for h in edi]
+    handlers: list[Any] = [_ingest_route(h, 202) for h in ingest]
+    handlers += [_ingest_route(h, 200) for h in edi]
     handlers += [
         _unknown_version_route(path, methods, sorted(versions))
         for path, (methods, versions) in paths.items()
