@@ -18,7 +18,7 @@ import redis.asyncio as aioredis
 from litestar import Litestar, Request, Response, get
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
@@ -34,8 +34,10 @@ from gateway.auth import (
     WebhookVerifier,
 )
 from gateway.auth.callers import Callers
+from gateway.auth.key_reload import PolicyKeyWatcher
 from gateway.auth.remote_jwks import RemoteJwks
 from gateway.auth.token_endpoint import jwks_handler, token_handler
+from gateway.edge.docs_page import OfflineSwaggerPlugin
 from gateway.edge.fast_lane import FastLane
 from gateway.edge.openapi import describe_api
 from gateway.edge.operator import OperatorApp
@@ -87,26 +89,12 @@ def _response(reply: Reply) -> Response[bytes]:
     )
 
 
-def _edi_route(handler: IngestFlow[EdiBody]) -> HTTPRouteHandler:
-    """The Litestar route of one EDI route version (its body is not JSON: not in OpenAPI)."""
-
-    async def ingest_edi(request: Request[Any, Any, Any]) -> Response[bytes]:
-        return _response(await handler(request))
-
-    route = handler.route
-    return HTTPRouteHandler(
-        path=f"/{handler.version}{route.path}",
-        http_method=route.method,
-        status_code=200,
-        request_max_body_size=route.max_body,
-        name=f"{handler.route_id}:{handler.version}",
-        include_in_schema=False,
-    )(ingest_edi)
-
-
-def _ingest_route(handler: IngestFlow[JsonBody]) -> HTTPRouteHandler:
-    """The route version in Litestar: its OpenAPI operation, and a request that the fast
-    lane does not match exactly (a trailing slash) still gets the same handler."""
+def _ingest_route(
+    handler: IngestFlow[JsonBody] | IngestFlow[EdiBody], status_code: int
+) -> HTTPRouteHandler:
+    """The route version in Litestar: its OpenAPI operation (completed by
+    `gateway.edge.openapi`), and a JSON request that the fast lane does not match exactly
+    (a trailing slash) still gets the same handler. EDI routes are served here only."""
 
     async def ingest(request: Request[Any, Any, Any]) -> Response[bytes]:
         return _response(await handler(request))
@@ -115,7 +103,7 @@ def _ingest_route(handler: IngestFlow[JsonBody]) -> HTTPRouteHandler:
     return HTTPRouteHandler(
         path=f"/{handler.version}{route.path}",
         http_method=route.method,
-        status_code=202,
+        status_code=status_code,
         request_max_body_size=route.max_body,
         name=f"{handler.route_id}:{handler.version}",
         summary=route.description or None,
@@ -181,7 +169,9 @@ def create_app(
     observability = EdgeObservability(tracing, metrics, journeys)
     http = httpx.AsyncClient()
     tokens, signing = _token_service(config, http)
-    credentials = Credentials(ApiKeyIndex(config), tokens, WebhookVerifier(config))
+    api_keys = ApiKeyIndex(config)
+    credentials = Credentials(api_keys, tokens, WebhookVerifier(config))
+    key_watcher = PolicyKeyWatcher(config.directory, api_keys, redis, settings.names)
     tables = compile_tables(config.tables)
     tiers = {name: TierLimits.parse(name, tier) for name, tier in config.rate_limit_tiers.items()}
     services = EdgeServices(
@@ -239,7 +229,8 @@ def create_app(
                     services=services,
                 )
             )
-    handlers: list[Any] = [_ingest_route(h) for h in ingest] + [_edi_route(h) for h in edi]
+    handlers: list[Any] = [_ingest_route(h, 202) for h in ingest]
+    handlers += [_ingest_route(h, 200) for h in edi]
     handlers += [
         _unknown_version_route(path, methods, sorted(versions))
         for path, (methods, versions) in paths.items()
@@ -268,9 +259,11 @@ def create_app(
         # answers 503 until the publisher connects on a later request.
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(publisher.start(), timeout=settings.publish_timeout_s * 2)
+        key_watcher.start()
         try:
             yield
         finally:
+            await key_watcher.stop()
             await observability.drain()  # writes the buffered journeys, closes the store
             await pipeline.close()
             await publisher.close()
@@ -288,10 +281,10 @@ def create_app(
             title="omnihub partner API",
             version="1",
             path="/schema",
-            render_plugins=[JsonRenderPlugin(), RedocRenderPlugin()],
+            render_plugins=[OfflineSwaggerPlugin(), JsonRenderPlugin()],
         ),
     )
-    describe_api(app, config, ingest, tiers, oauth=signing is not None)
+    describe_api(app, config, ingest, edi, tiers, oauth=signing is not None)
     app.state.publisher = publisher
     app.state.metrics = metrics
     app.state.operator = OperatorApp(metrics, readiness)

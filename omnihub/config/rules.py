@@ -15,6 +15,7 @@ from omnihub.config.edi_rules import (
     edi_targets_are_complete,
 )
 from omnihub.config.event_rules import delivery_events_are_produced
+from omnihub.config.input_rules import route_inputs_are_known_and_examples_valid
 from omnihub.config.model import HubTokenIssuer, JwksTokenIssuer
 from omnihub.config.ordering_rules import ordering_keys_name_canonical_fields
 from omnihub.config.problems import ConfigProblem
@@ -290,6 +291,7 @@ RULES: tuple[Rule, ...] = (
     ordering_keys_name_canonical_fields,
     slas_refer_to_what_exists,
     alerts_are_complete,
+    route_inputs_are_known_and_examples_valid,
 )
 
 

@@ -23,8 +23,7 @@ def omnihub(*args: str) -> subprocess.CompletedProcess[str]:
 
 def broken_shipping_copy(dest: Path) -> Path:
     """The example with the v1 shipping charge mapped without `$if` (the old mapping)."""
-    example_copy(dest)
-    (dest / "pipeline-tests").symlink_to(REPO / "pipeline-tests")
+    example_copy(dest)  # with pipeline-tests/
     edit(
         dest / "routes.yaml",
         "shipping_charge:\n                    $if: shippingFee\n"
