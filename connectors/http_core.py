@@ -4,6 +4,8 @@ It adds what every delivery carries (``Idempotency-Key: <message id>``, ``tracep
 ``content-type``, ``user-agent``), applies the target's auth (retrying once with a fresh
 token after a 401 when the auth can refresh), measures latency, maps httpx errors and
 HTTP statuses onto the delivery error tree, and keeps secrets out of every message.
+Every attempt carries its real elapsed time, failed ones too (a timeout's is about the
+target's timeout, a refused connection's a few milliseconds).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import msgspec
 
 from connectors.auth import OutboundAuth, build_auth
 from connectors.http_errors import map_httpx_error
-from connectors.outcome import AuthRejected, classify_status
+from connectors.outcome import AuthRejected, DeliveryFailed, classify_status
 from connectors.redact import excerpt
 from omnihub.config.model import Target
 
@@ -72,6 +74,11 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
+def _elapsed_ms(started: float) -> int:
+    """Milliseconds since `started` (monotonic), at least 1: an attempt took some time."""
+    return max(1, round((time.monotonic() - started) * 1000))
+
+
 class HttpCore:
     """One per target: a pooled httpx client, the target's auth, base URL and timeout."""
 
@@ -96,11 +103,15 @@ class HttpCore:
     async def send(self, req: OutboundRequest) -> TargetResponse:
         """Send; return the 2xx answer or raise the most specific `DeliveryFailed`."""
         started = time.monotonic()
-        response = await self._send_once(req)
-        refreshed = response.status_code == 401 and await self.auth.refresh(response.request)
-        if refreshed:
+        try:
             response = await self._send_once(req)
-        latency_ms = int((time.monotonic() - started) * 1000)
+            refreshed = response.status_code == 401 and await self.auth.refresh(response.request)
+            if refreshed:
+                response = await self._send_once(req)
+        except DeliveryFailed as exc:  # a timeout took the whole timeout: say so
+            exc.latency_ms = _elapsed_ms(started)
+            raise
+        latency_ms = _elapsed_ms(started)
         failure = classify_status(response.status_code)
         if failure is None:
             return TargetResponse(

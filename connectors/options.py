@@ -16,7 +16,7 @@ class WorkerOptions(msgspec.Struct, frozen=True, kw_only=True):
     shutdown_timeout_s: float = 10.0  # in-flight deliveries get this long, then are requeued
     confirm_timeout_s: float = 5.0  # broker confirm of a copy to a rung / the DLQ
     probe_poll_s: float = 1.0  # a half-open breaker looks for a message to probe this often
-    journeys: bool = True  # record attempts and outcomes in each message's journey (Redis)
+    journeys: bool = True  # record attempts and outcomes in journeys (PostgreSQL)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> WorkerOptions:

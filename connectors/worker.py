@@ -109,7 +109,9 @@ class Worker:
         )
         self.breaker = CircuitBreaker(spec.breaker)
         self.metrics = Metrics(target, prometheus, metric_hook)
-        journeys = JourneyStore(self._redis, self.names, config.broker.archive_max_age)
+        self.journeys = JourneyStore.open(
+            config, settings, metrics=self.metrics.prometheus, part="worker"
+        )
         self.settler = Settler(self.names, target, confirm_timeout=self.options.confirm_timeout_s)
         deliveries = config.deliveries_for(target)
         rungs = {
@@ -121,7 +123,7 @@ class Worker:
         self.chain = MiddlewareChain(
             [
                 self.metrics,
-                *([Journeys(target, journeys)] if self.options.journeys else []),
+                *([Journeys(target, self.journeys)] if self.options.journeys else []),
                 AttemptTracing(target, self.tracing),
                 AttemptHistory(),
                 BreakerMiddleware(target, self.breaker, self),
@@ -201,6 +203,7 @@ class Worker:
         if self._connection is not None and not self._connection.is_closed:
             await self._connection.close()  # unacked messages return to their queue
         await self.core.close()
+        await self.journeys.close()  # writes the journeys still buffered
         await self._redis.aclose()
         if self._owns_tracing:
             self.tracing.shutdown()

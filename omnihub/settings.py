@@ -16,6 +16,8 @@ __all__ = ["Settings"]
 class Settings(msgspec.Struct, kw_only=True, frozen=True):
     amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
     redis_url: str = "redis://127.0.0.1:6379/0"
+    postgres_url: str = "postgresql://postgres@127.0.0.1:5432/omnihub"  # journey history
+    journey_buffer: int = 200_000  # journey rows a process holds while PostgreSQL is away
     prefix: str = "omnihub"
     config_dir: Path = Path(".")
     publish_timeout_s: float = 5.0
@@ -33,6 +35,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         return cls(
             amqp_url=env.get("OMNIHUB_AMQP_URL", defaults.amqp_url),
             redis_url=env.get("OMNIHUB_REDIS_URL", defaults.redis_url),
+            postgres_url=env.get("OMNIHUB_POSTGRES_URL", defaults.postgres_url),
+            journey_buffer=int(env.get("OMNIHUB_JOURNEY_BUFFER", defaults.journey_buffer)),
             prefix=env.get("OMNIHUB_PREFIX", defaults.prefix),
             config_dir=Path(env.get("OMNIHUB_CONFIG", str(defaults.config_dir))),
             publish_timeout_s=float(

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Make sure RabbitMQ and Redis answer on localhost; start them where installed but stopped.
+# Make sure RabbitMQ, Redis and PostgreSQL answer on localhost; start them where installed
+# but stopped.
 # Where they are not installed, say what to do and fail.
 set -euo pipefail
 
 AMQP_PORT=${OMNIHUB_SERVICES_AMQP_PORT:-5672}
 REDIS_PORT=${OMNIHUB_SERVICES_REDIS_PORT:-6379}
+PG_PORT=${OMNIHUB_SERVICES_PG_PORT:-5432}
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -64,6 +66,29 @@ Redis is not running on 127.0.0.1:$REDIS_PORT and is not installed here.
   Debian/Ubuntu:  sudo apt-get install redis-server   (then run this again)
   Docker:         docker compose up -d redis
   Elsewhere:      point OMNIHUB_REDIS_URL at a Redis 6+
+MSG
+  exit 1
+fi
+
+# PostgreSQL keeps the journeys (the hub creates its database and schema itself).
+if listening "$PG_PORT"; then
+  echo "==> PostgreSQL is up on 127.0.0.1:$PG_PORT"
+elif command -v pg_lsclusters >/dev/null && [ -n "$(pg_lsclusters -h 2>/dev/null)" ]; then
+  read -r pg_version pg_cluster _ < <(pg_lsclusters -h | head -1)
+  echo "==> starting PostgreSQL (pg_ctlcluster $pg_version $pg_cluster start)"
+  pg_ctlcluster "$pg_version" "$pg_cluster" start
+  wait_for PostgreSQL "$PG_PORT" 60
+elif command -v systemctl >/dev/null && systemctl list-unit-files postgresql.service >/dev/null 2>&1; then
+  echo "==> starting PostgreSQL (systemctl start postgresql)"
+  systemctl start postgresql
+  wait_for PostgreSQL "$PG_PORT" 60
+else
+  cat >&2 <<MSG
+PostgreSQL is not running on 127.0.0.1:$PG_PORT and is not installed here.
+  Debian/Ubuntu:  sudo apt-get install postgresql   (then run this again; the hub
+                  connects as user postgres with trust or peer-free local auth)
+  Docker:         docker compose up -d postgres
+  Elsewhere:      point OMNIHUB_POSTGRES_URL at a PostgreSQL 13+
 MSG
   exit 1
 fi

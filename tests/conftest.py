@@ -1,6 +1,7 @@
-"""Fixtures for tests that talk to the real RabbitMQ and Redis.
+"""Fixtures for tests that talk to the real RabbitMQ, Redis and PostgreSQL.
 
-Each test run gets its own RabbitMQ vhost and Redis key prefix, removed at the end.
+Each test run gets its own RabbitMQ vhost, Redis key prefix and PostgreSQL database
+(the journey store), removed at the end.
 Tests that need neither (pure transforms, config) do not touch them.
 """
 
@@ -13,7 +14,16 @@ import pytest
 import redis.asyncio as aioredis
 
 from omnihub.settings import Settings
-from tests.support.services import AMQP_HOST, AMQP_PORT, REDIS_URL, Vhost, require, run_id
+from tests.support.services import (
+    AMQP_HOST,
+    AMQP_PORT,
+    POSTGRES_URL,
+    REDIS_URL,
+    TestDatabase,
+    Vhost,
+    require,
+    run_id,
+)
 
 
 @pytest.fixture(scope="session")
@@ -50,16 +60,31 @@ def redis_prefix(run_name: str) -> Iterator[str]:
         client.close()
 
 
+@pytest.fixture(scope="session")
+def postgres_url(run_name: str) -> Iterator[str]:
+    """The URL of this run's own journey database."""
+    parsed = urlparse(POSTGRES_URL)
+    require("PostgreSQL", parsed.hostname or "127.0.0.1", parsed.port or 5432)
+    TestDatabase.drop_stale()
+    database = TestDatabase(f"omnihub_test_{run_name.replace('-', '_')}")
+    database.create()
+    try:
+        yield database.url
+    finally:
+        database.drop()
+
+
 _counter = {"n": 0}
 
 
 @pytest.fixture
-def settings(vhost: Vhost, redis_prefix: str) -> Settings:
+def settings(vhost: Vhost, redis_prefix: str, postgres_url: str) -> Settings:
     """Settings with a prefix of this test's own inside the run's vhost."""
     _counter["n"] += 1
     return Settings(
         amqp_url=vhost.url,
         redis_url=REDIS_URL,
+        postgres_url=postgres_url,
         prefix=f"{redis_prefix}-{_counter['n']}",
         publish_timeout_s=3.0,
         retry_after_s=2,

@@ -4,7 +4,7 @@ worker, against a minimal consume → POST → ack loop, in the same run.
 Both drain the same number of pre-published order envelopes from a lane queue into the
 sandbox (``python -m sandbox`` in its own process), alternately, ``--repeat`` times each;
 the best run of each counts. The worker runs with everything on: retry policy and
-history, W3C tracing, journeys in Redis, breaker, metrics.
+history, W3C tracing, journeys (PostgreSQL), breaker, metrics.
 
     python -m bench.delivery --messages 3000 --repeat 3
 """

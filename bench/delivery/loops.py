@@ -4,7 +4,7 @@
   a semaphore for the same concurrency, httpx POST of the payload with the message id as
   Idempotency-Key, ack on 2xx. No retry ladder, no tracing, no journeys, no breaker.
 - ``worker``: ``connectors.create_worker`` with the full middleware (retry policy, attempt
-  history, W3C tracing, journeys in Redis, breaker, metrics).
+  history, W3C tracing, journeys (PostgreSQL), breaker, metrics).
 """
 
 from __future__ import annotations

@@ -53,8 +53,8 @@ OTHER = "other (stdlib, native)"
 PHASES: tuple[tuple[str, str], ...] = (
     ("Redis: admit (throttle + idempotency script)", r"Admission\.admit"),
     ("Redis: complete (store the response)", r"Admission\.complete"),
-    ("Redis: auto-pipeline round trips (admissions, responses, journeys)", r"AutoPipeline\."),
-    ("Redis: journey batches", r"JournalBatch"),
+    ("Redis: auto-pipeline round trips (admissions, responses)", r"AutoPipeline\."),
+    ("journeys: buffered and written to PostgreSQL", r"JournalBatch|JourneyWriter|psycopg"),
     ("AMQP: publish + confirm", r"Publisher\.publish|PendingPublishes|Outbox\."),
     ("Redis: event-loop callbacks (send, read)", r"redis/"),
     ("AMQP: event-loop callbacks (frames, confirms)", r"aiormq/|aio_pika/|pamqp/"),

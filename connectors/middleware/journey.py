@@ -1,8 +1,9 @@
-"""Write each attempt and its outcome into the message's journey (Redis).
+"""Write each attempt and its outcome into the message's journey (the journey store).
 
     attempt n (status, latency, error)  then  delivered | retried | dead_lettered
 
-Journey writes never fail a delivery: a failed write is logged and counted by the store.
+Journey writes never fail nor slow a delivery: the store buffers them and writes in the
+background; what its bounded buffer cannot hold is counted and logged.
 The first attempt also writes the message's identity (``JourneyMeta``, from the envelope),
 so a journey is found by id, trace or business key even when the gateway wrote none.
 Requeued messages (a crash) and returned probes get only their attempt entry.
@@ -29,11 +30,12 @@ class Journeys(Middleware):
             return
         failure = job.failure
         delivered = job.delivered
+        latency: int | None
         if failure is not None:
             status, latency = failure.status, failure.latency_ms
         else:
             status = delivered.status if delivered else None
-            latency = delivered.latency_ms if delivered else 0
+            latency = delivered.latency_ms if delivered else None
         entries = [
             JourneyEntry(
                 at=job.started_at,
@@ -41,7 +43,7 @@ class Journeys(Middleware):
                 target=self.target,
                 attempt=job.attempt,
                 status=status,
-                latency_ms=float(latency),
+                latency_ms=None if latency is None else float(latency),
                 error=f"{failure.error_class}: {failure.reason}"[:300] if failure else None,
                 detail="breaker probe" if job.probe else None,
             )
@@ -72,7 +74,12 @@ class Journeys(Middleware):
                     error=decision.reason[:300],
                 )
             )
+        self._write(job, *entries)
+
+    def _write(self, job: Job, *entries: JourneyEntry) -> None:
+        """Hand the entries to the store's writer (buffered: never waits, never raises)."""
         env = job.envelope
+        assert env is not None
         if job.attempt == 1 and not job.probe:
             meta = JourneyMeta(
                 message_id=env.id,
@@ -82,6 +89,7 @@ class Journeys(Middleware):
                 trace_id=env.trace_id,
                 business_key=env.business_key,
             )
-            await self.store.start(meta, *entries)  # the same meta the gateway may have written
+            # the same identity the gateway may have written (stored once)
+            self.store.started(meta, list(entries), env.received_at)
         else:
-            await self.store.record(env.id, *entries)
+            self.store.record(env.id, env.event, list(entries))

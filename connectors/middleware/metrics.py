@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from connectors.breaker import BreakerState
 from connectors.job import Ack, DeadLetter, Job, Requeue, Retry, ReturnToLane
 from connectors.middleware.base import Middleware
+from connectors.outcome import DeliveryFailed, TargetTimeout, TargetUnreachable
 from omnihub.telemetry import HubMetrics
 
 __all__ = ["MetricHook", "Metrics"]
@@ -30,6 +31,12 @@ _EVENT = {
     ReturnToLane: "returned",
 }
 _BREAKER_VALUE = {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerState.OPEN: 2}
+
+
+def called_target(failure: DeliveryFailed) -> bool:
+    """Whether the failed attempt went to the target (it answered, timed out, or the
+    connection failed), as opposed to failing before (mapping, no subscription)."""
+    return failure.status is not None or isinstance(failure, TargetTimeout | TargetUnreachable)
 
 
 class Metrics(Middleware):
@@ -50,11 +57,11 @@ class Metrics(Middleware):
         self.counts[event] += 1
         p = self.prometheus
         p.deliveries.labels(self.target, event).inc()
-        latency = job.delivered.latency_ms if job.delivered else 0
+        latency: int | None = job.delivered.latency_ms if job.delivered else None
         if job.failure is not None:
             self.counts[f"error.{job.failure.error_class}"] += 1
-            latency = job.failure.latency_ms
-        if latency:
+            latency = job.failure.latency_ms if called_target(job.failure) else None
+        if latency is not None:  # every attempt that called the target, failed ones too
             p.delivery_seconds.labels(self.target).observe(latency / 1000)
         if isinstance(job.decision, Retry):
             p.retries.labels(self.target).inc()

@@ -1,6 +1,10 @@
 """The admin API (scope ``admin`` only): journeys, dead-letter queues, archive replay.
 
     GET  /admin/journeys/{key}                 by message id, trace id or business key
+    GET  /admin/insights                       per route, target, hour: 202 -> delivered
+                                               p50/p95/p99, rates, slowest stage
+                                               (?since=&until=&route=&target=; default
+                                               the last 24 hours)
     GET  /admin/dlq/{target}                   list (?route=&partner=&error=&since=&until=)
     GET  /admin/dlq/{target}/{message_id}      one, with its attempt history
     POST /admin/dlq/{target}/{message_id}/replay
@@ -18,7 +22,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import aio_pika
@@ -38,7 +42,7 @@ from gateway.auth.callers import Callers
 from gateway.edge.problems import ProblemError
 from omnihub.config.model import HubConfig
 from omnihub.errors import BrokerError
-from omnihub.journey import JourneyStore
+from omnihub.journey import JourneyStore, StoreUnavailable, insights
 from omnihub.replay import ReplaySender, replay_archive
 from omnihub.replay.dlq import DeadLetterFilter, DeadLetterQueue
 from omnihub.settings import Settings
@@ -116,7 +120,10 @@ class AdminApi:
         key = _param(request, "key")
         await self._callers.admin(request.headers)
         partner = request.query_params.get("partner")
-        found = await self._journeys.find(key, partner=partner)
+        try:
+            found = await self._journeys.queries.find(key, partner=partner)
+        except StoreUnavailable as exc:
+            raise _store_problem(str(exc)) from None
         if not found:
             raise ProblemError(
                 404,
@@ -125,6 +132,23 @@ class AdminApi:
                 kind="journey-not-found",
             )
         return _json([{"outcome": j.outcome, "meta": j.meta, "entries": j.entries} for j in found])
+
+    async def insights(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        await self._callers.admin(request.headers)
+        q = request.query_params
+        until = _when("until", q.get("until")) or datetime.now(UTC)
+        since = _when("since", q.get("since")) or until - timedelta(days=1)
+        try:
+            rows = await insights(
+                self._journeys.database,
+                since,
+                until,
+                route=q.get("route"),
+                target=q.get("target"),
+            )
+        except StoreUnavailable as exc:
+            raise _store_problem(str(exc)) from None
+        return _json({"since": since, "until": until, "rows": rows})
 
     async def dlq_list(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         target = _param(request, "target")
@@ -212,6 +236,7 @@ class AdminApi:
     def routes(self) -> list[HTTPRouteHandler]:
         table: list[tuple[Literal["GET", "POST"], str, Handler]] = [
             ("GET", "/admin/journeys/{key:str}", self.journeys),
+            ("GET", "/admin/insights", self.insights),
             ("GET", "/admin/dlq/{target:str}", self.dlq_list),
             ("GET", "/admin/dlq/{target:str}/{message_id:str}", self.dlq_show),
             ("POST", "/admin/dlq/{target:str}/replay", self.dlq_replay),
@@ -237,5 +262,14 @@ def _broker_problem(why: str) -> ProblemError:
         f"the broker cannot be reached for this operation ({why}); nothing was changed, "
         "try again in a moment",
         kind="broker-unavailable",
+        headers={"Retry-After": "5"},
+    )
+
+
+def _store_problem(why: str) -> ProblemError:
+    return ProblemError(
+        503,
+        f"the journey store (PostgreSQL) cannot be reached ({why}); try again in a moment",
+        kind="store-unavailable",
         headers={"Retry-After": "5"},
     )

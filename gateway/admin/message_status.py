@@ -13,11 +13,10 @@ import msgspec
 from litestar import Request, Response
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
-from redis.exceptions import RedisError
 
 from gateway.auth.callers import Callers
 from gateway.edge.problems import PROBLEM_JSON, ProblemError
-from omnihub.journey import Journey, JourneyStore, Stage
+from omnihub.journey import Journey, JourneyQueries, Stage, StoreUnavailable
 
 __all__ = ["MessageStatus", "MessageStep", "message_status_route"]
 
@@ -67,20 +66,20 @@ def message_status(journey: Journey) -> MessageStatus:
     )
 
 
-def message_status_route(callers: Callers, journeys: JourneyStore) -> HTTPRouteHandler:
+def message_status_route(callers: Callers, journeys: JourneyQueries) -> HTTPRouteHandler:
     async def get_message(request: Request[Any, Any, Any]) -> Response[bytes]:
         message_id = str(request.path_params["message_id"])
         principal = await callers.identify(request.headers)
         try:
-            journey = await journeys.get(message_id) if len(message_id) <= 128 else None
-        except (RedisError, OSError):
+            journey = await journeys.get(message_id, partner=principal.partner)
+        except StoreUnavailable:
             raise ProblemError(
                 503,
                 "message status cannot be read right now; ask again in a few seconds",
                 kind="store-unavailable",
                 headers={"Retry-After": "5"},
             ) from None
-        if journey is None or journey.meta.partner != principal.partner:
+        if journey is None:  # unknown, or another partner's: the same answer
             raise ProblemError(
                 404,
                 f"no message '{message_id}' of partner '{principal.partner}' is known; "

@@ -148,10 +148,8 @@ def create_app(
     metrics = metrics if metrics is not None else HubMetrics()
     redis = aioredis.Redis.from_url(settings.redis_url)
     pipeline = AutoPipeline(redis)
-    journeys = JourneyStore(redis, settings.names, config.broker.archive_max_age)
-    observability = EdgeObservability(
-        tracing, metrics, redis, settings.names, config.broker.archive_max_age, pipeline
-    )
+    journeys = JourneyStore.open(config, settings, metrics=metrics, part="gateway")
+    observability = EdgeObservability(tracing, metrics, journeys)
     http = httpx.AsyncClient()
     tokens, signing = _token_service(config, http)
     credentials = Credentials(ApiKeyIndex(config), tokens, WebhookVerifier(config))
@@ -207,7 +205,7 @@ def create_app(
     if signing is not None:
         handlers += [token_handler(tokens), jwks_handler(signing.jwks())]
     callers = Callers(credentials)
-    handlers.append(message_status_route(callers, journeys))
+    handlers.append(message_status_route(callers, journeys.queries))
     handlers += AdminApi(config, settings, callers, journeys).routes()
 
     readiness = Readiness(publisher, redis)
@@ -230,7 +228,7 @@ def create_app(
         try:
             yield
         finally:
-            await observability.drain()
+            await observability.drain()  # writes the buffered journeys, closes the store
             await pipeline.close()
             await publisher.close()
             await redis.aclose()

@@ -1,30 +1,26 @@
 """What the edge records about each request: span, metrics, and the journey's first entries.
 
-The journey start (RECEIVED + PUBLISHED) is written in the background once the broker has
-confirmed, so the partner's response does not wait for it; the messages of one event-loop
-turn share one pipelined round trip (`JournalBatch`). A failed write never fails the
-request: it is logged and counted in ``omnihub_journey_write_failures{part="gateway"}``.
-Pending writes are awaited when the gateway stops.
+The journey start (RECEIVED + PUBLISHED) is handed to the journey store once the broker
+has confirmed; its writer stores it in PostgreSQL in batches in the background, so the
+partner's response does not wait for it (`JournalBatch`). A failed write never fails the
+request (rows wait; what overflows the buffer is counted and logged). Pending writes are
+awaited when the gateway stops.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-import redis.asyncio as aioredis
-
-from gateway.ingest.autopipeline import AutoPipeline
 from gateway.ingest.journal_batch import JournalBatch
 from omnihub.envelope import Envelope
-from omnihub.naming import Names
+from omnihub.journey import JourneyStore
 from omnihub.telemetry import HubMetrics, Tracing
 
 __all__ = ["UNKNOWN_PARTNER", "EdgeObservability"]
 
 UNKNOWN_PARTNER = "-"  # the partner label of requests that never authenticated
-PART = "gateway"
 
 
 class EdgeObservability:
@@ -34,15 +30,11 @@ class EdgeObservability:
         self,
         tracing: Tracing,
         metrics: HubMetrics,
-        redis: aioredis.Redis,
-        names: Names,
-        retention: timedelta,
-        pipeline: AutoPipeline | None = None,
+        journeys: JourneyStore,
     ) -> None:
         self.tracing = tracing
         self.metrics = metrics
-        failures = metrics.journey_write_failures.labels(part=PART)
-        self._journal = JournalBatch(redis, names, retention, failures.inc, pipeline)
+        self._journal = JournalBatch(journeys)
         # labels() validates and looks its child up on every call: keep the children
         self._requests: dict[tuple[str, str, int], Any] = {}
         self._seconds: dict[str, Any] = {}

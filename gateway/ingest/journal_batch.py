@@ -1,100 +1,48 @@
-"""Journey starts written in batches: the messages accepted within a few milliseconds are
-journaled by one server-side script call (one round trip).
+"""The gateway's side of a journey: the received and published entries of the messages it
+accepted, handed to the journey store's writer once the broker has confirmed.
 
-CPU per message matters on the ingest path (issue 8): a redis-py pipeline of the seven
-commands a start needs costs about 0.5 ms of client CPU, one `EVALSHA` about 0.25 ms,
-most of it per round trip; one call per batch spreads that over the batch. The script
-touches several keys, so on a Redis Cluster they would need one hash slot (not so today).
-The command is built by `JourneyStore.start_many_command`, so the key layout lives in one
-place, and sent through the gateway's `AutoPipeline`, sharing round trips with the
-admissions.
+The writer buffers them and writes in batches in the background (`omnihub.journey.
+writer`), so the partner's response never waits for PostgreSQL, and an outage of it
+never fails a request: rows wait in a bounded buffer, and what overflows is counted in
+``omnihub_journey_rows_dropped{part="gateway"}`` and logged.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
-import redis.asyncio as aioredis
-from redis.exceptions import NoScriptError, RedisError
-
-from gateway.ingest.autopipeline import AutoPipeline
 from omnihub.envelope import Envelope
 from omnihub.journey import JourneyEntry, JourneyMeta, JourneyStore, Stage
-from omnihub.naming import Names
 
 __all__ = ["JournalBatch"]
 
 
-WINDOW_S = 0.005  # starts are collected this long, then written in one call
-
-_Item = tuple[Envelope, str, datetime, str | None]
-
-
-def _start(
-    envelope: Envelope, trace_id: str, published_at: datetime, detail: str | None
-) -> tuple[JourneyMeta, list[JourneyEntry]]:
-    meta = JourneyMeta(
-        message_id=envelope.id,
-        partner=envelope.partner,
-        route=envelope.route,
-        event=envelope.event,
-        trace_id=trace_id,
-        business_key=envelope.business_key,
-    )
-    received = JourneyEntry(
-        at=envelope.received_at,
-        stage=Stage.RECEIVED,
-        detail=f"route {envelope.route} {envelope.api_version}, partner {envelope.partner}"
-        + (f", {detail}" if detail else ""),
-    )
-    return meta, [received, JourneyEntry(at=published_at, stage=Stage.PUBLISHED)]
-
-
 class JournalBatch:
-    """Collects journey starts and writes each batch in one round trip, in the background."""
+    """Starts journeys (received + published) through the store's background writer."""
 
-    def __init__(
-        self,
-        redis: aioredis.Redis,
-        names: Names,
-        retention: timedelta,
-        on_failure: Callable[[int], None],
-        pipeline: AutoPipeline | None = None,
-    ) -> None:
-        self._store = JourneyStore(redis, names, retention)
-        self._owned = pipeline is None  # tests build a batch without the app's pipeline
-        self._pipeline = pipeline if pipeline is not None else AutoPipeline(redis)
-        self._on_failure = on_failure
-        self._buffer: list[_Item] = []
-        self._pending: set[asyncio.Task[None]] = set()
+    def __init__(self, store: JourneyStore) -> None:
+        self._store = store
 
     def add(
         self, envelopes: list[Envelope], trace_id: str, published_at: datetime, detail: str | None
     ) -> None:
-        if not self._buffer:
-            task = asyncio.get_running_loop().create_task(self._flush())
-            self._pending.add(task)
-            task.add_done_callback(self._pending.discard)
-        self._buffer.extend((e, trace_id, published_at, detail) for e in envelopes)
-
-    async def _flush(self) -> None:
-        await asyncio.sleep(WINDOW_S)
-        batch, self._buffer = self._buffer, []
-        command = self._store.start_many_command([_start(*item) for item in batch])
-        try:
-            try:
-                await self._pipeline.execute(*command)
-            except NoScriptError:
-                await self._store.load_scripts()
-                await self._pipeline.execute(*command)
-        except (RedisError, OSError) as exc:
-            self._store.failed(len(batch), exc)
-            self._on_failure(len(batch))
+        for envelope in envelopes:
+            meta = JourneyMeta(
+                message_id=envelope.id,
+                partner=envelope.partner,
+                route=envelope.route,
+                event=envelope.event,
+                trace_id=trace_id,
+                business_key=envelope.business_key,
+            )
+            received = JourneyEntry(
+                at=envelope.received_at,
+                stage=Stage.RECEIVED,
+                detail=envelope.api_version + (f", {detail}" if detail else ""),
+            )
+            published = JourneyEntry(at=published_at, stage=Stage.PUBLISHED)
+            self._store.started(meta, (received, published), envelope.received_at)
 
     async def drain(self, timeout_s: float) -> None:
-        if self._pending:
-            await asyncio.wait(set(self._pending), timeout=timeout_s)
-        if self._owned:
-            await self._pipeline.close(timeout_s)
+        """Write what is buffered (at shutdown)."""
+        await self._store.close(timeout_s)

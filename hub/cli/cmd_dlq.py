@@ -20,7 +20,6 @@ from typing import Any
 
 import aio_pika
 import msgspec
-import redis.asyncio as aioredis
 
 from hub.cli.cmd_replay import parse_when
 from hub.cli.common import EXIT_CONFIG, EXIT_RUNTIME, add_config_arg, load_or_exit, settings_for
@@ -119,14 +118,13 @@ def _run(args: argparse.Namespace, work: Callable[[DeadLetterQueue], Awaitable[i
             connection = await aio_pika.connect(settings.amqp_url, timeout=5)
         except (OSError, aio_pika.exceptions.AMQPError) as exc:
             raise BrokerUnavailable(f"cannot connect to the broker: {type(exc).__name__}") from exc
-        redis = aioredis.Redis.from_url(settings.redis_url)
-        journeys = JourneyStore(redis, settings.names, config.broker.archive_max_age)
+        journeys = JourneyStore.open(config, settings)
         try:
             queue = DeadLetterQueue(connection, settings.names, args.target, journeys=journeys)
             return await work(queue)
         finally:
             await connection.close()
-            await redis.aclose()
+            await journeys.close()  # writes the replayed/discarded entries
 
     try:
         return asyncio.run(run())

@@ -17,7 +17,6 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 import aio_pika
-import redis.asyncio as aioredis
 
 from hub.cli.common import EXIT_CONFIG, EXIT_RUNTIME, add_config_arg, load_or_exit, settings_for
 from omnihub.errors import BrokerUnavailable
@@ -89,9 +88,8 @@ def _archive(args: argparse.Namespace) -> int:
             connection = await aio_pika.connect(settings.amqp_url, timeout=5)
         except (OSError, aio_pika.exceptions.AMQPError) as exc:
             raise BrokerUnavailable(f"cannot connect to the broker: {type(exc).__name__}") from exc
-        redis = aioredis.Redis.from_url(settings.redis_url)
+        journeys = JourneyStore.open(config, settings)
         try:
-            journeys = JourneyStore(redis, settings.names, config.broker.archive_max_age)
             sender = ReplaySender(connection, config, settings.names, journeys)
             report = await replay_archive(
                 sender,
@@ -103,7 +101,7 @@ def _archive(args: argparse.Namespace) -> int:
             )
         finally:
             await connection.close()
-            await redis.aclose()
+            await journeys.close()  # writes the replayed entries
         per_target = ", ".join(f"{t}: {n}" for t, n in sorted(report.replayed.items()))
         print(f"replayed {len(report.message_ids)} event(s) as {actor} ({per_target or 'none'})")
         return 0

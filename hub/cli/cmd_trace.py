@@ -1,7 +1,8 @@
 """``omnihub trace KEY``: print what happened to a message, as a timeline.
 
 KEY is a message id, a trace id, or a business key (order number, ASN shipment id, PO
-number). Operators see every partner's messages; `--partner` narrows to one.
+number). Operators see every partner's messages; `--partner` narrows to one. Read from
+the journey store (PostgreSQL, ``OMNIHUB_POSTGRES_URL``).
 """
 
 from __future__ import annotations
@@ -9,14 +10,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from datetime import timedelta
 from typing import Any
 
-import redis.asyncio as aioredis
-from redis.exceptions import RedisError
-
 from hub.cli.common import EXIT_RUNTIME, settings_for
-from omnihub.journey import JourneyStore, render_timeline
+from omnihub.journey import JourneyDatabase, JourneyQueries, StoreUnavailable, render_timeline
 
 __all__ = ["register"]
 
@@ -31,16 +28,14 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 async def _find(args: argparse.Namespace) -> int:
-    settings = settings_for(args)
-    client = aioredis.Redis.from_url(settings.redis_url)
-    store = JourneyStore(client, settings.names, timedelta(days=7))
+    database = JourneyDatabase(settings_for(args).postgres_url, pool_size=1)
     try:
-        journeys = await store.find(args.key, partner=args.partner)
-    except (RedisError, OSError) as exc:
-        print(f"omnihub: cannot read journeys from Redis: {exc}", file=sys.stderr)
+        journeys = await JourneyQueries(database).find(args.key, partner=args.partner)
+    except StoreUnavailable as exc:
+        print(f"omnihub: cannot read journeys from PostgreSQL: {exc}", file=sys.stderr)
         return EXIT_RUNTIME
     finally:
-        await client.aclose()
+        await database.close()
     if not journeys:
         print(f"no journey found for '{args.key}'", file=sys.stderr)
         return 1

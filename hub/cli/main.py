@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "hub.cli.cmd_partners",
     "hub.cli.cmd_sandbox",
     "hub.cli.cmd_trace",
+    "hub.cli.cmd_insights",
     "hub.cli.cmd_replay",
     "hub.cli.cmd_dlq",
 )

@@ -23,6 +23,7 @@ from omnihub.config.model import (
     IDENTIFIER_RE,
     BrokerPolicy,
     HubConfig,
+    JourneyPolicy,
     PoliciesFile,
     RetryPolicy,
     RoutesFile,
@@ -188,6 +189,7 @@ def load_config(directory: Path | str, env: Mapping[str, str] | None = None) -> 
     }
     origin: dict[tuple[str, str], str] = {}
     broker: BrokerPolicy | None = None
+    journeys: JourneyPolicy | None = None
     policy_dir = directory / POLICIES_DIR
     files = sorted(policy_dir.glob("*.yaml")) if policy_dir.is_dir() else []
     if not files:
@@ -215,12 +217,19 @@ def load_config(directory: Path | str, env: Mapping[str, str] | None = None) -> 
             if broker is not None:
                 reader.problem(rel, "the broker section may appear in one file only", key="broker")
             broker = policies["broker"]
+        if policies.get("journeys") is not None:
+            if journeys is not None:
+                reader.problem(
+                    rel, "the journeys section may appear in one file only", key="journeys"
+                )
+            journeys = policies["journeys"]
     merged["retry_policies"].setdefault("default", RetryPolicy())
     config = HubConfig(
         directory=directory,
         routes=routes.get("routes") or {},
         deliveries=routes.get("deliveries") or {},
         broker=broker or BrokerPolicy(),
+        journeys=journeys or JourneyPolicy(),
         **merged,
     )
     sections = ("routes", "deliveries", *merged)

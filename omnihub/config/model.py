@@ -39,6 +39,7 @@ __all__ = [
     "HubConfig",
     "HubTokenIssuer",
     "Idempotency",
+    "JourneyPolicy",
     "JwksTokenIssuer",
     "Lane",
     "OAuthClient",
@@ -46,6 +47,7 @@ __all__ = [
     "PartnerEdi",
     "PoliciesFile",
     "RateLimitTier",
+    "RetentionClass",
     "RetryPolicy",
     "Route",
     "RouteVersion",
@@ -391,6 +393,26 @@ class BrokerPolicy(_Strict, kw_only=True, frozen=True):
     delivery_limit: Annotated[int, msgspec.Meta(ge=1)] = 20  # poison-message guard
 
 
+class RetentionClass(_Strict, kw_only=True, frozen=True):
+    """Events whose journeys are kept for `keep` (whole days: a day's partition is
+    dropped once all of it is older than `keep`)."""
+
+    events: list[Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_.]*\*?$")]]
+    keep: Duration
+
+
+class JourneyPolicy(_Strict, kw_only=True, frozen=True):
+    """Journey history in PostgreSQL: how long each class of events is kept.
+
+    An event belongs to the first class with a pattern that matches it (``order.*``
+    matches every ``order.`` event); events of no class are kept for `keep`."""
+
+    keep: Duration = Duration(days=7)
+    classes: dict[
+        Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$", max_length=24)], RetentionClass
+    ] = {}
+
+
 class PoliciesFile(_Strict, kw_only=True, frozen=True):
     """One file under policies/; each section may appear in at most one file."""
 
@@ -401,6 +423,7 @@ class PoliciesFile(_Strict, kw_only=True, frozen=True):
     tables: dict[Identifier, Table] | None = None  # crosswalks for `lookup` steps
     token_issuers: dict[Identifier, TokenIssuer] | None = None
     broker: BrokerPolicy | None = None
+    journeys: JourneyPolicy | None = None
 
 
 # ---------------------------------------------------------------- the whole
@@ -419,6 +442,7 @@ class HubConfig(msgspec.Struct, kw_only=True, frozen=True):
     tables: dict[str, Table]
     broker: BrokerPolicy
     token_issuers: dict[str, TokenIssuer] = {}
+    journeys: JourneyPolicy = JourneyPolicy()
 
     def deliveries_for(self, target: str) -> dict[str, Delivery]:
         return {k: d for k, d in self.deliveries.items() if d.target == target}

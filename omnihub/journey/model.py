@@ -1,13 +1,20 @@
-"""A message's journey: every stage it went through, in order."""
+"""A message's journey: every stage it went through, ordered by time.
+
+Entries are written by several processes (the gateway's batched background write, each
+worker, the replay tools) and may arrive in any order. A `Journey` therefore orders its
+timeline by time itself, and derives its outcome by precedence (`outcome_of`), so a
+delivered message never reads as "published" because the gateway's write landed last.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 
 import msgspec
 
-__all__ = ["Journey", "JourneyEntry", "JourneyMeta", "Stage"]
+__all__ = ["Journey", "JourneyEntry", "JourneyMeta", "Stage", "ordered", "outcome_of"]
 
 
 class Stage(StrEnum):
@@ -19,6 +26,23 @@ class Stage(StrEnum):
     DELIVERED = "delivered"  # the target confirmed
     REPLAYED = "replayed"  # sent again by an operator (from DLQ or archive)
     DISCARDED = "discarded"  # removed from a DLQ by an operator, with a reason
+    SUPERSEDED = "superseded"  # a newer message of the same ordering key made it stale
+
+
+# Which stage wins when two are equally recent (or clocks disagree). The gateway's own
+# stages (received, published) only tell the outcome while nothing happened after them.
+_EDGE = frozenset({Stage.RECEIVED, Stage.PUBLISHED})
+PRECEDENCE: dict[Stage, int] = {
+    Stage.RECEIVED: 0,
+    Stage.PUBLISHED: 1,
+    Stage.ATTEMPT: 2,
+    Stage.REPLAYED: 3,
+    Stage.RETRIED: 4,
+    Stage.DEAD_LETTERED: 5,
+    Stage.DISCARDED: 6,
+    Stage.SUPERSEDED: 7,
+    Stage.DELIVERED: 8,
+}
 
 
 class JourneyEntry(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True):
@@ -44,14 +68,34 @@ class JourneyMeta(msgspec.Struct, kw_only=True, frozen=True):
     business_key: str | None = None
 
 
+def _time_key(entry: JourneyEntry) -> tuple[datetime, int]:
+    return entry.at, PRECEDENCE[entry.stage]
+
+
+def ordered(entries: Iterable[JourneyEntry]) -> list[JourneyEntry]:
+    """The timeline: by time, then (same instant) in the order the stages happen."""
+    return sorted(entries, key=_time_key)
+
+
+def outcome_of(entries: Iterable[JourneyEntry]) -> str:
+    """The decisive stage: the latest one after the edge's (attempts are not decisive);
+    ties go to the stage of higher precedence (delivered beats retried beats replayed).
+    Received/published count only when no later stage exists, whatever the clocks say."""
+    timeline = list(entries)
+    decisive = [e for e in timeline if e.stage is not Stage.ATTEMPT]
+    if not decisive:
+        return Stage.ATTEMPT.value if timeline else "unknown"
+    best = max(decisive, key=lambda e: (e.stage not in _EDGE, *_time_key(e)))
+    return best.stage.value
+
+
 class Journey(msgspec.Struct, kw_only=True, frozen=True):
     meta: JourneyMeta
     entries: list[JourneyEntry]
 
+    def __post_init__(self) -> None:
+        self.entries.sort(key=_time_key)
+
     @property
     def outcome(self) -> str:
-        """The latest decisive stage, e.g. 'delivered' or 'dead_lettered'."""
-        for entry in reversed(self.entries):
-            if entry.stage is not Stage.ATTEMPT:
-                return entry.stage.value
-        return self.entries[-1].stage.value if self.entries else "unknown"
+        return outcome_of(self.entries)

@@ -31,7 +31,7 @@ from omnihub.history import (
     AttemptRecord,
     decode_history,
 )
-from omnihub.journey import JourneyEntry, JourneyStore, Stage
+from omnihub.journey import JourneyEntry, JourneyRecorder, Stage
 from omnihub.naming import Names
 from omnihub.replay.sender import ReplayReport
 
@@ -117,7 +117,7 @@ class DeadLetterQueue:
         names: Names,
         target: str,
         *,
-        journeys: JourneyStore | None = None,
+        journeys: JourneyRecorder | None = None,
     ) -> None:
         self._connection = connection
         self._names = names
@@ -200,17 +200,7 @@ class DeadLetterQueue:
                 timestamp=message.timestamp,
                 app_id=message.app_id,
             )
-            if self._journeys is not None:
-                await self._journeys.record(
-                    item.message_id,
-                    JourneyEntry(
-                        at=now,
-                        stage=Stage.REPLAYED,
-                        target=self.target,
-                        actor=actor,
-                        detail=f"from {report.source}",
-                    ),
-                )
+            self._record(item, Stage.REPLAYED, now, actor, f"from {report.source}")
             lane = Lane(item.lane) if item.lane in Lane._value2member_map_ else Lane.PRIORITY
             async with map_broker_errors(f"replaying {item.message_id}"):
                 await channel.default_exchange.publish(
@@ -231,16 +221,14 @@ class DeadLetterQueue:
         now = datetime.now(UTC)
 
         async def record(_: AbstractChannel, item: DeadLetter, __: AbstractIncomingMessage) -> None:
-            if self._journeys is not None:
-                await self._journeys.record(
-                    item.message_id,
-                    JourneyEntry(
-                        at=now,
-                        stage=Stage.DISCARDED,
-                        target=self.target,
-                        actor=actor,
-                        detail=reason,
-                    ),
-                )
+            self._record(item, Stage.DISCARDED, now, actor, reason)
 
         return await self._act(selection, record)
+
+    def _record(
+        self, item: DeadLetter, stage: Stage, at: datetime, actor: str, detail: str
+    ) -> None:
+        """One entry in the message's journey (buffered by the store, written shortly)."""
+        if self._journeys is not None:
+            entry = JourneyEntry(at=at, stage=stage, target=self.target, actor=actor, detail=detail)
+            self._journeys.record(item.message_id, item.event, [entry])

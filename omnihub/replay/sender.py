@@ -11,7 +11,7 @@ from omnihub.broker.errors import map_broker_errors
 from omnihub.broker.publisher import envelope_message
 from omnihub.config.model import HubConfig
 from omnihub.envelope import Envelope
-from omnihub.journey import JourneyEntry, JourneyStore, Stage
+from omnihub.journey import JourneyEntry, JourneyRecorder, Stage
 from omnihub.naming import Names
 
 __all__ = ["ReplayReport", "ReplaySender"]
@@ -34,7 +34,7 @@ class ReplaySender:
         connection: AbstractConnection,
         config: HubConfig,
         names: Names,
-        journeys: JourneyStore | None = None,
+        journeys: JourneyRecorder | None = None,
     ) -> None:
         self._connection = connection
         self._config = config
@@ -71,15 +71,18 @@ class ReplaySender:
                 }
             )
             if self._journeys is not None:
-                await self._journeys.record(
+                self._journeys.record(
                     envelope.id,
-                    JourneyEntry(
-                        at=now,
-                        stage=Stage.REPLAYED,
-                        target=target,
-                        actor=report.actor,
-                        detail=f"from {report.source}",
-                    ),
+                    envelope.event,
+                    [
+                        JourneyEntry(
+                            at=now,
+                            stage=Stage.REPLAYED,
+                            target=target,
+                            actor=report.actor,
+                            detail=f"from {report.source}",
+                        )
+                    ],
                 )
             async with map_broker_errors(f"replaying {envelope.id} to {target}"):
                 await self._channel.default_exchange.publish(

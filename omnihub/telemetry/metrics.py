@@ -2,7 +2,8 @@
 
 Gateway: requests by route, partner and status; request latency; throttled requests;
 publish-confirm latency. Workers: deliveries by target and outcome; delivery latency;
-retries; dead-letter depth; breaker state. Both: journey write failures.
+retries; dead-letter depth; breaker state. Both: journey write failures, rows dropped
+and rows waiting (the PostgreSQL write buffer).
 """
 
 from __future__ import annotations
@@ -70,7 +71,22 @@ class HubMetrics:
             registry=r,
         )
         self.journey_write_failures = Counter(
-            "omnihub_journey_write_failures", "Journey writes that failed", ["part"], registry=r
+            "omnihub_journey_write_failures",
+            "Journey batch writes to PostgreSQL that failed (their rows wait and are retried)",
+            ["part"],
+            registry=r,
+        )
+        self.journey_rows_dropped = Counter(
+            "omnihub_journey_rows_dropped",
+            "Journey rows (messages and entries) dropped because the write buffer was full",
+            ["part"],
+            registry=r,
+        )
+        self.journey_rows_waiting = Gauge(
+            "omnihub_journey_rows_waiting",
+            "Journey rows buffered, not yet written to PostgreSQL",
+            ["part"],
+            registry=r,
         )
 
     def exposition(self) -> bytes:

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import textwrap
 from collections.abc import AsyncIterator, Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +19,10 @@ from omnihub.broker import Publisher, declare_topology, plan_topology
 from omnihub.config import HubConfig, load_config
 from omnihub.envelope import Envelope
 from omnihub.ids import new_message_id
-from omnihub.journey import JourneyStore
 from omnihub.naming import Names
 from omnihub.settings import Settings
 from omnihub.tracecontext import TraceParent
+from tests.support.journeys import TestJourneys
 
 FAST_RETRY = (
     "{attempts: 3, initial_delay: 50ms, max_delay: 200ms, multiplier: 2.0, jitter: 0.2, "
@@ -156,8 +156,9 @@ async def running(
         await worker.stop()
 
 
-def journeys(client: aioredis.Redis, settings: Settings) -> JourneyStore:
-    return JourneyStore(client, settings.names, timedelta(hours=1))
+def journeys(client: aioredis.Redis, settings: Settings) -> TestJourneys:
+    """The run's journey store (PostgreSQL); `client` is no longer used by it."""
+    return TestJourneys(settings)
 
 
 async def publish(settings: Settings, config: HubConfig, envelopes: Sequence[Envelope]) -> None:

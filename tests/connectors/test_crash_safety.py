@@ -45,6 +45,7 @@ def start_worker(config_dir: Path, settings: Settings, erp_url: str) -> subproce
         **os.environ,
         "OMNIHUB_AMQP_URL": settings.amqp_url,
         "OMNIHUB_REDIS_URL": settings.redis_url,
+        "OMNIHUB_POSTGRES_URL": settings.postgres_url,
         "OMNIHUB_PREFIX": settings.prefix,
         "OMNIHUB_ERP_URL": erp_url,
     }

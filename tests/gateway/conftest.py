@@ -29,13 +29,16 @@ def edge_config(creds: Creds, tmp_path_factory: pytest.TempPathFactory) -> HubCo
 
 
 @pytest.fixture(scope="module")
-def module_settings(vhost: object, redis_prefix: str, request: pytest.FixtureRequest) -> Settings:
+def module_settings(
+    vhost: object, redis_prefix: str, postgres_url: str, request: pytest.FixtureRequest
+) -> Settings:
     from tests.support.services import REDIS_URL
 
     name = Path(str(request.node.name)).stem.replace("test_", "")
     return Settings(
         amqp_url=vhost.url,  # type: ignore[attr-defined]
         redis_url=REDIS_URL,
+        postgres_url=postgres_url,
         prefix=f"{redis_prefix}-m-{name}",
         publish_timeout_s=3.0,
         retry_after_s=2,

@@ -37,6 +37,7 @@ async def gateway_processes(
         **env,
         "OMNIHUB_AMQP_URL": settings.amqp_url,
         "OMNIHUB_REDIS_URL": settings.redis_url,
+        "OMNIHUB_POSTGRES_URL": settings.postgres_url,
         "OMNIHUB_PREFIX": settings.prefix,
     }
     procs = [_start(directory, port, full_env) for port in ports]

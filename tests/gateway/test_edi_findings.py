@@ -5,16 +5,16 @@ unpadded control numbers) are accepted as they should be."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 
 import httpx
 import pytest
 import redis.asyncio as aioredis
 
-from omnihub.journey import JourneyStore, Stage
+from omnihub.journey import Stage
 from omnihub.settings import Settings
 from tests.gateway.edi_support import EdiCreds, listening, payload, post_edi
 from tests.support.edi_fixtures import fixture
+from tests.support.journeys import TestJourneys
 
 
 async def test_item_segments_left_out_are_in_the_997_and_the_journey(
@@ -32,7 +32,7 @@ async def test_item_segments_left_out_are_in_the_997_and_the_journey(
     assert "AK5*A" not in response.text
     assert event.event == "edi.unmapped"  # not asn.received with an item missing
     assert "could not place 2 item segment(s)" in payload(event)["reason"]
-    store = JourneyStore(redis_client, settings.names, timedelta(minutes=5))
+    store = TestJourneys(settings)
     journey = None
     for _ in range(100):
         journey = await store.get(event.id)

@@ -1,57 +1,52 @@
-"""The gateway's batched journey starts are what `JourneyStore` reads, and never raise."""
+"""The gateway's journey starts reach the journey store in the background and are read
+back by id, trace and business key; a store that cannot be reached raises nothing."""
 
 from __future__ import annotations
 
-import asyncio
-from datetime import UTC, datetime, timedelta
-
-import redis.asyncio as aioredis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
+import uuid
+from datetime import UTC, datetime
 
 from gateway.ingest.journal_batch import JournalBatch
-from omnihub.journey import JourneyStore, Stage
+from omnihub.config.model import JourneyPolicy
+from omnihub.journey import JourneyDatabase, JourneyStore, JourneyWriter, Retention, Stage
 from omnihub.settings import Settings
 from tests.connectors.harness import envelope
+from tests.support.journeys import TestJourneys
 from tests.support.orders import order
 from tests.support.ports import free_port
 
 
-async def test_a_batch_of_starts_is_read_back_by_id_trace_and_business_key(
-    settings: Settings, redis_client: aioredis.Redis
-) -> None:
-    await redis_client.script_flush()  # a Redis that never saw the script (restart, failover)
-    failures: list[int] = []
-    batch = JournalBatch(redis_client, settings.names, timedelta(minutes=5), failures.append)
-    first, second = envelope(order("B-1")), envelope(order("B-2"))
+def _store(url: str) -> JourneyStore:
+    database = JourneyDatabase(url)
+    return JourneyStore(database, JourneyWriter(database, Retention(JourneyPolicy())))
+
+
+async def test_starts_are_read_back_by_id_trace_and_business_key(settings: Settings) -> None:
+    store = _store(settings.postgres_url)
+    batch = JournalBatch(store)
+    key = f"B-{uuid.uuid4().hex[:8]}"  # the run's database is shared by its tests
+    first, second = envelope(order(key)), envelope(order(f"{key}-2"))
     published = datetime.now(UTC)
     batch.add([first], "a" * 32, published, None)
-    batch.add([second], "b" * 32, published, None)  # within the window: one batch
+    batch.add([second], second.trace_id, published, "interchange 42")
     await batch.drain(5)
-    store = JourneyStore(redis_client, settings.names, timedelta(minutes=5))
+    reader = TestJourneys(settings)
 
-    journey = await store.get(first.id)
-    by_trace = await store.find("b" * 32)
-    by_key = await store.find("B-1", partner=first.partner)
-    assert failures == []
+    journey = await reader.get(first.id)
+    by_trace = await reader.find(second.trace_id)
+    by_key = await reader.find(key, partner=first.partner)
+    assert store.writer.dropped == 0
     assert journey is not None
     assert [e.stage for e in journey.entries] == [Stage.RECEIVED, Stage.PUBLISHED]
-    assert journey.meta.trace_id == "a" * 32 and journey.meta.business_key == "B-1"
+    assert journey.meta.trace_id == "a" * 32 and journey.meta.business_key == key
     assert [j.meta.message_id for j in by_trace] == [second.id]
+    assert by_trace[0].entries[0].detail == "v1, interchange 42"
     assert [j.meta.message_id for j in by_key] == [first.id]
-    assert await redis_client.ttl(settings.names.redis_key("journey", first.id)) > 0
 
 
-async def test_a_failed_batch_is_counted_and_raises_nothing(settings: Settings) -> None:
-    # No retries: redis-py's default backoff (about 5 s before it gives up) is not the
-    # behaviour under test, and it raced the drain timeout.
-    dead = aioredis.Redis(
-        host="127.0.0.1", port=free_port(), socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0)
-    )
-    failures: list[int] = []
-    batch = JournalBatch(dead, settings.names, timedelta(minutes=5), failures.append)
-    batch.add([envelope(order("F-1")), envelope(order("F-2"))], "c" * 32, datetime.now(UTC), None)
-    await batch.drain(5)
-    await asyncio.sleep(0)
-    await dead.aclose()
-    assert failures == [2]
+async def test_an_unreachable_store_raises_nothing_and_counts_what_it_drops() -> None:
+    store = _store(f"postgresql://postgres@127.0.0.1:{free_port()}/nothing")
+    batch = JournalBatch(store)
+    batch.add([envelope(order("F-1"))], "c" * 32, datetime.now(UTC), None)
+    await batch.drain(0.5)  # shutdown while the store is down: the start is dropped, counted
+    assert store.writer.dropped == 3  # message + received + published

@@ -14,7 +14,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from gateway import create_app
-from omnihub.journey import Journey, JourneyStore, Stage
+from omnihub.journey import Journey, Stage
 from omnihub.settings import Settings
 from omnihub.telemetry import tracing_from_env
 from omnihub.tracecontext import TraceParent
@@ -23,6 +23,7 @@ from tests.connectors.harness import declared, delete_declared, journeys, runnin
 from tests.connectors.harness import wait_for as wait_until
 from tests.gateway.journey_support import Keys, journey_config
 from tests.support.hub import running_app
+from tests.support.journeys import TestJourneys
 from tests.support.orders import order
 
 
@@ -40,16 +41,18 @@ async def sandbox(sandbox_server: SandboxServer) -> AsyncIterator[SandboxServer]
 
 
 async def journey_with(
-    store: JourneyStore, message_id: str, stage: Stage, timeout: float = 10.0
+    store: TestJourneys, message_id: str, *stages: Stage, timeout: float = 10.0
 ) -> Journey:
+    """The journey once it has every one of `stages` (journeys are written in the
+    background, by the gateway and the worker each)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
         journey = await store.get(message_id)
-        if journey is not None and any(e.stage is stage for e in journey.entries):
+        if journey is not None and set(stages) <= {e.stage for e in journey.entries}:
             return journey
         if loop.time() > deadline:
-            raise AssertionError(f"journey of {message_id} has no '{stage}' after {timeout}s")
+            raise AssertionError(f"journey of {message_id} lacks {stages} after {timeout}s")
         await asyncio.sleep(0.05)
 
 
@@ -81,7 +84,9 @@ async def test_an_order_keeps_one_trace_id_from_partner_to_target_and_its_journe
         assert response.status_code == 202, response.text
         message_id = response.json()["message_id"]
         await wait_until(lambda: len(sandbox.control.records("erp", status=201)) == 1)
-        journey = await journey_with(journeys(redis_client, settings), message_id, Stage.DELIVERED)
+        journey = await journey_with(
+            journeys(redis_client, settings), message_id, Stage.PUBLISHED, Stage.DELIVERED
+        )
 
     spans = exporter.get_finished_spans()
     services = {str(s.resource.attributes["service.name"]) for s in spans}
@@ -230,6 +235,7 @@ async def test_admin_finds_journeys_by_business_key_and_discards_only_with_a_rea
         )
         message_id = posted.json()["message_id"]
         await wait_depth(settings, settings.names.dead_letter_queue("erp"), 1)
+        await journey_with(store, message_id, Stage.PUBLISHED, Stage.DEAD_LETTERED)
         by_key = await client.get("/admin/journeys/KEY-7", headers=ops)
         as_partner = await client.get("/admin/journeys/KEY-7", headers=Keys.bearer(keys.acme))
         no_reason = await client.post("/admin/dlq/erp/discard", json={"all": True}, headers=ops)

@@ -36,6 +36,7 @@ def sandbox() -> Iterator[SandboxServer]:
 def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("OMNIHUB_AMQP_URL", settings.amqp_url)
     monkeypatch.setenv("OMNIHUB_REDIS_URL", settings.redis_url)
+    monkeypatch.setenv("OMNIHUB_POSTGRES_URL", settings.postgres_url)
     monkeypatch.setenv("OMNIHUB_PREFIX", settings.prefix)
     monkeypatch.setenv("ERP_CLIENT_SECRET", "s3cret-client-value")
     return settings

@@ -1,53 +1,37 @@
-"""Journeys in the real Redis: recorded in order, found by id, trace and business key."""
+"""Journeys in the real PostgreSQL: written in batches, read back by id, trace and
+business key (partner-scoped), ordered by time and decided by precedence."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import redis.asyncio as aioredis
+from omnihub.journey import JourneyEntry, Stage, render_timeline
+from tests.omnihub.journey_support import Store, message_id, meta, store
 
-from omnihub.journey import JourneyEntry, JourneyMeta, JourneyStore, Stage, render_timeline
-from omnihub.naming import Names
-
-T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+__all__ = ["store"]
 
 
-def meta(message_id: str, partner: str = "acme", key: str = "WEB-1") -> JourneyMeta:
-    return JourneyMeta(
-        message_id=message_id,
-        partner=partner,
-        route="orders",
-        event="order.created",
-        trace_id="4bf92f3577b34da6a3ce929d0e0e4736",
-        business_key=key,
-    )
-
-
-async def test_journey_keeps_entries_in_order_and_renders_a_timeline(
-    redis_client: aioredis.Redis, redis_prefix: str
+async def test_a_journey_written_out_of_order_reads_delivered_and_in_time_order(
+    store: Store,
 ) -> None:
-    store = JourneyStore(redis_client, Names(f"{redis_prefix}-j1"), timedelta(hours=1))
-    assert await store.start(
-        meta("m1"),
-        JourneyEntry(at=T0, stage=Stage.RECEIVED),
-        JourneyEntry(at=T0 + timedelta(milliseconds=3), stage=Stage.PUBLISHED),
+    t0 = datetime.now(UTC)
+    mid = message_id(t0)
+    m = meta(mid)
+    # The worker's entries land first; the gateway's batched start (earlier times) last.
+    store.start(
+        m,
+        JourneyEntry(at=t0 + timedelta(milliseconds=20), stage=Stage.ATTEMPT, target="erp",
+                     attempt=1, status=201, latency_ms=12.5),
+        JourneyEntry(at=t0 + timedelta(milliseconds=33), stage=Stage.DELIVERED, target="erp"),
+    )  # fmt: skip
+    await store.flushed()
+    store.start(
+        m,
+        JourneyEntry(at=t0, stage=Stage.RECEIVED),
+        JourneyEntry(at=t0 + timedelta(milliseconds=3), stage=Stage.PUBLISHED),
     )
-    await store.record(
-        "m1",
-        JourneyEntry(
-            at=T0 + timedelta(milliseconds=20),
-            stage=Stage.ATTEMPT,
-            target="erp",
-            attempt=1,
-            status=503,
-            latency_ms=12.5,
-            error="TransientFailure",
-        ),
-    )
-    await store.record(
-        "m1", JourneyEntry(at=T0 + timedelta(seconds=1), stage=Stage.DELIVERED, target="erp")
-    )
-    journey = await store.get("m1")
+    await store.flushed()
+    journey = await store.queries.get(mid)
     assert journey is not None
     assert [e.stage for e in journey.entries] == [
         Stage.RECEIVED,
@@ -56,45 +40,69 @@ async def test_journey_keeps_entries_in_order_and_renders_a_timeline(
         Stage.DELIVERED,
     ]
     assert journey.outcome == "delivered"
+    assert journey.entries[2].latency_ms == 12.5 and journey.entries[2].status == 201
     text = render_timeline(journey)
-    assert "HTTP 503" in text and "delivered" in text and "key WEB-1" in text
+    assert "outcome: delivered" in text and "HTTP 201" in text and "key WEB-1" in text
 
 
-async def test_journeys_expire_after_retention(
-    redis_client: aioredis.Redis, redis_prefix: str
-) -> None:
-    names = Names(f"{redis_prefix}-j2")
-    store = JourneyStore(redis_client, names, timedelta(seconds=30))
-    await store.start(meta("m2"), JourneyEntry(at=T0, stage=Stage.RECEIVED))
-    ttl = await redis_client.ttl(names.redis_key("journey", "m2"))
-    assert 0 < ttl <= 30
-
-
-async def test_find_by_trace_and_business_key_respects_the_partner(
-    redis_client: aioredis.Redis, redis_prefix: str
-) -> None:
-    store = JourneyStore(redis_client, Names(f"{redis_prefix}-j3"), timedelta(hours=1))
-    await store.start(
-        meta("a1", partner="acme", key="PO-7"), JourneyEntry(at=T0, stage=Stage.RECEIVED)
+async def test_the_outcome_goes_by_precedence_when_clocks_disagree(store: Store) -> None:
+    t0 = datetime.now(UTC)
+    mid = message_id(t0)
+    # A gateway clock ahead of the worker's: published is stamped after delivered.
+    store.start(
+        meta(mid),
+        JourneyEntry(at=t0 + timedelta(seconds=2), stage=Stage.PUBLISHED),
+        JourneyEntry(at=t0 + timedelta(seconds=1), stage=Stage.DELIVERED, target="erp"),
+        JourneyEntry(at=t0 + timedelta(seconds=1), stage=Stage.RETRIED, target="erp"),
     )
-    await store.start(
-        meta("b1", partner="bolt", key="PO-7"), JourneyEntry(at=T0, stage=Stage.RECEIVED)
+    await store.flushed()
+    journey = await store.queries.get(mid)
+    assert journey is not None and journey.outcome == "delivered"
+
+
+async def test_lookups_by_id_trace_and_business_key_respect_the_partner(store: Store) -> None:
+    a, b = message_id(), message_id()
+    trace = "0af7651916cd43dd8448eb211c80319c"
+    store.start(meta(a, partner="acme", key="PO-7", trace=trace),
+                JourneyEntry(at=datetime.now(UTC), stage=Stage.RECEIVED))  # fmt: skip
+    store.start(meta(b, partner="bolt", key="PO-7", trace=trace),
+                JourneyEntry(at=datetime.now(UTC), stage=Stage.RECEIVED))  # fmt: skip
+    await store.flushed()
+    q = store.queries
+    assert [j.meta.message_id for j in await q.find(a)] == [a]
+    assert [j.meta.message_id for j in await q.find("PO-7", partner="acme")] == [a]
+    assert [j.meta.message_id for j in await q.find("PO-7", partner="bolt")] == [b]
+    assert sorted(j.meta.message_id for j in await q.find("PO-7")) == sorted([a, b])
+    assert [j.meta.message_id for j in await q.by_trace(trace, partner="acme")] == [a]
+    assert await q.get(b, partner="acme") is None  # another partner's: as if unknown
+    assert await q.find(b, partner="acme") == []
+    assert await q.get("not-a-message-id") is None
+
+
+async def test_not_delivered_lists_what_a_target_has_not_confirmed_in_time(
+    store: Store,
+) -> None:
+    now = datetime.now(UTC)
+    old = now - timedelta(minutes=10)
+    late, done, fresh, stock = message_id(old), message_id(old), message_id(now), message_id(old)
+    for mid, at, event in (
+        (late, old, "order.created"),
+        (done, old, "order.created"),
+        (fresh, now, "order.created"),
+        (stock, old, "inventory.adjusted"),  # not an event the question is about
+    ):
+        published = JourneyEntry(at=at, stage=Stage.PUBLISHED)
+        store.start(meta(mid, key=None, event=event, route="nd-route"), published, at=at)
+    store.record(meta(done), JourneyEntry(at=old, stage=Stage.DELIVERED, target="erp"))
+    store.record(
+        meta(late),
+        JourneyEntry(at=old, stage=Stage.ATTEMPT, target="erp", attempt=1),
+        JourneyEntry(at=old, stage=Stage.RETRIED, target="erp"),
     )
-    assert [j.meta.message_id for j in await store.find("a1")] == ["a1"]
-    assert [j.meta.message_id for j in await store.find("PO-7", partner="acme")] == ["a1"]
-    assert [j.meta.message_id for j in await store.find("PO-7", partner="bolt")] == ["b1"]
-    # An operator (no partner) sees both; a partner never sees the other's message.
-    assert sorted(j.meta.message_id for j in await store.find("PO-7")) == ["a1", "b1"]
-    assert await store.find("b1", partner="acme") == []
-    by_trace = await store.find("4bf92f3577b34da6a3ce929d0e0e4736", partner="acme")
-    assert [j.meta.message_id for j in by_trace] == ["a1"]
-
-
-async def test_a_failed_write_is_counted_not_raised(redis_prefix: str) -> None:
-    dead = aioredis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
-    store = JourneyStore(dead, Names(f"{redis_prefix}-j4"), timedelta(hours=1))
-    try:
-        assert await store.record("m", JourneyEntry(at=T0, stage=Stage.RECEIVED)) is False
-    finally:
-        await dead.aclose()
-    assert store.write_failures == 1
+    await store.flushed()
+    found = await store.queries.not_delivered(
+        "erp", ["order.created"], older_than=timedelta(minutes=5), now=now
+    )
+    mine = [n for n in found if n.route == "nd-route"]
+    assert [n.message_id for n in mine] == [late]
+    assert mine[0].attempts == 1 and mine[0].last_stage == "retried"

@@ -43,6 +43,7 @@ def hub_env(settings: Settings, extra: Mapping[str, str] = {}) -> dict[str, str]
         "OMNIHUB_AMQP_URL": settings.amqp_url,
         "OMNIHUB_PREFIX": settings.prefix,
         "OMNIHUB_REDIS_URL": settings.redis_url,
+        "OMNIHUB_POSTGRES_URL": settings.postgres_url,
         **extra,
     }
 

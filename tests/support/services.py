@@ -1,4 +1,5 @@
-"""Reach the real RabbitMQ and Redis, with a vhost and key prefix of this test run's own.
+"""Reach the real RabbitMQ, Redis and PostgreSQL, with a vhost, key prefix and database of
+this test run's own.
 
 A test that needs them and cannot reach them fails with a message saying what to do;
 it never skips.
@@ -23,9 +24,9 @@ AMQP_PORT = int(os.environ.get("OMNIHUB_TEST_AMQP_PORT", "5672"))
 REDIS_URL = os.environ.get("OMNIHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 HOW_TO_START = (
-    "start them with `scripts/services.sh` (runs `rabbitmq-server -detached` and "
-    "`redis-server --daemonize yes ...` where installed), or install them: "
-    "`apt-get install rabbitmq-server redis-server`"
+    "start them with `scripts/services.sh` (runs `rabbitmq-server -detached`, "
+    "`redis-server --daemonize yes ...` and `pg_ctlcluster ... start` where installed), "
+    "or install them: `apt-get install rabbitmq-server redis-server postgresql`"
 )
 
 
@@ -118,3 +119,44 @@ class Vhost:
             started = _started_at(name)
             if started is not None and now - started > STALE_AFTER_S:
                 cls._ctl("delete_vhost", name)
+
+
+POSTGRES_URL = os.environ.get(
+    "OMNIHUB_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+
+
+class TestDatabase:
+    """A PostgreSQL database for one test run, created and dropped (FORCE) by psql-free
+    SQL over the maintenance database of ``POSTGRES_URL``."""
+
+    __test__ = False  # not a test class, whatever its name
+
+    def __init__(self, name: str) -> None:
+        from psycopg.conninfo import make_conninfo
+
+        self.name = name
+        self.url = make_conninfo(POSTGRES_URL, dbname=name)
+
+    @staticmethod
+    def _run(statement: str) -> list[tuple[object, ...]]:
+        import psycopg
+
+        with psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5) as conn:
+            cur = conn.execute(statement.encode())
+            return cur.fetchall() if cur.description else []
+
+    def create(self) -> None:
+        self._run(f'CREATE DATABASE "{self.name}"')
+
+    def drop(self) -> None:
+        self._run(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+    @classmethod
+    def drop_stale(cls) -> None:
+        """Drop test databases that killed runs left behind (older than an hour)."""
+        now = time.time()
+        for (name,) in cls._run("SELECT datname FROM pg_database WHERE datname LIKE 'omnihub_%'"):
+            match = re.fullmatch(r"omnihub_test_t(\d{10})_[0-9a-f]{6}", str(name))
+            if match and now - int(match.group(1)) > STALE_AFTER_S:
+                cls._run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

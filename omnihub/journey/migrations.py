@@ -1,0 +1,85 @@
+"""The journey schema as plain versioned SQL, applied in order when a hub part starts.
+
+`journey_schema` records the versions applied; an advisory lock lets gateways and
+workers starting together apply each version once. A migration is never edited once
+released: a change is a new version appended to `MIGRATIONS`.
+
+Layout (version 1): two tables, each partitioned by LIST on the retention class and
+each class by RANGE on the day (`partitions.py` creates and drops the days):
+
+    journey_messages   one row per message: ids, partner, route, event, business key
+    journey_entries    one row per journey entry: stage, time, target, attempt, status,
+                       latency, error, actor, detail
+
+A message's rows all sit in the partition of the day of its UUIDv7 id, so dropping a day
+drops a message whole. Ids are stored as `uuid` (16 bytes), trace ids too.
+"""
+
+from __future__ import annotations
+
+import psycopg
+
+__all__ = ["MIGRATIONS", "migrate"]
+
+_LOCK = 0x6F6D6E69  # pg_advisory_xact_lock key of schema changes ("omni")
+
+MIGRATIONS: tuple[tuple[int, str], ...] = (
+    (
+        1,
+        """
+        CREATE TABLE journey_messages (
+            class        text        NOT NULL,
+            day          date        NOT NULL,
+            message_id   uuid        NOT NULL,
+            trace_id     uuid,
+            partner      text        NOT NULL,
+            route        text        NOT NULL,
+            event        text        NOT NULL,
+            business_key text,
+            received_at  timestamptz NOT NULL,
+            PRIMARY KEY (message_id, day, class)
+        ) PARTITION BY LIST (class);
+        CREATE INDEX journey_messages_trace ON journey_messages (trace_id);
+        CREATE INDEX journey_messages_key ON journey_messages (business_key, partner)
+            WHERE business_key IS NOT NULL;
+        CREATE INDEX journey_messages_received ON journey_messages USING brin (received_at);
+
+        CREATE TABLE journey_entries (
+            class      text        NOT NULL,
+            day        date        NOT NULL,
+            message_id uuid        NOT NULL,
+            at         timestamptz NOT NULL,
+            stage      text        NOT NULL,
+            target     text,
+            attempt    smallint,
+            status     smallint,
+            latency_ms real,
+            error      text,
+            actor      text,
+            detail     text
+        ) PARTITION BY LIST (class);
+        CREATE INDEX journey_entries_message ON journey_entries (message_id);
+        CREATE INDEX journey_entries_at ON journey_entries USING brin (at);
+        """,
+    ),
+)
+
+
+async def migrate(conn: psycopg.AsyncConnection) -> list[int]:
+    """Apply the versions not applied yet; returns those applied now."""
+    applied_now: list[int] = []
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
+        await conn.execute(
+            "CREATE TABLE IF NOT EXISTS journey_schema"
+            " (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        cur = await conn.execute("SELECT version FROM journey_schema")
+        done = {row[0] for row in await cur.fetchall()}
+        for version, statements in MIGRATIONS:
+            if version in done:
+                continue
+            await conn.execute(statements.encode())
+            await conn.execute("INSERT INTO journey_schema (version) VALUES (%s)", (version,))
+            applied_now.append(version)
+    return applied_now

@@ -1,0 +1,65 @@
+"""Which retention class an event belongs to, and the partition day of a message.
+
+A class is a name from `policies/` (`journeys.classes`): its events and how long their
+journeys are kept. Events of no class belong to `OTHER`, kept for `journeys.keep`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+from omnihub.config.model import JourneyPolicy
+
+__all__ = ["OTHER", "Retention", "day_of", "message_uuid"]
+
+OTHER = "other"
+
+
+class Retention:
+    def __init__(self, policy: JourneyPolicy) -> None:
+        self._patterns: list[tuple[str, bool, str]] = []  # (pattern, is_prefix, class)
+        self._keep: dict[str, timedelta] = {OTHER: policy.keep}
+        for name, cls in policy.classes.items():
+            self._keep[name] = cls.keep
+            for pattern in cls.events:
+                self._patterns.append((pattern.rstrip("*"), pattern.endswith("*"), name))
+        self._cache: dict[str, str] = {}
+
+    @property
+    def classes(self) -> dict[str, timedelta]:
+        """Every class (with `OTHER`) and how long it is kept."""
+        return dict(self._keep)
+
+    def class_of(self, event: str) -> str:
+        found = self._cache.get(event)
+        if found is None:
+            found = next(
+                (
+                    name
+                    for text, prefix, name in self._patterns
+                    if (event.startswith(text) if prefix else event == text)
+                ),
+                OTHER,
+            )
+            self._cache[event] = found
+        return found
+
+    def keep_of(self, cls: str) -> timedelta:
+        return self._keep.get(cls, self._keep[OTHER])
+
+
+def message_uuid(message_id: str) -> uuid.UUID | None:
+    """The id as a UUID, or None when it is not one (such a message is not stored)."""
+    try:
+        return uuid.UUID(message_id)
+    except ValueError:
+        return None
+
+
+def day_of(message: uuid.UUID) -> date:
+    """The partition day of a message: the UTC day in its UUIDv7 timestamp (every row of a
+    message lands in the same day, whichever process writes it and when)."""
+    if message.version == 7:
+        return datetime.fromtimestamp((message.int >> 80) / 1000, UTC).date()
+    return datetime.now(UTC).date()

@@ -1,0 +1,255 @@
+"""Journey rows written to PostgreSQL in batches, off the request and delivery paths.
+
+`started` and `record` only append to a bounded in-memory buffer and return at once; a
+background task writes what has gathered every `interval_s` (or as soon as a batch is
+full): the messages with one multi-row `INSERT ... ON CONFLICT DO NOTHING` (the gateway
+and a worker may both write a message's identity), the entries with one `COPY`, in one
+transaction that also creates any day partition the batch needs.
+
+When PostgreSQL is down the batch goes back to the head of the buffer and is retried
+with a growing pause: nothing the partner or the target waits for depends on it. Rows
+that do not fit in the buffer (`capacity`) are dropped, counted (`on_dropped`, e.g. the
+`omnihub_journey_rows_dropped` counter) and logged (at most one line per 5 s).
+Expired day partitions are dropped by the writer too, at start and then hourly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime
+
+import psycopg
+
+from omnihub.journey.database import UNAVAILABLE, JourneyDatabase, StoreUnavailable
+from omnihub.journey.model import JourneyEntry, JourneyMeta
+from omnihub.journey.partitions import drop_expired, ensure_partitions
+from omnihub.journey.retention import Retention, day_of, message_uuid
+from omnihub.log_throttle import LogThrottle
+
+__all__ = ["JourneyWriter"]
+
+log = logging.getLogger("omnihub.journey")
+
+_MessageRow = tuple[str, date, uuid.UUID, uuid.UUID | None, str, str, str, str | None, datetime]
+_EntryRow = tuple[
+    str, date, uuid.UUID, datetime, str, str | None, int | None, int | None,
+    float | None, str | None, str | None, str | None,
+]  # fmt: skip
+_Row = tuple[bool, tuple[object, ...]]  # (is a message row, values)
+
+_INSERT_MESSAGES = """
+INSERT INTO journey_messages
+    (class, day, message_id, trace_id, partner, route, event, business_key, received_at)
+SELECT * FROM unnest(
+    %s::text[], %s::date[], %s::uuid[], %s::uuid[], %s::text[], %s::text[], %s::text[],
+    %s::text[], %s::timestamptz[])
+ON CONFLICT DO NOTHING
+"""
+_COPY_ENTRIES = (
+    "COPY journey_entries (class, day, message_id, at, stage, target, attempt, status,"
+    " latency_ms, error, actor, detail) FROM STDIN"
+)
+RETENTION_EVERY_S = 3600.0
+DEFAULT_CAPACITY = 200_000  # rows (a message is about 5): some 40,000 messages' worth
+
+
+def _trace_uuid(trace_id: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(hex=trace_id)
+    except ValueError:
+        return None
+
+
+class JourneyWriter:
+    def __init__(
+        self,
+        database: JourneyDatabase,
+        retention: Retention,
+        *,
+        capacity: int = DEFAULT_CAPACITY,
+        batch: int = 5_000,
+        interval_s: float = 0.05,
+        on_dropped: Callable[[int], None] | None = None,
+        on_failure: Callable[[int], None] | None = None,
+        on_waiting: Callable[[int], None] | None = None,
+    ) -> None:
+        self._db = database
+        self._retention = retention
+        self.capacity, self._batch, self._interval = capacity, batch, interval_s
+        self._on_dropped = on_dropped
+        self._on_failure = on_failure
+        self._on_waiting = on_waiting
+        self._buffer: deque[_Row] = deque()
+        self._in_flight = 0
+        self._wake: asyncio.Event | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._conn: psycopg.AsyncConnection | None = None
+        self._partitions: set[tuple[str, date]] = set()
+        self._retention_due = 0.0
+        self._closing = False
+        self._warn = LogThrottle(log)
+        self.dropped = 0  # rows dropped since start (buffer full, or refused by PostgreSQL)
+        self.written = 0  # rows written since start
+        self.failures = 0  # batch writes that failed (and were retried)
+
+    @property
+    def waiting(self) -> int:
+        return len(self._buffer) + self._in_flight
+
+    # ------------------------------------------------------------ the writing side
+    def started(
+        self, meta: JourneyMeta, entries: Sequence[JourneyEntry], received_at: datetime
+    ) -> None:
+        """A message's identity and its first entries (the gateway; a worker's first try)."""
+        mid = message_uuid(meta.message_id)
+        if mid is None:
+            return
+        cls, day = self._retention.class_of(meta.event), day_of(mid)
+        row: _MessageRow = (
+            cls, day, mid, _trace_uuid(meta.trace_id), meta.partner, meta.route, meta.event,
+            meta.business_key, received_at,
+        )  # fmt: skip
+        self._add([(True, row), *self._entry_rows(cls, day, mid, entries)])
+
+    def record(self, message_id: str, event: str, entries: Sequence[JourneyEntry]) -> None:
+        """More entries of a message (attempts, outcomes, replays, discards)."""
+        mid = message_uuid(message_id)
+        if mid is None:
+            return
+        cls, day = self._retention.class_of(event), day_of(mid)
+        self._add(list(self._entry_rows(cls, day, mid, entries)))
+
+    @staticmethod
+    def _entry_rows(
+        cls: str, day: date, mid: uuid.UUID, entries: Iterable[JourneyEntry]
+    ) -> Iterable[_Row]:
+        for e in entries:
+            row: _EntryRow = (
+                cls, day, mid, e.at, e.stage.value, e.target, e.attempt, e.status,
+                e.latency_ms, e.error, e.actor, e.detail,
+            )  # fmt: skip
+            yield False, row
+
+    def _add(self, rows: list[_Row]) -> None:
+        if self.waiting + len(rows) > self.capacity:
+            self._drop(len(rows), "the buffer is full")
+            return
+        self._buffer.extend(rows)
+        if self._task is None or self._task.done():
+            self._wake = asyncio.Event()
+            self._task = asyncio.get_running_loop().create_task(self._run())
+        if len(self._buffer) >= self._batch and self._wake is not None:
+            self._wake.set()
+        if self._on_waiting is not None:
+            self._on_waiting(self.waiting)
+
+    def _drop(self, count: int, why: str) -> None:
+        self.dropped += count
+        if self._on_dropped is not None:
+            self._on_dropped(count)
+        self._warn.warning(
+            "journey rows dropped (%s): %d now, %d since start", why, count, self.dropped
+        )
+
+    # ------------------------------------------------------------ the background task
+    async def _run(self) -> None:
+        pause = 0.0  # after a failed write: how long to wait before the next try
+        assert self._wake is not None
+        while self._buffer or not self._closing:
+            if pause and not self._closing:
+                await asyncio.sleep(pause)
+            elif not self._buffer or len(self._buffer) < self._batch:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self._interval)
+                self._wake.clear()
+            if not self._buffer:
+                continue
+            batch = [self._buffer.popleft() for _ in range(min(self._batch, len(self._buffer)))]
+            self._in_flight = len(batch)
+            try:
+                await self._write(batch)
+            except (StoreUnavailable, *UNAVAILABLE) as exc:
+                await self._disconnect()
+                self._in_flight = 0
+                self._buffer.extendleft(reversed(batch))
+                self.failures += 1
+                if self._on_failure is not None:
+                    self._on_failure(1)
+                self._warn.warning(
+                    "journey store unavailable (%s): %d rows wait", type(exc).__name__, self.waiting
+                )
+                if self._closing:
+                    return
+                pause = min(max(pause * 2, 0.2), 5.0)
+            except psycopg.Error as exc:  # refused rows: retrying cannot help
+                await self._disconnect()
+                self._drop(len(batch), f"refused by PostgreSQL: {type(exc).__name__}: {exc}")
+            else:
+                self.written += len(batch)
+                pause = 0.0
+            finally:
+                self._in_flight = 0
+                if self._on_waiting is not None:
+                    self._on_waiting(self.waiting)
+
+    async def _connection(self) -> psycopg.AsyncConnection:
+        if self._conn is None or self._conn.closed:
+            self._conn = await self._db.connect()
+            self._partitions.clear()  # retention elsewhere may have dropped some
+        if time.monotonic() >= self._retention_due:
+            async with self._conn.transaction():
+                await drop_expired(self._conn, self._retention, datetime.now(UTC).date())
+            self._partitions.clear()
+            self._retention_due = time.monotonic() + RETENTION_EVERY_S
+        return self._conn
+
+    async def _write(self, batch: list[_Row]) -> None:
+        conn = await self._connection()
+        messages = [values for is_message, values in batch if is_message]
+        entries = [values for is_message, values in batch if not is_message]
+        needed = {(str(v[0]), v[1]) for _, v in batch} - self._partitions
+        async with conn.transaction():
+            by_class: dict[str, set[date]] = {}
+            for cls, day in needed:
+                by_class.setdefault(cls, set()).add(day)  # type: ignore[arg-type]
+            for cls, days in sorted(by_class.items()):
+                await ensure_partitions(conn, cls, days)
+            if messages:
+                await conn.execute(
+                    _INSERT_MESSAGES, [list(col) for col in zip(*messages, strict=True)]
+                )
+            if entries:
+                async with conn.cursor().copy(_COPY_ENTRIES) as copy:
+                    for row in entries:
+                        await copy.write_row(row)
+        self._partitions |= needed  # type: ignore[arg-type]
+
+    async def _disconnect(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                await conn.close()
+
+    async def close(self, timeout_s: float = 5.0) -> None:
+        """Write what is buffered (within `timeout_s`; the rest is counted as dropped)."""
+        self._closing = True
+        task = self._task
+        if task is not None and not task.done():
+            assert self._wake is not None
+            self._wake.set()
+            try:
+                await asyncio.wait_for(asyncio.shield(task), timeout_s)
+            except TimeoutError:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        if self.waiting:
+            self._drop(self.waiting, "not written before shutdown")
+            self._buffer.clear()
+        await self._disconnect()

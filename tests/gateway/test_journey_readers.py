@@ -1,0 +1,77 @@
+"""`GET /v1/messages/{id}` and the admin API read the journey store: a journey written in
+the wrong order still reads delivered and in time order; partners see only their own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import msgspec
+
+from gateway import create_app
+from omnihub.settings import Settings
+from tests.gateway.journey_support import Keys, journey_config
+from tests.omnihub.journey_support import Store, store
+from tests.omnihub.journey_timelines import TIME_ORDER, written_out_of_order
+from tests.support.hub import running_app
+from tests.support.ports import free_port
+
+__all__ = ["store"]
+
+
+async def test_message_status_and_admin_journeys_read_delivered_in_time_order(
+    tmp_path: Path, settings: Settings, store: Store
+) -> None:
+    keys = Keys()
+    config = journey_config(tmp_path, "http://127.0.0.1:9", keys)
+    mid = await written_out_of_order(store, partner="acme", key="HTTP-OOO-1")
+    async with (
+        running_app(create_app(config, settings)) as url,
+        httpx.AsyncClient(base_url=url) as client,
+    ):
+        own = await client.get(f"/v1/messages/{mid}", headers=Keys.bearer(keys.acme))
+        foreign = await client.get(f"/v1/messages/{mid}", headers=Keys.bearer(keys.beta))
+        admin = await client.get(f"/admin/journeys/{mid}", headers=Keys.bearer(keys.ops))
+        narrowed = await client.get(
+            "/admin/journeys/HTTP-OOO-1", params={"partner": "beta"}, headers=Keys.bearer(keys.ops)
+        )
+        insights = await client.get(
+            "/admin/insights", params={"route": "orders"}, headers=Keys.bearer(keys.ops)
+        )
+        refused = await client.get("/admin/insights", headers=Keys.bearer(keys.acme))
+
+    assert own.status_code == 200, own.text
+    assert own.json()["status"] == "delivered"
+    assert [s["stage"] for s in own.json()["journey"]] == TIME_ORDER
+    assert foreign.status_code == 404 and "acme" not in foreign.text
+    assert admin.status_code == 200
+    [journey] = admin.json()
+    assert journey["outcome"] == "delivered"
+    assert [e["stage"] for e in journey["entries"]] == TIME_ORDER
+    assert journey["entries"][2]["latency_ms"] == 25.0
+    assert narrowed.status_code == 404
+    assert insights.status_code == 200, insights.text
+    rows = [r for r in insights.json()["rows"] if r["target"] == "erp"]
+    assert rows and all(r["route"] == "orders" for r in rows)
+    assert sum(r["delivered"] for r in rows) >= 1 and rows[0]["slowest_stage"] == "queue"
+    assert refused.status_code == 403
+
+
+async def test_message_status_answers_503_when_the_store_cannot_be_reached(
+    tmp_path: Path, settings: Settings
+) -> None:
+    keys = Keys()
+    config = journey_config(tmp_path, "http://127.0.0.1:9", keys)
+    down = msgspec.structs.replace(
+        settings, postgres_url=f"postgresql://postgres@127.0.0.1:{free_port()}/omnihub"
+    )
+    async with (
+        running_app(create_app(config, down)) as url,
+        httpx.AsyncClient(base_url=url) as client,
+    ):
+        answer = await client.get(
+            "/v1/messages/01a24c6b-06ce-71bc-ad2f-f2397a262fe9", headers=Keys.bearer(keys.acme)
+        )
+    assert answer.status_code == 503
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert answer.headers["retry-after"] == "5"
