@@ -12,6 +12,8 @@ RUN pip install --no-cache-dir . \
 # (the second line: see scripts/bootstrap.sh — the fixed oscrypto must win over pyas2lib's)
 COPY routes.yaml ./
 COPY policies policies
+# pipeline-tests/fixtures holds the example bodies routes.yaml names (OpenAPI examples).
+COPY pipeline-tests pipeline-tests
 ENV OMNIHUB_CONFIG=/app
 USER nobody
 ENTRYPOINT ["omnihub"]

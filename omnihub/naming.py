@@ -70,6 +70,10 @@ class Names(msgspec.Struct, frozen=True):
         the scope is partner text, so it is kept whole after a fixed part."""
         return self.redis_key("edi", "ctl", scope)
 
+    def api_key_usage_key(self, partner: str) -> str:
+        """When each of a partner's API keys was last used (sorted set: key id -> epoch s)."""
+        return self.redis_key("keys", f"{{{partner}}}", "last_used")
+
     def idempotency_key(self, partner: str, digest: str) -> str:
         """One partner's stored request fingerprint and response for one Idempotency-Key
         (or webhook id); `digest` is a hash of the key so any partner text is safe."""

@@ -117,6 +117,7 @@ class AdminApi:
         )
 
     async def journeys(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        """Journeys of a message id, trace id or business key."""
         key = _param(request, "key")
         await self._callers.admin(request.headers)
         partner = request.query_params.get("partner")
@@ -151,6 +152,7 @@ class AdminApi:
         return _json({"since": since, "until": until, "rows": rows})
 
     async def dlq_list(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        """List a target's dead letters (filtered)."""
         target = _param(request, "target")
         await self._callers.admin(request.headers)
         q = request.query_params
@@ -166,6 +168,7 @@ class AdminApi:
             return _json(await self._queue(connection, target).browse(selection))
 
     async def dlq_show(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        """One dead letter, with its attempt history."""
         target, message_id = _param(request, "target"), _param(request, "message_id")
         await self._callers.admin(request.headers)
         self._target(target)
@@ -180,6 +183,7 @@ class AdminApi:
         return _json(found)
 
     async def dlq_replay_one(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        """Replay one dead letter."""
         target, message_id = _param(request, "target"), _param(request, "message_id")
         principal = await self._callers.admin(request.headers)
         self._target(target)
@@ -196,6 +200,7 @@ class AdminApi:
         return _json(report)
 
     async def dlq_replay(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        """Replay dead letters by id, filter or all."""
         target = _param(request, "target")
         principal = await self._callers.admin(request.headers)
         self._target(target)
@@ -205,6 +210,7 @@ class AdminApi:
             return _json(await queue.replay(selection, actor=actor_of(principal)))
 
     async def dlq_discard(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        """Discard dead letters, with a reason."""
         target = _param(request, "target")
         principal = await self._callers.admin(request.headers)
         self._target(target)
@@ -216,6 +222,7 @@ class AdminApi:
         return _json({"discarded": [d.message_id for d in discarded], "reason": reason})
 
     async def archive_replay(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        """Replay archived events by time range and filter."""
         principal = await self._callers.admin(request.headers)
         body = decode_body(await request.body(), ArchiveReplayRequest)
         selection = body.to_filter()
@@ -250,7 +257,9 @@ class AdminApi:
                 http_method=method,
                 status_code=200,
                 name=f"admin:{fn.__name__}",
-                include_in_schema=False,
+                operation_id=f"admin_{fn.__name__}",
+                summary=(fn.__doc__ or "").strip() or None,
+                tags=["admin"],
             )(fn)
             for method, path, fn in table
         ]

@@ -18,7 +18,7 @@ import redis.asyncio as aioredis
 from litestar import Litestar, Request, Response, get
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin
 
 from gateway.admin.api import AdminApi
 from gateway.admin.message_status import message_status_route
@@ -31,8 +31,10 @@ from gateway.auth import (
     WebhookVerifier,
 )
 from gateway.auth.callers import Callers
+from gateway.auth.key_reload import PolicyKeyWatcher
 from gateway.auth.remote_jwks import RemoteJwks
 from gateway.auth.token_endpoint import jwks_handler, token_handler
+from gateway.edge.docs_page import OfflineSwaggerPlugin
 from gateway.edge.fast_lane import FastLane
 from gateway.edge.openapi import describe_api
 from gateway.edge.operator import OperatorApp
@@ -152,7 +154,9 @@ def create_app(
     observability = EdgeObservability(tracing, metrics, journeys)
     http = httpx.AsyncClient()
     tokens, signing = _token_service(config, http)
-    credentials = Credentials(ApiKeyIndex(config), tokens, WebhookVerifier(config))
+    api_keys = ApiKeyIndex(config)
+    credentials = Credentials(api_keys, tokens, WebhookVerifier(config))
+    key_watcher = PolicyKeyWatcher(config.directory, api_keys, redis, settings.names)
     tables = compile_tables(config.tables)
     tiers = {name: TierLimits.parse(name, tier) for name, tier in config.rate_limit_tiers.items()}
     services = EdgeServices(
@@ -225,9 +229,11 @@ def create_app(
         # answers 503 until the publisher connects on a later request.
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(publisher.start(), timeout=settings.publish_timeout_s * 2)
+        key_watcher.start()
         try:
             yield
         finally:
+            await key_watcher.stop()
             await observability.drain()  # writes the buffered journeys, closes the store
             await pipeline.close()
             await publisher.close()
@@ -245,10 +251,10 @@ def create_app(
             title="omnihub partner API",
             version="1",
             path="/schema",
-            render_plugins=[JsonRenderPlugin(), RedocRenderPlugin()],
+            render_plugins=[OfflineSwaggerPlugin(), JsonRenderPlugin()],
         ),
     )
-    describe_api(app, config, ingest, tiers, oauth=signing is not None)
+    describe_api(app, config, ingest, edi, tiers, oauth=signing is not None)
     app.state.publisher = publisher
     app.state.metrics = metrics
     app.state.operator = OperatorApp(metrics, readiness)

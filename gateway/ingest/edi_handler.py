@@ -333,7 +333,7 @@ def _idempotency_problem(state: str) -> ProblemError:
 
 
 def edi_route(handler: EdiIngestHandler) -> HTTPRouteHandler:
-    """The Litestar route of one EDI route version (its body is not JSON: not in OpenAPI)."""
+    """The Litestar route of one EDI route version (described by `gateway.edge.openapi_routes`)."""
 
     async def ingest_edi(request: Request[Any, Any, Any]) -> Response[bytes]:
         return await handler(request)
@@ -345,5 +345,7 @@ def edi_route(handler: EdiIngestHandler) -> HTTPRouteHandler:
         status_code=200,
         request_max_body_size=route.max_body,
         name=f"{handler.route_id}:{handler.version}",
-        include_in_schema=False,
+        operation_id=f"{handler.route_id}_{handler.version}",
+        summary=route.description or None,
+        tags=[handler.route_id],
     )(ingest_edi)

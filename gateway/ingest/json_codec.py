@@ -1,9 +1,11 @@
 """A request body becomes canonical payloads: decode, upgrade pipeline, validate.
 
 A version without a pipeline decodes the body straight into its canonical struct (one
-msgspec pass). A version with one decodes plain JSON, runs the pipeline compiled at app
-build (old partners keep their format while the model moves on), and validates each
-output against the canonical struct. Every failure is a 422 naming each failing field as
+msgspec pass). A version with one first validates the body against its declared input
+type(s) (`input:`, the partner's format: the same msgspec types the OpenAPI document is
+generated from), decodes plain JSON, runs the pipeline compiled at app build (old
+partners keep their format while the model moves on), and validates each output against
+the canonical struct. Every failure is a 422 naming each failing field as
 a JSON pointer (and, for a pipeline, the route and step label); bad JSON is a 400.
 """
 
@@ -19,6 +21,7 @@ from gateway.edge.problems import ProblemError
 from gateway.ingest.business_keys import key_reader
 from gateway.ingest.field_errors import FieldError, collect_errors, pointer
 from omnihub.config.model import Route, RouteVersion
+from transforms.formats import INPUT_TYPES
 from transforms.model import CANONICAL_TYPES
 from transforms.pipeline import (
     Pipeline,
@@ -73,6 +76,11 @@ class Inbound:
         self._key_field = msgspec.structs.fields(self.schema)[0].name
         self._key = key_reader(route.business_key) if route.business_key else None
         self._decoder = msgspec.json.Decoder(self.schema)
+        # The partner's format(s), tried in order; empty: undeclared (any JSON).
+        self.inputs: list[tuple[str, type[msgspec.Struct]]] = [
+            (name, INPUT_TYPES[name]) for name in spec.input_names()
+        ]
+        self._input_decoders = [msgspec.json.Decoder(tp) for _, tp in self.inputs]
         self.pipeline: Pipeline | None = None
         if spec.pipeline:
             steps = [_step(s) for s in spec.pipeline]
@@ -94,6 +102,7 @@ class Inbound:
                 raise self._schema_problem(errors) from None
             except msgspec.DecodeError as exc:
                 raise self._malformed(exc) from None
+        self._check_input(body)
         data = self._plain(body)
         ctx = PipelineContext(
             route_id=self.route_id, now=now, partner_id=partner, event_type=self.event
@@ -121,6 +130,32 @@ class Inbound:
                 ) from None
             out.append(self._canonical(output.event_type or self.event, payload))
         return out
+
+    def _check_input(self, body: bytes) -> None:
+        """The body is one of the declared input types, or a 422 listing what is wrong
+        with it as the type it comes closest to (fewest failing fields)."""
+        for decoder in self._input_decoders:
+            try:
+                decoder.decode(body)
+                return
+            except msgspec.ValidationError:
+                continue
+            except msgspec.DecodeError as exc:
+                raise self._malformed(exc) from None
+        if not self.inputs:
+            return
+        plain = self._plain(body)
+        name, errors = min(
+            ((name, collect_errors(plain, tp)) for name, tp in self.inputs),
+            key=lambda found: len(found[1]),
+        )
+        alternatives = " or ".join(n for n, _ in self.inputs)
+        raise _invalid(
+            f"the body is not a valid {alternatives}"
+            + (f"; as {name}: " if len(self.inputs) > 1 else ": ")
+            + self._summary(errors),
+            errors,
+        )
 
     def _plain(self, body: bytes) -> Any:
         try:

@@ -1,8 +1,12 @@
-"""``omnihub partners add-key PARTNER``: a new API key, printed once, stored as its SHA-256.
+"""``omnihub partners add-key | list-keys | revoke-key``: a partner's API keys.
 
-The key goes to stdout (and nowhere else); its hash is written into the policies file
-that declares the partner by a text edit, so comments and layout stay as they were. The
-configuration is loaded again afterwards; if it no longer loads, the file is restored.
+``add-key`` prints a new key once (stdout, nowhere else) and stores its SHA-256, its
+first characters and when it was created in the policies file that declares the partner.
+``list-keys`` shows each key's id, prefix, creation and last use (what the gateways
+recorded in Redis), never the key or its hash in full. ``revoke-key`` removes a key by
+its prefix or id, after a confirmation (or ``--yes``). Running gateways re-read
+`policies/` every second: an added or revoked key takes effect within seconds, on every
+gateway process that reads these files, without a restart.
 """
 
 from __future__ import annotations
@@ -10,19 +14,19 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from hub.cli.common import EXIT_CONFIG, add_config_arg, settings_for
-from omnihub.config import ConfigError, load_config
-from omnihub.config.loader import POLICIES_DIR
-from omnihub.config.yamlpos import YamlSyntaxError, parse_yaml
+from hub.cli.common import EXIT_CONFIG, EXIT_RUNTIME, add_config_arg, settings_for
+from hub.cli.policy_keys import (
+    KeyFileError,
+    add_api_key,
+    partner_keys,
+    remove_api_key,
+    shown_prefix,
+)
+from omnihub.settings import Settings
 
-__all__ = ["AddKeyError", "add_api_key", "register"]
-
-
-class AddKeyError(Exception):
-    """The key could not be stored; the message says why and what to do."""
+__all__ = ["register"]
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -35,108 +39,130 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     add.add_argument("--id", dest="key_id", default=None, help="key id (default: key-<date>-<n>)")
     add_config_arg(add)
     add.set_defaults(func=_add_key)
+
+    listing = partners_sub.add_parser(
+        "list-keys", help="a partner's API keys: id, prefix, created, last used"
+    )
+    listing.add_argument("partner", help="partner id, as in policies/")
+    add_config_arg(listing)
+    listing.set_defaults(func=_list_keys)
+
+    revoke = partners_sub.add_parser(
+        "revoke-key", help="remove a partner's API key; gateways refuse it within seconds"
+    )
+    revoke.add_argument("partner", help="partner id, as in policies/")
+    revoke.add_argument("prefix", help="the key's PREFIX as `list-keys` shows it, or its ID")
+    revoke.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    add_config_arg(revoke)
+    revoke.set_defaults(func=_revoke_key)
     partners.set_defaults(func=lambda _args: (partners.print_help(), EXIT_CONFIG)[1])
+
+
+def _fail(message: str, code: int = EXIT_CONFIG) -> int:
+    print(f"omnihub: {message}", file=sys.stderr)
+    return code
 
 
 def _add_key(args: argparse.Namespace) -> int:
     from gateway.auth import hash_secret, new_api_key
+    from gateway.auth.apikeys import visible_prefix
 
     settings = settings_for(args)
     key = new_api_key()
     try:
-        path, key_id = add_api_key(settings.config_dir, args.partner, hash_secret(key), args.key_id)
-    except AddKeyError as exc:
-        print(f"omnihub: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
+        path, key_id = add_api_key(
+            settings.config_dir, args.partner, hash_secret(key), visible_prefix(key), args.key_id
+        )
+    except KeyFileError as exc:
+        return _fail(str(exc))
     print(key)
     print(
-        f"stored key '{key_id}' of partner '{args.partner}' in {path} (as its SHA-256). "
-        "The key above is shown only now: hand it to the partner over a secure channel; "
-        "reload the gateway to accept it.",
+        f"stored key '{key_id}' ({visible_prefix(key)}...) of partner '{args.partner}' in "
+        f"{path} (as its SHA-256). The key above is shown only now: hand it to the partner "
+        "over a secure channel. Running gateways accept it within a few seconds.",
         file=sys.stderr,
     )
     return 0
 
 
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
+def _last_used(settings: Settings, partner: str) -> dict[str, float] | None:
+    """Key id -> epoch seconds, as the gateways recorded it; None when Redis is unreachable."""
+    import redis
+    from redis.exceptions import RedisError
 
-
-def _partner_file(directory: Path, partner: str) -> Path:
-    for path in sorted((directory / POLICIES_DIR).glob("*.yaml")):
-        try:
-            data = parse_yaml(path.read_text(encoding="utf-8")).data
-        except YamlSyntaxError:
-            continue
-        if isinstance(data, dict) and partner in (data.get("partners") or {}):
-            return path
-    raise AddKeyError(f"no file under {directory / POLICIES_DIR} declares partner '{partner}'")
-
-
-def _insert(text: str, partner: str, key_id: str, digest: str) -> str:
-    doc = parse_yaml(text)
-    lines = text.splitlines(keepends=True)
-    base = ("partners", partner)
-    entry = doc.data["partners"][partner]
-    if not isinstance(entry, dict) or not entry:
-        raise AddKeyError(f"partner '{partner}' is written in a form this command cannot edit")
-    keys = entry.get("api_keys")
-    key_pos = doc.keys.get((*base, "api_keys"))
-    if key_pos is None:
-        first_child = min(doc.keys[(*base, k)].line for k in entry)
-        col = _indent(lines[first_child - 1])
-        new = [f"{' ' * col}api_keys:\n"]
-        item_col = col + 2
-        at = doc.keys[base].line  # right below the partner's own line
-    elif keys:
-        first = doc.values[(*base, "api_keys", 0)]
-        item_line = lines[first.line - 1]
-        item_col = item_line.rfind("-", 0, first.column - 1)
-        if item_col < 0:
-            raise AddKeyError("api_keys is written in flow style ([...]): add the key by hand")
-        new = []
-        at = key_pos.line
-    else:
-        line = lines[key_pos.line - 1]
-        if "[]" not in line:
-            raise AddKeyError("api_keys is empty in a form this command cannot edit")
-        lines[key_pos.line - 1] = line.replace("[]", "", 1).rstrip() + "\n"
-        new = []
-        item_col = _indent(line) + 2
-        at = key_pos.line
-    pad = " " * item_col
-    new += [f"{pad}- id: {key_id}\n", f"{pad}  sha256: {digest}\n"]
-    if at == len(lines) and lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
-    return "".join(lines[:at] + new + lines[at:])
-
-
-def add_api_key(
-    directory: Path, partner: str, digest: str, key_id: str | None = None
-) -> tuple[Path, str]:
-    """Store `digest` as a new API key of `partner`; return the file and the key id."""
+    client = redis.Redis.from_url(settings.redis_url, socket_timeout=3, socket_connect_timeout=3)
     try:
-        load_config(directory)
-    except ConfigError as exc:
-        raise AddKeyError(
-            "fix the configuration first (`omnihub routes check`):\n" + exc.report()
-        ) from None
-    path = _partner_file(directory, partner)
-    original = path.read_text(encoding="utf-8")
-    if key_id is None:
-        existing = str(parse_yaml(original).data["partners"][partner])
-        stamp = datetime.now(UTC).strftime("%Y%m%d")
-        n = 1
-        while f"key-{stamp}-{n}" in existing:
-            n += 1
-        key_id = f"key-{stamp}-{n}"
-    path.write_text(_insert(original, partner, key_id, digest), encoding="utf-8")
+        pairs = client.zrange(settings.names.api_key_usage_key(partner), 0, -1, withscores=True)
+    except (RedisError, OSError):
+        return None
+    finally:
+        client.close()
+    return {bytes(member).decode(): float(score) for member, score in cast(Any, pairs)}
+
+
+def _when(value: datetime | float | None) -> str:
+    if value is None:
+        return "-"
+    at = value if isinstance(value, datetime) else datetime.fromtimestamp(value, UTC)
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _list_keys(args: argparse.Namespace) -> int:
+    settings = settings_for(args)
     try:
-        load_config(directory)
-    except ConfigError as exc:
-        path.write_text(original, encoding="utf-8")
-        raise AddKeyError(
-            f"the configuration does not load with the new key, {path} is unchanged:\n"
-            + exc.report()
-        ) from None
-    return path, key_id
+        keys = partner_keys(settings.config_dir, args.partner)
+    except KeyFileError as exc:
+        return _fail(str(exc))
+    if not keys:
+        print(f"partner '{args.partner}' has no API keys")
+        return 0
+    used = _last_used(settings, args.partner)
+    rows = [("ID", "PREFIX", "CREATED", "LAST USED")]
+    for key in keys:
+        last = "unknown" if used is None else _when(used.get(key.id))
+        rows.append((key.id, shown_prefix(key), _when(key.created), last))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        print("  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[3]]))
+    if used is None:
+        print(
+            f"(last use unknown: Redis at {settings.redis_url.split('@')[-1]} did not answer)",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _revoke_key(args: argparse.Namespace) -> int:
+    settings = settings_for(args)
+    try:
+        keys = partner_keys(settings.config_dir, args.partner)
+    except KeyFileError as exc:
+        return _fail(str(exc))
+    matches = [k for k in keys if args.prefix in (shown_prefix(k), k.id)]
+    if not matches:
+        shown = ", ".join(f"{shown_prefix(k)} ({k.id})" for k in keys) or "none"
+        return _fail(f"partner '{args.partner}' has no API key '{args.prefix}' (keys: {shown})", 1)
+    if len(matches) > 1:
+        ids = ", ".join(k.id for k in matches)
+        return _fail(f"'{args.prefix}' names several keys ({ids}): revoke one by its id", 1)
+    key = matches[0]
+    if not args.yes:
+        print(
+            f"revoke API key '{key.id}' ({shown_prefix(key)}) of partner '{args.partner}'? "
+            "Requests with it get 401 within seconds. [y/N] ",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+        answer = sys.stdin.readline().strip().lower()
+        if answer not in ("y", "yes"):
+            return _fail("nothing revoked (confirm with y, or pass --yes)", EXIT_RUNTIME)
+    try:
+        path = remove_api_key(settings.config_dir, args.partner, key.id)
+    except KeyFileError as exc:
+        return _fail(str(exc))
+    print(
+        f"revoked API key '{key.id}' ({shown_prefix(key)}) of partner '{args.partner}' "
+        f"(removed from {path}); running gateways refuse it within a few seconds"
+    )
+    return 0

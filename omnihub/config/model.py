@@ -98,10 +98,24 @@ class RouteVersion(_Strict, kw_only=True, frozen=True):
 
     schema: str  # a canonical type name, e.g. "Order"
     pipeline: list[Step] = []  # inbound steps (partner format -> canonical)
+    # What the partner sends, validated before the pipeline runs and described in the
+    # OpenAPI document: a canonical or partner-format type name (transforms.formats), or
+    # a list of them (the body must be one of them, tried in order). Unset: `schema`
+    # without a pipeline; with one, the body is only checked to be JSON.
+    input: str | list[str] | None = None
+    # Example bodies for the OpenAPI document: JSON files, relative to the configuration
+    # directory; each must be a valid `input`.
+    examples: list[str] = []
     deprecated: datetime | None = None  # since when (Deprecation header, RFC 9745)
     sunset: datetime | None = None  # when it stops (Sunset header, RFC 8594)
     migration: str | None = None  # URL of the migration notes (Link rel="deprecation")
     after_sunset: Literal["gone", "serve"] = "gone"  # past sunset: 410, or keep serving
+
+    def input_names(self) -> list[str]:
+        """The input types, in the order they are tried ([] when undeclared)."""
+        if self.input is None:
+            return [] if self.pipeline else [self.schema]
+        return [self.input] if isinstance(self.input, str) else list(self.input)
 
 
 class Route(_Strict, kw_only=True, frozen=True):
@@ -165,10 +179,16 @@ class RoutesFile(_Strict, kw_only=True, frozen=True):
 
 
 class ApiKey(_Strict, kw_only=True, frozen=True):
-    """An API key, stored only as the SHA-256 of the key (keys are high-entropy)."""
+    """An API key, stored only as the SHA-256 of the key (keys are high-entropy).
+
+    `prefix` (the key's first characters, e.g. ``ohk_AbC12x``) and `created` are written by
+    ``omnihub partners add-key`` so that operators can tell keys apart in
+    ``partners list-keys`` and revoke one by its prefix; they reveal nothing usable."""
 
     id: Identifier
     sha256: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")]
+    prefix: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{4,16}$")] | None = None
+    created: datetime | None = None
 
 
 class OAuthClient(_Strict, kw_only=True, frozen=True):

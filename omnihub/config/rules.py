@@ -17,6 +17,7 @@ from omnihub.config.edi_rules import (
     edi_route_versions_name_their_standard,
     edi_targets_are_complete,
 )
+from omnihub.config.input_rules import route_inputs_are_known_and_examples_valid
 from omnihub.config.model import HubConfig, HubTokenIssuer, JwksTokenIssuer
 from omnihub.config.problems import ConfigProblem
 from omnihub.config.yamlpos import Path, YamlDocument
@@ -310,6 +311,7 @@ RULES: tuple[Rule, ...] = (
     pipelines_compile,
     edi_route_versions_name_their_standard,
     edi_targets_are_complete,
+    route_inputs_are_known_and_examples_valid,
 )
 
 

@@ -76,3 +76,18 @@ async def test_partner_without_the_scope_is_refused(gw: httpx.AsyncClient) -> No
         "/v1/asns", json=_fixture("bluepeak-asn.json"), headers=_auth("harbor-stores")
     )
     assert response.status_code == 403
+
+
+async def test_a_body_of_neither_input_type_is_422_listing_the_closest_ones_fields(
+    gw: httpx.AsyncClient,
+) -> None:
+    body = _fixture("acme-v1-order.json")
+    del body["currencyCode"]
+    body["items"][0]["qty"] = "two"
+    response = await gw.post("/v1/orders", json=body, headers=_auth("acme-market"))
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["detail"].startswith(
+        "the body is not a valid Order or AcmeOrderV1; as AcmeOrderV1: "
+    )
+    assert {e["pointer"] for e in problem["errors"]} == {"/currencyCode", "/items/0/qty"}
