@@ -30,6 +30,7 @@ from omnihub.settings import Settings
 __all__ = [
     "Part",
     "Ready",
+    "console_part",
     "gateway_part",
     "new_event_loop",
     "run_parts",
@@ -167,6 +168,20 @@ class _AllReady:
                     self._ready()
 
         return done
+
+
+def console_part(
+    config: HubConfig, settings: Settings, sock: socket.socket, scrape: list[str]
+) -> Part:
+    """The operations console on ``sock``, charting the Prometheus endpoints ``scrape``."""
+
+    async def run(stop: asyncio.Event, ready: Ready) -> None:
+        from gateway.console import create_console_app
+
+        app = create_console_app(config, settings, scrape=scrape)
+        await _serve_until(_Server(_uvicorn_config(app)), stop, sock, ready)
+
+    return run
 
 
 def sandbox_part(sock: socket.socket) -> Part:

@@ -75,13 +75,13 @@ def test_a_taken_operator_port_is_one_line_and_exit_2(settings: Settings, taken_
     assert_one_line_naming(done, taken_port, "operator")
 
 
-@pytest.mark.parametrize("which", ["gateway", "sandbox"])
+@pytest.mark.parametrize("which", ["gateway", "sandbox", "console"])
 def test_dev_with_a_taken_port_is_one_line_and_exit_2(
     settings: Settings, taken_port: int, which: str
 ) -> None:
-    ports = {"gateway": free_port(), "operator": free_port(), "sandbox": free_port()}
+    ports = {p: free_port() for p in ("gateway", "operator", "sandbox", "console")}
     ports[which] = taken_port
-    argv = dev_command(ports["gateway"], ports["operator"], ports["sandbox"])[3:]
+    argv = dev_command(ports["gateway"], ports["operator"], ports["sandbox"], ports["console"])[3:]
     done = run_cli(argv, settings)
     assert_one_line_naming(done, taken_port, which)
 

@@ -1,0 +1,37 @@
+"""The configuration as it is on disk now (what `omnihub routes check` and the gateways'
+key reload read), loaded again only when a file changed: loading compiles every
+pipeline, too slow to repeat for each page view."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from gateway.auth.key_reload import policies_digest
+from omnihub.config import ConfigError, HubConfig, load_config
+from omnihub.config.loader import ROUTES_FILE
+
+__all__ = ["ConfigOnDisk"]
+
+
+class ConfigOnDisk:
+    def __init__(self, directory: Path) -> None:
+        self._directory = directory
+        self._digest: bytes | None = None
+        self._loaded: HubConfig | ConfigError | None = None
+
+    def _digest_now(self) -> bytes:
+        routes = self._directory / ROUTES_FILE
+        content = routes.read_bytes() if routes.exists() else b""
+        return hashlib.sha256(policies_digest(self._directory) + content).digest()
+
+    def load(self) -> HubConfig | ConfigError:
+        """The configuration, or the error `routes check` would report."""
+        digest = self._digest_now()
+        if digest != self._digest or self._loaded is None:
+            try:
+                self._loaded = load_config(self._directory)
+            except ConfigError as exc:
+                self._loaded = exc
+            self._digest = digest
+        return self._loaded

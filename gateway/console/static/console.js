@@ -1,0 +1,19 @@
+// omnihub console: the overview refreshes itself; destructive forms ask first.
+"use strict";
+(function () {
+  const live = document.getElementById("live");
+  if (live) {
+    const refresh = async function () {
+      try {
+        const answer = await fetch("/console/overview/live", { credentials: "same-origin" });
+        if (answer.ok) { live.innerHTML = await answer.text(); }
+      } catch (e) { /* the next refresh tries again */ }
+    };
+    setInterval(refresh, 5000);
+  }
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+    });
+  });
+})();
