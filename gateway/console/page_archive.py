@@ -113,10 +113,13 @@ def archive_confirm_body(
         f'<input type="hidden" name="{k}" value="{esc(fields.get(k, ""))}">' for k in _FIELDS
     ) + "".join(f'<input type="hidden" name="target" value="{esc(t)}">' for t in targets)
     total = sum(counts.values())
+    chosen = [f"{k.replace('_', ' ')} {fields[k]}" for k in _FIELDS if fields.get(k)]
+    into = ", ".join(targets) or "the targets of each event"
     per = ", ".join(f"{esc(t)}: {n}" for t, n in sorted(counts.items())) or "none"
     return (
         f'<p class="confirm" id="dry-run">Dry run: <b>{total}</b> deliveries would be replayed'
         f" ({per}).</p>"
+        f'<p class="note">Selected: {esc("; ".join(chosen))}; into {esc(into)}.</p>'
         + form(
             "/console/archive/replay",
             csrf,

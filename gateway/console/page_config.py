@@ -27,6 +27,11 @@ def _flow(config: HubConfig) -> str:
             )
             or '<div class="node none">no delivery</div>'
         )
+        if route.edi:
+            targets = (
+                '<div class="node none">each set is published as its own canonical event '
+                "(856 → asn.received, 850 → order.created, …), delivered as those are</div>"
+            )
         versions = ", ".join(sorted(route.versions))
         rows.append(
             '<div class="flow">'

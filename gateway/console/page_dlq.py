@@ -64,6 +64,12 @@ def dlq_queue(services: ConsoleServices, connection: object, target: str) -> Dea
     )
 
 
+def _reason(item: DeadLetter) -> str:
+    """The reason without the error class it repeats (``RejectedByTarget: erp answered``)."""
+    reason = item.reason or ""
+    return reason.removeprefix(f"{item.error}:").strip() if item.error else reason
+
+
 def _age(item: DeadLetter) -> str:
     at = item.dead_at or item.received_at
     seconds = max(0, int(time.time() - at.timestamp()))
@@ -106,7 +112,7 @@ def dlq_body(
             esc(d.business_key or "-"),
             esc(d.partner),
             esc(d.route),
-            f"<b>{esc(d.error or '')}</b> {esc((d.reason or '')[:120])}",
+            f"<b>{esc(d.error or '')}</b> {esc(_reason(d)[:120])}",
             esc(_age(d)),
             esc(len(d.attempts)),
         ]
@@ -191,7 +197,7 @@ def dlq_message_body(item: DeadLetter, payload: object | None) -> str:
         f"<dt>event</dt><dd>{esc(item.event)}</dd><dt>partner · route</dt><dd>{esc(item.partner)}"
         f" · {esc(item.route)}</dd>"
         f"<dt>business key</dt><dd>{esc(item.business_key or '-')}</dd>"
-        f"<dt>cause</dt><dd><b>{esc(item.error or '')}</b> {esc(item.reason or '')}</dd>"
+        f"<dt>cause</dt><dd><b>{esc(item.error or '')}</b> {esc(_reason(item))}</dd>"
         f"<dt>dead-lettered</dt><dd>{esc(when(item.dead_at))}</dd></dl>"
         f"<h2>Attempts</h2>{attempts}<h2>Canonical payload</h2><pre class=payload>{esc(text)}</pre>"
     )

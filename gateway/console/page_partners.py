@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from gateway.console.html import esc, form, table, when
+from gateway.console.quota import partner_quota
 from gateway.console.services import ConsoleServices
 from omnihub.config import ConfigError
 from omnihub.config.policy_keys import shown_prefix
@@ -60,11 +61,18 @@ async def partners_body(services: ConsoleServices, csrf: str, flash: str) -> str
             csrf,
             f'<button type="submit" id="add-key-{esc(name)}">Add an API key</button>',
         )
+        quota = [
+            f"{esc(q.tier)} ({esc(', '.join(q.routes))}): "
+            f"{'?' if q.used is None else q.used} of {q.limit} per {q.seconds} s"
+            for q in await partner_quota(services, config, name, partner)
+        ]
+        use = "; ".join(quota) or "no rate-limited route"
         title = f" <small>{esc(partner.display_name)}</small>" if partner.display_name else ""
         parts.append(
             f'<section class="partner" id="partner-{esc(name)}"><h2>{esc(name)}{title}</h2>'
             f"<p>scopes: {esc(', '.join(sorted(partner.scopes)) or 'none')}; OAuth clients: "
             f"{len(partner.oauth_clients)}; webhook secrets: {len(partner.webhook_secrets)}</p>"
+            f'<p class="quota">quota, used now: {use}</p>'
             f"{listing}{add}</section>"
         )
     return "".join(parts)

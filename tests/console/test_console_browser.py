@@ -1,4 +1,6 @@
-"""The operations console in a real headless Chromium against a real `omnihub dev`."""
+"""The operations console in a real headless Chromium against a real `omnihub dev`.
+
+The tests share one hub; the one that revokes the example partner's key runs last."""
 
 from __future__ import annotations
 
@@ -98,6 +100,28 @@ def test_a_failing_erp_fills_the_dlq_on_the_overview_and_a_console_replay_delive
     assert "ops-demo" in timeline.inner_text()  # the replay names who asked
     page.goto("/console/audit")
     expect(page.locator("table.audit")).to_contain_text("dlq.replay")
+
+
+def test_an_archive_replay_counts_first_then_shows_its_progress_and_is_in_the_journey(
+    page: Page, console_hub: LiveDev
+) -> None:
+    assert send(console_hub, "CONSOLE-ARCH-1").status_code == 202
+    wait_for(lambda: erp_records(console_hub, "CONSOLE-ARCH-1"), "the order reached the ERP")
+    sign_in(page)
+    page.goto("/console/archive")
+    page.fill("input[name=business_key]", "CONSOLE-ARCH-1")
+    page.check("input[name=target][value=erp]")
+    page.click("#dry-run-button")
+    expect(page.locator("#dry-run")).to_contain_text(
+        "Dry run: 1 deliveries would be replayed (erp: 1)"
+    )
+    page.click("#confirm")
+    expect(page.locator("#job-state")).to_contain_text("done", timeout=20_000)
+    expect(page.locator("#job-matched")).to_have_text("1")
+    page.goto("/console/find?q=CONSOLE-ARCH-1")
+    timeline = page.locator("table.timeline")
+    expect(timeline).to_contain_text("replayed")
+    expect(timeline).to_contain_text("hub-operators/ops-demo")
 
 
 def test_a_key_revoked_in_the_console_gets_401_without_a_gateway_restart(
