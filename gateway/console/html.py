@@ -7,8 +7,9 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from urllib.parse import quote
 
-__all__ = ["NAV", "esc", "form", "link", "page", "table", "when"]
+__all__ = ["NAV", "esc", "find_href", "form", "link", "page", "table", "when"]
 
 NAV = (
     ("/console/", "Overview"),
@@ -28,6 +29,11 @@ def esc(value: object) -> str:
 def link(href: str, text: object) -> str:
     """``<a>`` to ``href`` (built from escaped parts) showing ``text``, escaped."""
     return f'<a href="{href}">{esc(text)}</a>'
+
+
+def find_href(key: str) -> str:
+    """The Find page for ``key``, ready to put in an attribute."""
+    return esc(f"/console/find?q={quote(key, safe='')}")
 
 
 def when(value: datetime | float | None) -> str:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import msgspec
 
-from gateway.console.html import esc, form, link, table, when
+from gateway.console.html import esc, find_href, form, link, table, when
 from gateway.console.services import ConsoleServices
 from omnihub.replay.dlq import DeadLetter, DeadLetterFilter, DeadLetterQueue
 
@@ -193,7 +193,7 @@ def dlq_message_body(item: DeadLetter, payload: object | None) -> str:
     )
     return (
         "<dl><dt>message</dt><dd><a"
-        f" href='/console/find?q={esc(item.message_id)}'>{esc(item.message_id)}</a></dd>"
+        f" href='{find_href(item.message_id)}'>{esc(item.message_id)}</a></dd>"
         f"<dt>event</dt><dd>{esc(item.event)}</dd><dt>partner · route</dt><dd>{esc(item.partner)}"
         f" · {esc(item.route)}</dd>"
         f"<dt>business key</dt><dd>{esc(item.business_key or '-')}</dd>"

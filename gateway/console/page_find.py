@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import msgspec
 
-from gateway.console.html import esc, link, table, when
+from gateway.console.html import esc, find_href, link, table, when
 from gateway.console.services import ConsoleServices
 from omnihub.journey import Journey, Stage
 
@@ -62,18 +62,14 @@ async def _journey(services: ConsoleServices, journey: Journey) -> str:
         payload = (
             '<p class="note">Not in the archive (older than its retention, or not yet read).</p>'
         )
-    key = (
-        f'<a href="/console/find?q={esc(m.business_key)}">{esc(m.business_key)}</a>'
-        if m.business_key
-        else "-"
-    )
+    key = link(find_href(m.business_key), m.business_key) if m.business_key else "-"
     return (
         f'<article class="journey" data-message="{esc(m.message_id)}">'
         f"<h2>{esc(m.event)} <span class='outcome"
         f" {esc(journey.outcome)}'>{esc(journey.outcome)}</span></h2>"
         f"<dl><dt>message</dt><dd><code>{esc(m.message_id)}</code></dd>"
         "<dt>trace</dt><dd><a"
-        f" href='/console/find?q={esc(m.trace_id)}'><code>{esc(m.trace_id)}</code></a></dd>"
+        f" href='{find_href(m.trace_id)}'><code>{esc(m.trace_id)}</code></a></dd>"
         f"<dt>business key</dt><dd>{key}</dd><dt>route · partner</dt>"
         f"<dd>{esc(m.route)} · {esc(m.partner)}</dd></dl>"
         f"{_timeline(journey)}<details><summary>Canonical payload</summary>{payload}</details>"
@@ -92,7 +88,7 @@ async def _related(services: ConsoleServices, found: list[Journey]) -> str:
             shown.add(other.meta.message_id)
             rows.append(
                 [
-                    link(f"/console/find?q={esc(other.meta.message_id)}", other.meta.message_id),
+                    link(find_href(other.meta.message_id), other.meta.message_id),
                     esc(other.meta.event),
                     esc(other.meta.partner),
                     esc(other.outcome),

@@ -25,7 +25,7 @@ from omnihub.config.model import HubConfig
 from omnihub.journey import JourneyDatabase, StoreUnavailable
 from omnihub.settings import Settings
 
-__all__ = ["Sampler", "queue_labels"]
+__all__ = ["Sampler", "queue_labels", "traffic_rates"]
 
 log = logging.getLogger("omnihub.console")
 BREAKER = {0: "closed", 1: "half_open", 2: "open"}
@@ -102,7 +102,7 @@ class Sampler:
         self.unreachable = []
         counters, breakers = await self._metrics()
         elapsed = now - self._last_at if self._last_at else None
-        traffic = _traffic(self._counters, counters, elapsed) if elapsed else {}
+        traffic = traffic_rates(self._counters, counters, elapsed) if elapsed else {}
         self._counters, self._last_at = counters, now
         depths = await self._depths()
         attempts = await self._attempts(now, elapsed or INTERVAL_S)
@@ -180,7 +180,7 @@ class Sampler:
         return {r[0]: (r[1], r[2], r[3], r[4]) for r in rows if r[0]}
 
 
-def _traffic(
+def traffic_rates(
     before: dict[tuple[str, str, str], float],
     after: dict[tuple[str, str, str], float],
     elapsed: float,

@@ -12,7 +12,7 @@ from litestar.response import Redirect
 
 from gateway.console.archive_jobs import ArchiveJobs
 from gateway.console.guard import Guard, html
-from gateway.console.html import esc, link, page, table, when
+from gateway.console.html import esc, find_href, link, page, table, when
 from gateway.console.page_archive import archive_form_body, archive_job_body
 from gateway.console.page_config import config_body
 from gateway.console.page_dlq import DlqQuery, dlq_body, dlq_message_body, dlq_queue
@@ -129,7 +129,7 @@ def view_handlers(
             body = (
                 f'<p class="empty">{esc(message_id)} is not in the dead-letter queue of '
                 f"{esc(target)} (replayed or discarded?). "
-                f"{link(f'/console/find?q={esc(message_id)}', 'Its journey')}</p>"
+                f"{link(find_href(message_id), 'Its journey')}</p>"
             )
             return guard.page(request, session, "Dead letter", body, 404)
         envelope = await services.archived(item.message_id, item.received_at)

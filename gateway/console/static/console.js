@@ -6,6 +6,7 @@
     const refresh = async function () {
       try {
         const answer = await fetch("/console/overview/live", { credentials: "same-origin" });
+        if (answer.redirected) { window.location.reload(); return; }  // signed out
         if (answer.ok) { live.innerHTML = await answer.text(); }
       } catch (e) { /* the next refresh tries again */ }
     };
