@@ -27,6 +27,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from bench.ingest.body import API_KEY as DEMO_KEY
 from bench.ingest.body import order
+from bench.ingest.environment import raise_tiers
 from omnihub.settings import Settings
 
 __all__ = ["ADMIN_KEY", "DEMO_KEY", "Hub", "order", "running_dev", "send_orders"]
@@ -76,6 +77,9 @@ async def _send_all(gateway: str, numbers: list[str], concurrency: int) -> int:
         while not queue.empty():
             number = queue.get_nowait()
             answer = await client.post("/v2/orders", json=order(number), headers=auth)
+            while answer.status_code == 429:  # throttled: wait as told, send it again
+                await asyncio.sleep(float(answer.headers.get("retry-after", "1")))
+                answer = await client.post("/v2/orders", json=order(number), headers=auth)
             accepted += answer.status_code == 202
 
     async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
@@ -125,7 +129,8 @@ def _delete_queues(settings: Settings, config_dir: Path) -> None:
 
 
 @contextlib.contextmanager
-def running_dev() -> Iterator[Hub]:
+def running_dev(*, unthrottled: bool = False) -> Iterator[Hub]:
+    """``unthrottled``: every rate-limit tier raised, to populate the hub quickly."""
     base = Settings.from_env()
     run = secrets.token_hex(3)
     settings = Settings(
@@ -138,6 +143,8 @@ def running_dev() -> Iterator[Hub]:
     shutil.copy(ROOT / "routes.yaml", workdir / "routes.yaml")
     shutil.copytree(ROOT / "policies", workdir / "policies")
     shutil.copytree(ROOT / "pipeline-tests" / "fixtures", workdir / "pipeline-tests" / "fixtures")
+    if unthrottled:
+        raise_tiers(workdir / "policies")
     ports = {p: _free_port() for p in ("port", "operator-port", "sandbox-port", "console-port")}
     env = {k: v for k, v in os.environ.items() if not k.startswith("OMNIHUB_")}
     env |= {
