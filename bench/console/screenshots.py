@@ -42,7 +42,11 @@ def take_screenshots(out: Path = OUT) -> list[Path]:
                 shots.append(target)
 
             shot("overview", "/console/")
-            shot("find", "/console/find?q=WEB-0012", lambda: page.click("details summary"))
+            shot(
+                "find",
+                "/console/find?q=WEB-0012",
+                lambda: (page.click("details summary"), page.wait_for_selector("pre.payload")),
+            )
             shot("dead-letters", "/console/dlq?target=erp")
             first = page.locator("table.dlq a").first.get_attribute("href")
             shot("dead-letter", first or "/console/dlq")

@@ -9,6 +9,7 @@ from gateway.console.html import esc
 __all__ = ["sparkline"]
 
 WIDTH, HEIGHT = 240, 48
+COLUMN_PX = 2
 
 
 def _fmt(value: float) -> str:
@@ -17,10 +18,29 @@ def _fmt(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") or "0"
 
 
+def _columns(
+    points: Sequence[tuple[float, float | None]], span_s: float
+) -> list[tuple[float, float | None]]:
+    """At most one point per COLUMN_PX of width: the largest value of its column (a
+    peak stays visible; an hour of 5 s samples is 720 points for 120 columns)."""
+    if len(points) <= WIDTH // COLUMN_PX:
+        return list(points)
+    end = points[-1][0]
+    step = span_s / (WIDTH // COLUMN_PX)
+    columns: dict[int, tuple[float, float | None]] = {}
+    for at, value in points:
+        column = int((end - at) // step)
+        kept = columns.get(column)
+        if kept is None or (value is not None and (kept[1] is None or value > kept[1])):
+            columns[column] = (at, value)
+    return [columns[c] for c in sorted(columns, reverse=True)]
+
+
 def sparkline(
     title: str, points: Sequence[tuple[float, float | None]], *, unit: str = "", span_s: float
 ) -> str:
     """A chart titled ``title`` with its latest value; gaps where a value is None."""
+    points = _columns(points, span_s)
     known = [v for _, v in points if v is not None]
     top = max(known, default=0.0) or 1.0
     end = points[-1][0] if points else 0.0

@@ -16,6 +16,7 @@ from omnihub.replay.dlq import DeadLetter, DeadLetterFilter, DeadLetterQueue
 
 __all__ = ["DlqQuery", "dlq_body", "dlq_confirm_body", "dlq_message_body", "dlq_queue"]
 
+SHOWN = 200  # rows listed; the count, the filters and "all matching" cover every one
 _AGES = {"": None, "1h": timedelta(hours=1), "24h": timedelta(days=1), "7d": timedelta(days=7)}
 
 
@@ -116,7 +117,7 @@ def dlq_body(
             esc(_age(d)),
             esc(len(d.attempts)),
         ]
-        for d in items
+        for d in items[:SHOWN]
     ]
     listing = (
         table(
@@ -142,7 +143,15 @@ def dlq_body(
         flash_html
         + _filters(services, query)
         + f'<p class="note" id="dlq-count">{len(items)} dead letter(s) in {esc(query.target)}'
-        " match.</p>" + listing + actions
+        " match"
+        + (
+            f"; the first {SHOWN} are listed, filters and replay all matching cover all"
+            if len(items) > SHOWN
+            else ""
+        )
+        + ".</p>"
+        + listing
+        + actions
     )
 
 
@@ -170,7 +179,8 @@ def dlq_confirm_body(
     )
 
 
-def dlq_message_body(item: DeadLetter, payload: object | None) -> str:
+def dlq_message_body(item: DeadLetter, payload: str) -> str:
+    """``payload``: the HTML of the payload (`page_find.payload_details`)."""
     attempts = table(
         ["#", "at", "outcome", "status", "latency", "error", "response excerpt"],
         (
@@ -186,11 +196,6 @@ def dlq_message_body(item: DeadLetter, payload: object | None) -> str:
             for a in item.attempts
         ),
     )
-    text = (
-        msgspec.json.format(msgspec.json.encode(payload)).decode()
-        if payload is not None
-        else "(not in the archive)"
-    )
     return (
         "<dl><dt>message</dt><dd><a"
         f" href='{find_href(item.message_id)}'>{esc(item.message_id)}</a></dd>"
@@ -199,5 +204,5 @@ def dlq_message_body(item: DeadLetter, payload: object | None) -> str:
         f"<dt>business key</dt><dd>{esc(item.business_key or '-')}</dd>"
         f"<dt>cause</dt><dd><b>{esc(item.error or '')}</b> {esc(_reason(item))}</dd>"
         f"<dt>dead-lettered</dt><dd>{esc(when(item.dead_at))}</dd></dl>"
-        f"<h2>Attempts</h2>{attempts}<h2>Canonical payload</h2><pre class=payload>{esc(text)}</pre>"
+        f"<h2>Attempts</h2>{attempts}{payload}"
     )

@@ -9,7 +9,7 @@ from gateway.console.html import esc, find_href, link, table, when
 from gateway.console.services import ConsoleServices
 from omnihub.journey import Journey, Stage
 
-__all__ = ["find_body"]
+__all__ = ["find_body", "payload_details", "payload_fragment"]
 
 _SEARCH = (
     '<form method="get" action="/console/find" class="search">'
@@ -51,17 +51,31 @@ def _timeline(journey: Journey) -> str:
     return table(head, rows, cls="timeline")
 
 
-async def _journey(services: ConsoleServices, journey: Journey) -> str:
+def payload_details(message_id: str) -> str:
+    """The payload, read from the archive only when opened (console.js fetches it), so
+    the page does not wait for the archive stream."""
+    return (
+        f'<details class="lazy" data-src="/console/payload/{esc(message_id)}">'
+        '<summary>Canonical payload</summary><p class="note">Reading the archive…</p></details>'
+    )
+
+
+async def payload_fragment(services: ConsoleServices, message_id: str) -> str:
+    journey = await services.journeys.queries.get(message_id)
+    received = (
+        next((e.at for e in journey.entries if e.stage is Stage.RECEIVED), None)
+        if journey
+        else None
+    )
+    envelope = await services.archived(message_id, received) if received else None
+    if envelope is None:
+        return '<p class="note">Not in the archive (older than its retention, or not yet read).</p>'
+    text = msgspec.json.format(msgspec.json.encode(envelope.payload)).decode()
+    return f"<pre class=payload>{esc(text)}</pre>"
+
+
+def _journey(journey: Journey) -> str:
     m = journey.meta
-    received = next((e.at for e in journey.entries if e.stage is Stage.RECEIVED), None)
-    envelope = await services.archived(m.message_id, received) if received else None
-    if envelope is not None:
-        text = msgspec.json.format(msgspec.json.encode(envelope.payload)).decode()
-        payload = f"<pre class=payload>{esc(text)}</pre>"
-    else:
-        payload = (
-            '<p class="note">Not in the archive (older than its retention, or not yet read).</p>'
-        )
     key = link(find_href(m.business_key), m.business_key) if m.business_key else "-"
     return (
         f'<article class="journey" data-message="{esc(m.message_id)}">'
@@ -72,7 +86,7 @@ async def _journey(services: ConsoleServices, journey: Journey) -> str:
         f" href='{find_href(m.trace_id)}'><code>{esc(m.trace_id)}</code></a></dd>"
         f"<dt>business key</dt><dd>{key}</dd><dt>route · partner</dt>"
         f"<dd>{esc(m.route)} · {esc(m.partner)}</dd></dl>"
-        f"{_timeline(journey)}<details><summary>Canonical payload</summary>{payload}</details>"
+        f"{_timeline(journey)}{payload_details(m.message_id)}"
         "</article>"
     )
 
@@ -113,5 +127,5 @@ async def find_body(services: ConsoleServices, q: str) -> str:
     found = sorted(found, key=lambda j: j.entries[0].at if j.entries else 0)
     head = f'<p class="note">{len(found)} message(s) for <b>{esc(q)}</b>.</p>'
     shown = found[:20]
-    articles = [await _journey(services, j) for j in shown]
+    articles = [_journey(j) for j in shown]
     return form + head + "".join(articles) + await _related(services, found)

@@ -16,7 +16,7 @@ from gateway.console.html import esc, find_href, link, page, table, when
 from gateway.console.page_archive import archive_form_body, archive_job_body
 from gateway.console.page_config import config_body
 from gateway.console.page_dlq import DlqQuery, dlq_body, dlq_message_body, dlq_queue
-from gateway.console.page_find import find_body
+from gateway.console.page_find import find_body, payload_details, payload_fragment
 from gateway.console.page_overview import overview_live
 from gateway.console.page_partners import partners_body
 from gateway.console.services import ConsoleServices
@@ -132,9 +132,13 @@ def view_handlers(
                 f"{link(find_href(message_id), 'Its journey')}</p>"
             )
             return guard.page(request, session, "Dead letter", body, 404)
-        envelope = await services.archived(item.message_id, item.received_at)
-        body = dlq_message_body(item, envelope.payload if envelope else None)
+        body = dlq_message_body(item, payload_details(item.message_id))
         return guard.page(request, session, f"Dead letter in {target}", body)
+
+    @get("/console/payload/{message_id:str}", include_in_schema=False)
+    async def payload(request: Request[Any, Any, Any], message_id: str) -> Response[str]:
+        guard.session(request)
+        return html(await payload_fragment(services, message_id))
 
     @get("/console/archive", include_in_schema=False)
     async def archive(request: Request[Any, Any, Any]) -> Response[str]:
@@ -186,6 +190,7 @@ def view_handlers(
         overview,
         overview_fragment,
         find,
+        payload,
         dlq,
         dlq_message,
         archive,

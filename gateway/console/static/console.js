@@ -12,6 +12,16 @@
     };
     setInterval(refresh, 5000);
   }
+  document.querySelectorAll("details.lazy").forEach(function (details) {
+    details.addEventListener("toggle", async function () {
+      if (!details.open || details.dataset.loaded) { return; }
+      details.dataset.loaded = "yes";
+      const answer = await fetch(details.dataset.src, { credentials: "same-origin" });
+      const body = document.createElement("div");
+      body.innerHTML = answer.ok ? await answer.text() : "<p class=error>Could not read it.</p>";
+      details.replaceChildren(details.querySelector("summary"), body);
+    });
+  });
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
