@@ -12,8 +12,16 @@ import asyncio
 import sys
 from typing import Any
 
+import msgspec
+
 from hub.cli.common import EXIT_RUNTIME, settings_for
-from omnihub.journey import JourneyDatabase, JourneyQueries, StoreUnavailable, render_timeline
+from omnihub.journey import (
+    Journey,
+    JourneyDatabase,
+    JourneyQueries,
+    StoreUnavailable,
+    render_timeline,
+)
 
 __all__ = ["register"]
 
@@ -24,11 +32,15 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument("key", help="message id, trace id, or business key such as an order number")
     parser.add_argument("--partner", help="only this partner's messages")
+    parser.add_argument(
+        "--json", action="store_true", help="print the journeys as one JSON array (with outcome)"
+    )
     parser.set_defaults(func=_trace)
 
 
 async def _find(args: argparse.Namespace) -> int:
-    database = JourneyDatabase(settings_for(args).postgres_url, pool_size=1)
+    settings = settings_for(args)
+    database = JourneyDatabase(settings.postgres_url, pool_size=1)
     try:
         journeys = await JourneyQueries(database).find(args.key, partner=args.partner)
     except StoreUnavailable as exc:
@@ -37,10 +49,21 @@ async def _find(args: argparse.Namespace) -> int:
     finally:
         await database.close()
     if not journeys:
-        print(f"no journey found for '{args.key}'", file=sys.stderr)
+        print(
+            f"omnihub: no journey found for '{args.key}' in the journey store"
+            + (f" for partner '{args.partner}'" if args.partner else ""),
+            file=sys.stderr,
+        )
         return 1
-    print("\n\n".join(render_timeline(j) for j in journeys))
+    if args.json:
+        print(msgspec.json.encode([_as_json(j) for j in journeys]).decode())
+    else:
+        print("\n\n".join(render_timeline(j) for j in journeys))
     return 0
+
+
+def _as_json(journey: Journey) -> dict[str, Any]:
+    return {"meta": journey.meta, "outcome": journey.outcome, "entries": journey.entries}
 
 
 def _trace(args: argparse.Namespace) -> int:

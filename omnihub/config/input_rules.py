@@ -4,22 +4,17 @@ of those types accepts (the same check the gateway makes on a request)."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 import msgspec
 
-if TYPE_CHECKING:
-    from omnihub.config.rules import Finding, RuleContext
+from omnihub.config.rule_types import Finding, RuleContext, suggest
+from transforms.formats import INPUT_TYPES
 
 __all__ = ["route_inputs_are_known_and_examples_valid"]
 
 
 def route_inputs_are_known_and_examples_valid(ctx: RuleContext) -> Iterator[Finding]:
-    from omnihub.config.rules import Finding
-    from transforms.formats import INPUT_TYPES
-
     for rid, route in ctx.config.routes.items():
         if route.edi is not None:
             continue
@@ -28,12 +23,10 @@ def route_inputs_are_known_and_examples_valid(ctx: RuleContext) -> Iterator[Find
             names = spec.input_names()
             unknown = [n for n in names if n not in INPUT_TYPES]
             for name in unknown:
-                close = difflib.get_close_matches(name, list(INPUT_TYPES), n=1)
-                hint = f"did you mean '{close[0]}'?" if close else ""
                 yield Finding(
                     (*at, "input"),
                     f"unknown input type '{name}'",
-                    hint or f"known types: {', '.join(sorted(INPUT_TYPES))}",
+                    suggest(name, INPUT_TYPES, "types"),
                 )
             if not spec.pipeline and names != [spec.schema]:
                 yield Finding(

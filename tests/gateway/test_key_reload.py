@@ -41,7 +41,7 @@ def _spawn(directory: Path, settings: Settings, port: int, log: Path) -> subproc
     command = [sys.executable, "-m", "hub.cli.main", "gateway", "--workers", "2"]
     with log.open("wb") as err:
         return subprocess.Popen(
-            [*command, "--port", str(port), "--config", str(directory)],
+            [*command, "--port", str(port), "--operator-port", "0", "--config", str(directory)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=err,

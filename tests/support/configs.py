@@ -11,11 +11,11 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def example_copy(dest: Path) -> Path:
-    """Copy routes.yaml, policies/ and the example bodies routes.yaml names (the OpenAPI
-    examples in pipeline-tests/fixtures/) into `dest`; return `dest`."""
+    """Copy routes.yaml, policies/ and pipeline-tests/ (its cases, and the example bodies
+    routes.yaml names as OpenAPI examples) into `dest`; return `dest`."""
     shutil.copy(REPO / "routes.yaml", dest / "routes.yaml")
     shutil.copytree(REPO / "policies", dest / "policies")
-    shutil.copytree(REPO / "pipeline-tests" / "fixtures", dest / "pipeline-tests" / "fixtures")
+    shutil.copytree(REPO / "pipeline-tests", dest / "pipeline-tests")
     return dest
 
 
