@@ -125,7 +125,7 @@ class JourneyQueries:
         if mid is None:
             return None
         where, params = "message_id = %s", list[Any]([mid])
-        if mid.version == 7:
+        if mid[14] == "7":  # a UUIDv7: its day is in it
             where += " AND day = %s"
             params.append(day_of(mid))
         if partner is not None:

@@ -6,6 +6,7 @@ journeys are kept. Events of no class belong to `OTHER`, kept for `journeys.keep
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
@@ -49,17 +50,25 @@ class Retention:
         return self._keep.get(cls, self._keep[OTHER])
 
 
-def message_uuid(message_id: str) -> uuid.UUID | None:
-    """The id as a UUID, or None when it is not one (such a message is not stored)."""
+_CANONICAL = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def message_uuid(message_id: str) -> str | None:
+    """The id in canonical UUID text (what the `uuid` columns take), or None when it is
+    not a UUID (such a message is not stored). The hub's own ids pass without parsing."""
+    if _CANONICAL.fullmatch(message_id):
+        return message_id
     try:
-        return uuid.UUID(message_id)
+        return str(uuid.UUID(message_id))
     except ValueError:
         return None
 
 
-def day_of(message: uuid.UUID) -> date:
-    """The partition day of a message: the UTC day in its UUIDv7 timestamp (every row of a
-    message lands in the same day, whichever process writes it and when)."""
-    if message.version == 7:
-        return datetime.fromtimestamp((message.int >> 80) / 1000, UTC).date()
+def day_of(message_id: str) -> date:
+    """The partition day of a message (canonical text): the UTC day in its UUIDv7
+    timestamp, so every row of a message lands in the same day, whichever process writes
+    it and when. Ids of other versions: today."""
+    if message_id[14] == "7":
+        millis = int(message_id[:8] + message_id[9:13], 16)
+        return datetime.fromtimestamp(millis / 1000, UTC).date()
     return datetime.now(UTC).date()

@@ -18,8 +18,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
-import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime
 import psycopg
 
 from omnihub.journey.database import UNAVAILABLE, JourneyDatabase, StoreUnavailable
-from omnihub.journey.model import JourneyEntry, JourneyMeta
+from omnihub.journey.model import JourneyEntry, JourneyMeta, Stage
 from omnihub.journey.partitions import drop_expired, ensure_partitions
 from omnihub.journey.retention import Retention, day_of, message_uuid
 from omnihub.log_throttle import LogThrottle
@@ -36,9 +36,10 @@ __all__ = ["JourneyWriter"]
 
 log = logging.getLogger("omnihub.journey")
 
-_MessageRow = tuple[str, date, uuid.UUID, uuid.UUID | None, str, str, str, str | None, datetime]
+# ids travel as canonical UUID text: PostgreSQL parses them into its 16-byte uuid
+_MessageRow = tuple[str, date, str, str | None, str, str, str, str | None, datetime]
 _EntryRow = tuple[
-    str, date, uuid.UUID, datetime, str, str | None, int | None, int | None,
+    str, date, str, datetime, str, str | None, int | None, int | None,
     float | None, str | None, str | None, str | None,
 ]  # fmt: skip
 _Row = tuple[bool, tuple[object, ...]]  # (is a message row, values)
@@ -59,11 +60,13 @@ RETENTION_EVERY_S = 3600.0
 DEFAULT_CAPACITY = 200_000  # rows (a message is about 5): some 40,000 messages' worth
 
 
-def _trace_uuid(trace_id: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(hex=trace_id)
-    except ValueError:
-        return None
+_TRACE_ID = re.compile(r"[0-9a-f]{32}")
+_STAGE_TEXT: dict[Stage, str] = {stage: stage.value for stage in Stage}  # .value is slow
+
+
+def _trace_uuid(trace_id: str) -> str | None:
+    """A W3C trace id (32 hex digits), which the uuid column takes as it is."""
+    return trace_id if _TRACE_ID.fullmatch(trace_id) else None
 
 
 class JourneyWriter:
@@ -93,7 +96,8 @@ class JourneyWriter:
         self._partitions: set[tuple[str, date]] = set()
         self._retention_due = 0.0
         self._closing = False
-        self._warn = LogThrottle(log)
+        self._warn = LogThrottle(log)  # the store is unavailable
+        self._warn_dropped = LogThrottle(log)  # rows dropped: a line of its own
         self.dropped = 0  # rows dropped since start (buffer full, or refused by PostgreSQL)
         self.written = 0  # rows written since start
         self.failures = 0  # batch writes that failed (and were retried)
@@ -127,11 +131,11 @@ class JourneyWriter:
 
     @staticmethod
     def _entry_rows(
-        cls: str, day: date, mid: uuid.UUID, entries: Iterable[JourneyEntry]
+        cls: str, day: date, mid: str, entries: Iterable[JourneyEntry]
     ) -> Iterable[_Row]:
         for e in entries:
             row: _EntryRow = (
-                cls, day, mid, e.at, e.stage.value, e.target, e.attempt, e.status,
+                cls, day, mid, e.at, _STAGE_TEXT[e.stage], e.target, e.attempt, e.status,
                 e.latency_ms, e.error, e.actor, e.detail,
             )  # fmt: skip
             yield False, row
@@ -153,7 +157,7 @@ class JourneyWriter:
         self.dropped += count
         if self._on_dropped is not None:
             self._on_dropped(count)
-        self._warn.warning(
+        self._warn_dropped.warning(
             "journey rows dropped (%s): %d now, %d since start", why, count, self.dropped
         )
 
@@ -221,9 +225,8 @@ class JourneyWriter:
             for cls, days in sorted(by_class.items()):
                 await ensure_partitions(conn, cls, days)
             if messages:
-                await conn.execute(
-                    _INSERT_MESSAGES, [list(col) for col in zip(*messages, strict=True)]
-                )
+                columns = [list(col) for col in zip(*messages, strict=True)]
+                await conn.execute(_INSERT_MESSAGES, columns, binary=True)
             if entries:
                 async with conn.cursor().copy(_COPY_ENTRIES) as copy:
                     for row in entries:

@@ -5,7 +5,6 @@ could not hold is counted."""
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pytest
 from gateway import create_app
 from omnihub.journey import JourneyDatabase, JourneyQueries, Stage
 from omnihub.settings import Settings
+from omnihub.telemetry import HubMetrics
 from sandbox.testing import SandboxServer, running_sandbox
 from tests.connectors.harness import delete_declared, running, wait_for
 from tests.gateway.journey_support import Keys, journey_config
@@ -39,25 +39,21 @@ def sandbox() -> Iterator[SandboxServer]:
         yield server
 
 
-def _sample(metrics_text: str, name: str, part: str) -> float:
-    found = re.search(rf'{name}{{part="{part}"}} (\S+)', metrics_text)
-    return float(found.group(1)) if found else 0.0
-
-
-def _dropped(metrics_text: str, part: str) -> float:
-    return _sample(metrics_text, "omnihub_journey_rows_dropped_total", part)
-
-
-def _gauge(metrics_text: str, part: str) -> float:
-    return _sample(metrics_text, "omnihub_journey_rows_waiting", part)
+def _sample(metrics: HubMetrics, name: str) -> float:
+    return metrics.registry.get_sample_value(name, {"part": "gateway"}) or 0.0
 
 
 async def test_orders_flow_through_a_postgresql_outage_and_journeys_resume(
-    tmp_path: Path, settings: Settings, postgres: PrivatePostgres, sandbox: SandboxServer
+    tmp_path: Path,
+    settings: Settings,
+    postgres: PrivatePostgres,
+    sandbox: SandboxServer,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     keys = Keys()
     config = journey_config(tmp_path, sandbox.base_url, keys)
     hub = msgspec.structs.replace(settings, postgres_url=postgres.url(), journey_buffer=BUFFER)
+    metrics = HubMetrics()  # the gateway's (served on its operator port)
     acme = Keys.bearer(keys.acme)
 
     async def status(client: httpx.AsyncClient, mid: str) -> str | None:
@@ -86,7 +82,7 @@ async def test_orders_flow_through_a_postgresql_outage_and_journeys_resume(
 
     try:
         async with (
-            running_app(create_app(config, hub)) as url,
+            running_app(create_app(config, hub, metrics=metrics)) as url,
             running(config, hub, "erp") as worker,
             httpx.AsyncClient(base_url=url, timeout=30) as client,
         ):
@@ -99,15 +95,14 @@ async def test_orders_flow_through_a_postgresql_outage_and_journeys_resume(
             during = await send(client, "PGD", DURING)
             await wait_for(lambda: erp_records() == 5 + DURING, what="delivered during it")
             unreadable = await client.get(f"/v1/messages/{during[0]}", headers=acme)
-            dropped_gateway = _dropped((await client.get("/metrics")).text, "gateway")
+            dropped_gateway = _sample(metrics, "omnihub_journey_rows_dropped_total")
             dropped_worker = worker.journeys.writer.dropped
 
             await asyncio.to_thread(postgres.start)
             loop = asyncio.get_running_loop()
             deadline = loop.time() + 20
             while (
-                _gauge((await client.get("/metrics")).text, "gateway")
-                or worker.journeys.writer.waiting
+                _sample(metrics, "omnihub_journey_rows_waiting") or worker.journeys.writer.waiting
             ):
                 assert loop.time() < deadline, "the buffered journeys were not written in 20 s"
                 await asyncio.sleep(0.2)  # the writers reconnect by themselves
@@ -123,6 +118,8 @@ async def test_orders_flow_through_a_postgresql_outage_and_journeys_resume(
     assert unreadable.status_code == 503
     # 30 messages, 3 rows each, into a buffer of 60 rows: 10 messages' rows dropped, counted
     assert dropped_gateway == 30 and dropped_worker == 30
+    logged = [r.getMessage() for r in caplog.records if r.name == "omnihub.journey"]
+    assert any(line.startswith("journey rows dropped (the buffer is full)") for line in logged)
     database = JourneyDatabase(postgres.url(), pool_size=1)
     try:
         kept = [await JourneyQueries(database).get(mid) for mid in during]
