@@ -177,8 +177,9 @@ def console_part(
 
     async def run(stop: asyncio.Event, ready: Ready) -> None:
         from gateway.console import create_console_app
+        from hub.cli.connector_check import connector_problems
 
-        app = create_console_app(config, settings, scrape=scrape)
+        app = create_console_app(config, settings, scrape=scrape, checks=connector_problems)
         await _serve_until(_Server(_uvicorn_config(app)), stop, sock, ready)
 
     return run

@@ -34,6 +34,7 @@ from gateway.auth.key_reload import PolicyKeyWatcher
 from gateway.console.archive_jobs import ArchiveJobs
 from gateway.console.changes import change_handlers
 from gateway.console.guard import Guard, NeedsSignIn, Refused, refused_page, sign_in_redirect
+from gateway.console.on_disk import ExtraChecks
 from gateway.console.sampler import Sampler
 from gateway.console.services import BrokerAway, ConsoleServices
 from gateway.console.sessions import Sessions
@@ -76,15 +77,20 @@ def _away(_: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
 
 
 def create_console_app(
-    config: HubConfig, settings: Settings, *, scrape: list[str] | None = None
+    config: HubConfig,
+    settings: Settings,
+    *,
+    scrape: list[str] | None = None,
+    checks: ExtraChecks | None = None,
 ) -> Litestar:
-    """``scrape``: Prometheus endpoints of the hub's gateways and workers to chart."""
+    """``scrape``: Prometheus endpoints of the hub's gateways and workers to chart;
+    ``checks``: what `routes check` runs besides loading the configuration."""
     journeys = JourneyStore.open(config, settings, part="console")
     redis = aioredis.Redis.from_url(settings.redis_url)
     keys = ApiKeyIndex(config)
     watcher = PolicyKeyWatcher(config.directory, keys, redis, settings.names)
     sampler = Sampler(config, settings, journeys.database, scrape or [])
-    services = ConsoleServices(config, settings, journeys, Sessions(keys), sampler, redis)
+    services = ConsoleServices(config, settings, journeys, Sessions(keys), sampler, redis, checks)
     guard = Guard(services.sessions)
     jobs = ArchiveJobs(services)
 

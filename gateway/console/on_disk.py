@@ -5,18 +5,24 @@ pipeline, too slow to repeat for each page view."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 from gateway.auth.key_reload import policies_digest
-from omnihub.config import ConfigError, HubConfig, load_config
+from omnihub.config import ConfigError, ConfigProblem, HubConfig, load_config
 from omnihub.config.loader import ROUTES_FILE
 
-__all__ = ["ConfigOnDisk"]
+__all__ = ["ConfigOnDisk", "ExtraChecks"]
+
+# What `routes check` runs besides loading (the workers' start checks), handed in by the
+# composition root (`hub`), which may import the connectors.
+ExtraChecks = Callable[[HubConfig], list[ConfigProblem]]
 
 
 class ConfigOnDisk:
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, checks: ExtraChecks | None = None) -> None:
         self._directory = directory
+        self._checks = checks
         self._digest: bytes | None = None
         self._loaded: HubConfig | ConfigError | None = None
 
@@ -29,9 +35,16 @@ class ConfigOnDisk:
         """The configuration, or the error `routes check` would report."""
         digest = self._digest_now()
         if digest != self._digest or self._loaded is None:
-            try:
-                self._loaded = load_config(self._directory)
-            except ConfigError as exc:
-                self._loaded = exc
+            self._loaded = self._check()
             self._digest = digest
         return self._loaded
+
+    def _check(self) -> HubConfig | ConfigError:
+        """As `omnihub routes check`: every problem at once."""
+        checks = self._checks or (lambda _config: [])
+        try:
+            config = load_config(self._directory)
+        except ConfigError as exc:
+            return ConfigError(exc.problems + (checks(exc.config) if exc.config else []))
+        problems = checks(config)
+        return ConfigError(problems) if problems else config

@@ -14,7 +14,7 @@ import aio_pika
 from aio_pika.abc import AbstractConnection
 
 from gateway.console.audit import AuditLog
-from gateway.console.on_disk import ConfigOnDisk
+from gateway.console.on_disk import ConfigOnDisk, ExtraChecks
 from gateway.console.sampler import Sampler
 from gateway.console.sessions import Sessions
 from omnihub.config.model import HubConfig
@@ -41,6 +41,7 @@ class ConsoleServices:
         sessions: Sessions,
         sampler: Sampler,
         redis: Any,
+        checks: ExtraChecks | None = None,
     ) -> None:
         self.config = config
         self.settings = settings
@@ -49,7 +50,7 @@ class ConsoleServices:
         self.sessions = sessions
         self.sampler = sampler
         self.redis = redis
-        self.on_disk = ConfigOnDisk(config.directory)
+        self.on_disk = ConfigOnDisk(config.directory, checks)
 
     @contextlib.asynccontextmanager
     async def broker(self) -> AsyncIterator[AbstractConnection]:

@@ -1,8 +1,8 @@
 """Operate a target's dead-letter queue: list, show, replay, discard.
 
-A DLQ is a quorum queue; reading it means taking messages with ``basic.get`` on a channel
-of our own and, for those we do not act on, letting them go back when the channel
-closes (unacked messages return to the queue). Acting on one:
+A DLQ is a quorum queue; reading it means consuming its messages (with a prefetch of its
+depth) on a channel of our own and, for those we do not act on, letting them go back when
+the channel closes (unacked messages return to the queue). Acting on one:
 - replay: publish it again (same body and message id, with publisher confirms) to the
   lane queue it came from, retry count reset, history kept; only then ack it in the DLQ;
 - discard: ack it, after recording who discarded it and why in its journey.
