@@ -19,6 +19,7 @@ is written to the audit log before it is made.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -98,9 +99,13 @@ def create_console_app(
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         watcher.start()
         sampler.start()
+        # the first load of the configuration with its checks takes a second or more:
+        # done now, so the first view of Partners or Configuration does not wait for it
+        warm = asyncio.get_running_loop().create_task(services.on_disk.load())
         try:
             yield
         finally:
+            warm.cancel()
             await jobs.stop()
             await sampler.stop()
             await watcher.stop()

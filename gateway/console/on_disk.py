@@ -4,6 +4,7 @@ pipeline, too slow to repeat for each page view."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
@@ -31,8 +32,13 @@ class ConfigOnDisk:
         content = routes.read_bytes() if routes.exists() else b""
         return hashlib.sha256(policies_digest(self._directory) + content).digest()
 
-    def load(self) -> HubConfig | ConfigError:
-        """The configuration, or the error `routes check` would report."""
+    async def load(self) -> HubConfig | ConfigError:
+        """The configuration, or the error `routes check` would report. Loading and the
+        checks run in a thread: they take a while, and the checks run an event loop of
+        their own."""
+        return await asyncio.to_thread(self._load)
+
+    def _load(self) -> HubConfig | ConfigError:
         digest = self._digest_now()
         if digest != self._digest or self._loaded is None:
             self._loaded = self._check()

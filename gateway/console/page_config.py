@@ -60,9 +60,9 @@ def _versions(config: HubConfig) -> str:
     return table(["route", "version", "schema", "deprecated", "sunset", "after sunset"], rows)
 
 
-def config_body(config: HubConfig, disk: ConfigOnDisk) -> str:
+async def config_body(config: HubConfig, disk: ConfigOnDisk) -> str:
     """``config``: what this console runs with; ``disk``: the files as they are now."""
-    on_disk = disk.load()
+    on_disk = await disk.load()
     if isinstance(on_disk, ConfigError):
         check = f'<pre class="error" id="routes-check">{esc(on_disk.report())}</pre>'
     else:

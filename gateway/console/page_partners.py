@@ -29,7 +29,7 @@ async def last_used(services: ConsoleServices, partner: str) -> dict[str, float]
 
 async def partners_body(services: ConsoleServices, csrf: str, flash: str) -> str:
     parts = [f'<p class="flash">{esc(flash)}</p>'] if flash else []
-    config = services.on_disk.load()  # what is on disk now, as the gateways read it
+    config = await services.on_disk.load()  # what is on disk now, as the gateways read it
     if isinstance(config, ConfigError):
         parts.append(f'<pre class="error">{esc(config.report())}</pre>')
         config = services.config

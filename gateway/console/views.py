@@ -170,7 +170,7 @@ def view_handlers(
     async def configuration(request: Request[Any, Any, Any]) -> Response[str]:
         session = guard.session(request)
         return guard.page(
-            request, session, "Configuration", config_body(services.config, services.on_disk)
+            request, session, "Configuration", await config_body(services.config, services.on_disk)
         )
 
     @get("/console/audit", include_in_schema=False)
