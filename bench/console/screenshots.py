@@ -49,7 +49,11 @@ def take_screenshots(out: Path = OUT) -> list[Path]:
             )
             shot("dead-letters", "/console/dlq?target=erp")
             first = page.locator("table.dlq a").first.get_attribute("href")
-            shot("dead-letter", first or "/console/dlq")
+            shot(
+                "dead-letter",
+                first or "/console/dlq",
+                lambda: (page.click("details summary"), page.wait_for_selector("pre.payload")),
+            )
             shot(
                 "dead-letters-confirm",
                 "/console/dlq?target=erp",
