@@ -29,6 +29,7 @@ from omnihub.settings import Settings
 __all__ = [
     "Part",
     "Ready",
+    "console_part",
     "gateway_part",
     "monitor_part",
     "new_event_loop",
@@ -167,6 +168,21 @@ class _AllReady:
                     self._ready()
 
         return done
+
+
+def console_part(
+    config: HubConfig, settings: Settings, sock: socket.socket, scrape: list[str]
+) -> Part:
+    """The operations console on ``sock``, charting the Prometheus endpoints ``scrape``."""
+
+    async def run(stop: asyncio.Event, ready: Ready) -> None:
+        from gateway.console import create_console_app
+        from hub.cli.connector_check import connector_problems
+
+        app = create_console_app(config, settings, scrape=scrape, checks=connector_problems)
+        await _serve_until(_Server(_uvicorn_config(app)), stop, sock, ready)
+
+    return run
 
 
 def sandbox_part(sock: socket.socket) -> Part:

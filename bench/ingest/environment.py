@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import redis
 import yaml
 
-__all__ = ["HIGH_LIMIT", "BenchEnvironment", "ServiceUnavailable"]
+__all__ = ["HIGH_LIMIT", "BenchEnvironment", "ServiceUnavailable", "raise_tiers"]
 
 HIGH_LIMIT = "1000000/second"  # every rate-limit tier of the bench config, and the baseline's
 HOW_TO_START = (
@@ -44,7 +44,7 @@ def _reachable(host: str, port: int) -> bool:
         return False
 
 
-def _raise_tiers(policies: Path) -> None:
+def raise_tiers(policies: Path) -> None:
     """Set every rate-limit tier of the copied policies to ``HIGH_LIMIT``."""
     for path in sorted(policies.glob("*.y*ml")):
         data: Any = yaml.safe_load(path.read_text())
@@ -91,7 +91,7 @@ class BenchEnvironment:
         self.config_dir.mkdir()
         shutil.copy(self._config_from / "routes.yaml", self.config_dir / "routes.yaml")
         shutil.copytree(self._config_from / "policies", self.config_dir / "policies")
-        _raise_tiers(self.config_dir / "policies")
+        raise_tiers(self.config_dir / "policies")
         return self
 
     def __exit__(

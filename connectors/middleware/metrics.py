@@ -48,6 +48,9 @@ class Metrics(Middleware):
         self.prometheus = prometheus if prometheus is not None else HubMetrics()
         self.hook = hook
         self.counts: Counter[str] = Counter()
+        # a breaker starts closed: say so before its first transition, so a scrape (the
+        # console's overview) sees the state from the start rather than no series at all
+        self.prometheus.breaker_state.labels(self.target).set(_BREAKER_VALUE[BreakerState.CLOSED])
 
     async def after_settle(self, job: Job) -> None:
         if job.decision is None:

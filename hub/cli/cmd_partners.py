@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from hub.cli.common import EXIT_CONFIG, EXIT_RUNTIME, add_config_arg, settings_for
-from hub.cli.policy_keys import (
+from omnihub.config.policy_keys import (
     KeyFileError,
     add_api_key,
     partner_keys,

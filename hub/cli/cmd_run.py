@@ -1,4 +1,4 @@
-"""``omnihub gateway``, ``omnihub worker`` and ``omnihub dev``: run the hub."""
+"""``omnihub gateway``, ``omnihub worker``, ``omnihub console`` and ``omnihub dev``: run the hub."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ GATEWAY_PORT = 8080
 SANDBOX_PORT = 8090
 OPERATOR_PORT = 9180
 MONITOR_PORT = 9464  # the SLA monitor's Prometheus /metrics
+CONSOLE_PORT = 9190
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -48,6 +49,21 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     wk.add_argument("--target", required=True, help="target id from policies/ (e.g. erp)")
     wk.set_defaults(func=_worker)
 
+    console = sub.add_parser(
+        "console", help="run the operations console (a web UI on 127.0.0.1 by default)"
+    )
+    add_config_arg(console)
+    _add_console_args(console)
+    console.add_argument(
+        "--scrape",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="a Prometheus endpoint of a gateway (operator port) or worker (health port) to "
+        "chart on the overview, e.g. http://127.0.0.1:9180/metrics; repeat for each",
+    )
+    console.set_defaults(func=_console)
+
     dev = sub.add_parser(
         "dev", help="run gateway, a worker per target and the sandbox together (development)"
     )
@@ -60,6 +76,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         help=f"gateway (partner) port (default {GATEWAY_PORT})",
     )
     _add_operator_args(dev)
+    _add_console_args(dev)
     dev.add_argument(
         "--sandbox-port",
         type=int,
@@ -87,6 +104,20 @@ def _add_operator_args(parser: argparse.ArgumentParser) -> None:
         default=int(os.environ.get("OMNIHUB_OPERATOR_PORT", OPERATOR_PORT)),
         help="operator port: /metrics, /healthz, /readyz ($OMNIHUB_OPERATOR_PORT, default "
         f"{OPERATOR_PORT}; 0 picks a free one)",
+    )
+
+
+def _add_console_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--console-host",
+        default=os.environ.get("OMNIHUB_CONSOLE_HOST", "127.0.0.1"),
+        help="address of the console ($OMNIHUB_CONSOLE_HOST, default 127.0.0.1)",
+    )
+    parser.add_argument(
+        "--console-port",
+        type=int,
+        default=int(os.environ.get("OMNIHUB_CONSOLE_PORT", CONSOLE_PORT)),
+        help=f"console port ($OMNIHUB_CONSOLE_PORT, default {CONSOLE_PORT}; 0 picks a free one)",
     )
 
 
@@ -198,6 +229,20 @@ def _gateway_processes(args: argparse.Namespace) -> int:
     return max(codes, key=abs)
 
 
+def _console(args: argparse.Namespace) -> int:
+    from hub.runner import console_part
+
+    setup_logging()
+    settings = settings_for(args)
+    config = load_or_exit(settings)
+    sock = _bind("console", args.console_host, args.console_port, "--console-port")
+
+    def ready() -> None:
+        print(f"console on http://{args.console_host}:{port_of(sock)}/console/", flush=True)
+
+    return _run([console_part(config, settings, sock, args.scrape)], on_ready=ready)
+
+
 def _worker(args: argparse.Namespace) -> int:
     from hub.runner import worker_part
 
@@ -217,7 +262,7 @@ def _worker(args: argparse.Namespace) -> int:
 
 def _dev(args: argparse.Namespace) -> int:
     from connectors import WorkerOptions
-    from hub.runner import gateway_part, monitor_part, sandbox_part, worker_part
+    from hub.runner import console_part, gateway_part, monitor_part, sandbox_part, worker_part
 
     setup_logging()
     settings = settings_for(args)
@@ -226,6 +271,7 @@ def _dev(args: argparse.Namespace) -> int:
     gateway = _bind("gateway", args.host, args.port, "--port")
     operator = _bind("operator", args.operator_host, args.operator_port, "--operator-port")
     monitor = _bind("monitor", args.operator_host, args.monitor_port, "--monitor-port")
+    console = _bind("console", args.console_host, args.console_port, "--console-port")
     sandbox_url = f"http://{args.host}:{port_of(sandbox)}"
     config, followed = follow_sandbox(config, sandbox_url)
     targets = sorted(config.targets)
@@ -237,6 +283,10 @@ def _dev(args: argparse.Namespace) -> int:
         *(worker_part(config, settings, t, health_port=health.get(t)) for t in targets),
         monitor_part(config, settings, monitor),
     ]
+    scrape = [f"http://{args.operator_host}:{port_of(operator)}/metrics"] + [
+        f"http://{worker_options.health_host}:{port}/metrics" for port in health.values() if port
+    ]
+    parts.append(console_part(config, settings, console, scrape))
 
     def ready() -> None:
         lines = [
@@ -246,6 +296,8 @@ def _dev(args: argparse.Namespace) -> int:
             f"   (routes from {settings.config_dir}/routes.yaml)",
             f"  operator http://{args.operator_host}:{port_of(operator)}"
             "   (/metrics, /healthz, /readyz)",
+            f"  console  http://{args.console_host}:{port_of(console)}/console/"
+            "   (sign in with an admin API key)",
             f"  sandbox  {sandbox_url}   (inspect: /_sandbox/erp/records)",
             f"  workers  {', '.join(targets)}"
             + (f"   (delivering to the sandbox: {', '.join(followed)})" if followed else ""),

@@ -11,6 +11,9 @@ each class by RANGE on the day (`partitions.py` creates and drops the days):
     journey_entries    one row per journey entry: stage, time, target, attempt, status,
                        latency, error, actor, detail
 
+Version 2 adds `console_audit`: every change made in the operations console (who, what,
+when), read back by its Audit page (`gateway/console/audit.py`).
+
 A message's rows all sit in the partition of the day of its UUIDv7 id, so dropping a day
 drops a message whole. Ids are stored as `uuid` (16 bytes), trace ids too.
 """
@@ -60,6 +63,19 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         ) PARTITION BY LIST (class);
         CREATE INDEX journey_entries_message ON journey_entries (message_id);
         CREATE INDEX journey_entries_at ON journey_entries USING brin (at);
+        """,
+    ),
+    (
+        2,
+        """
+        CREATE TABLE console_audit (
+            id      bigserial   PRIMARY KEY,
+            at      timestamptz NOT NULL DEFAULT now(),
+            actor   text        NOT NULL,
+            action  text        NOT NULL,
+            detail  text        NOT NULL DEFAULT ''
+        );
+        CREATE INDEX console_audit_at ON console_audit (at DESC);
         """,
     ),
 )

@@ -1,8 +1,8 @@
 """Operate a target's dead-letter queue: list, show, replay, discard.
 
-A DLQ is a quorum queue; reading it means taking messages with ``basic.get`` on a channel
-of our own and, for those we do not act on, letting them go back when the channel
-closes (unacked messages return to the queue). Acting on one:
+A DLQ is a quorum queue; reading it means consuming its messages (with a prefetch of its
+depth) on a channel of our own and, for those we do not act on, letting them go back when
+the channel closes (unacked messages return to the queue). Acting on one:
 - replay: publish it again (same body and message id, with publisher confirms) to the
   lane queue it came from, retry count reset, history kept; only then ack it in the DLQ;
 - discard: ack it, after recording who discarded it and why in its journey.
@@ -11,6 +11,7 @@ So a replay or a discard that fails half-way leaves the message in the DLQ.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
@@ -38,6 +39,7 @@ from omnihub.replay.sender import ReplayReport
 __all__ = ["DeadLetter", "DeadLetterFilter", "DeadLetterQueue"]
 
 BROWSE_LIMIT = 10_000  # messages read per operation at most
+TAKE_IDLE_S = 1.0  # reading stops when no message arrived for this long
 
 
 def _text(value: object) -> str | None:
@@ -132,12 +134,8 @@ class DeadLetterQueue:
         async with map_broker_errors(f"reading the dead-letter queue of {self.target}"):
             channel = await self._connection.channel(publisher_confirms=True)
             try:
-                queue = await channel.get_queue(self._names.dead_letter_queue(self.target))
                 taken: list[_Taken] = []
-                while len(taken) < BROWSE_LIMIT:
-                    message = await queue.get(fail=False, no_ack=False)
-                    if message is None:
-                        break
+                for message in await self._take(channel):
                     try:
                         envelope = decode_envelope(message.body)
                     except (msgspec.DecodeError, msgspec.ValidationError):
@@ -147,6 +145,30 @@ class DeadLetterQueue:
             finally:
                 with contextlib.suppress(Exception):
                     await channel.close()  # returns every message not acked
+
+    async def _take(self, channel: AbstractChannel) -> list[AbstractIncomingMessage]:
+        """The messages in the queue now (up to BROWSE_LIMIT), unacked: consumed with a
+        prefetch of that many rather than one ``basic.get`` round trip each (measured:
+        1,000 dead letters took over 30 s one by one on a loaded machine)."""
+        queue = await channel.declare_queue(
+            self._names.dead_letter_queue(self.target), passive=True
+        )
+        wanted = min(BROWSE_LIMIT, queue.declaration_result.message_count or 0)
+        if wanted == 0:
+            return []
+        await channel.set_qos(prefetch_count=wanted)
+        inbox: asyncio.Queue[AbstractIncomingMessage] = asyncio.Queue()
+        tag = await queue.consume(inbox.put, no_ack=False)
+        taken: list[AbstractIncomingMessage] = []
+        try:
+            while len(taken) < wanted:
+                try:  # fewer arrive when another reader holds some: stop once idle
+                    taken.append(await asyncio.wait_for(inbox.get(), timeout=TAKE_IDLE_S))
+                except TimeoutError:
+                    break
+        finally:
+            await queue.cancel(tag)
+        return taken
 
     async def browse(self, selection: DeadLetterFilter | None = None) -> list[DeadLetter]:
         selection = selection or DeadLetterFilter()

@@ -75,13 +75,15 @@ def test_a_taken_operator_port_is_one_line_and_exit_2(settings: Settings, taken_
     assert_one_line_naming(done, taken_port, "operator")
 
 
-@pytest.mark.parametrize("which", ["gateway", "sandbox", "monitor"])
+@pytest.mark.parametrize("which", ["gateway", "sandbox", "monitor", "console"])
 def test_dev_with_a_taken_port_is_one_line_and_exit_2(
     settings: Settings, taken_port: int, which: str
 ) -> None:
-    ports = {name: free_port() for name in ("gateway", "operator", "sandbox", "monitor")}
+    ports = {p: free_port() for p in ("gateway", "operator", "sandbox", "monitor", "console")}
     ports[which] = taken_port
-    argv = dev_command(ports["gateway"], ports["operator"], ports["sandbox"], ports["monitor"])[3:]
+    argv = dev_command(
+        ports["gateway"], ports["operator"], ports["sandbox"], ports["monitor"], ports["console"]
+    )[3:]
     done = run_cli(argv, settings)
     assert_one_line_naming(done, taken_port, which)
 

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from omnihub.settings import Settings
 from tests.support.configs import REPO
@@ -55,7 +56,8 @@ class LiveDev:
     operator_port: int
     sandbox_port: int
     health_base: int | None
-    monitor_port: int = 0
+    monitor_port: int
+    console_port: int
     stdout: list[str] = field(default_factory=list)
     stderr: list[str] = field(default_factory=list)
     listening_at_banner: dict[str, bool] = field(default_factory=dict)
@@ -70,6 +72,10 @@ class LiveDev:
         return f"http://127.0.0.1:{self.operator_port}"
 
     @property
+    def console(self) -> str:
+        return f"http://127.0.0.1:{self.console_port}"
+
+    @property
     def sandbox(self) -> str:
         return f"http://127.0.0.1:{self.sandbox_port}"
 
@@ -79,6 +85,7 @@ class LiveDev:
             "operator": self.operator_port,
             "sandbox": self.sandbox_port,
             "monitor": self.monitor_port,
+            "console": self.console_port,
         }
 
     def output(self) -> str:
@@ -98,14 +105,21 @@ def _drain(dev: LiveDev, stream: str, health_ports: dict[str, int]) -> None:
         lines.append(line)
 
 
-def dev_command(port: int, operator_port: int, sandbox_port: int, monitor_port: int) -> list[str]:
+def dev_command(
+    port: int,
+    operator_port: int,
+    sandbox_port: int,
+    monitor_port: int = 0,
+    console_port: int = 0,
+    config: Path = REPO,
+) -> list[str]:
     return [
         sys.executable,
         "-m",
         "hub.cli.main",
         "dev",
         "--config",
-        str(REPO),
+        str(config),
         "--port",
         str(port),
         "--operator-port",
@@ -114,6 +128,8 @@ def dev_command(port: int, operator_port: int, sandbox_port: int, monitor_port: 
         str(sandbox_port),
         "--monitor-port",
         str(monitor_port),
+        "--console-port",
+        str(console_port),
     ]
 
 
@@ -124,26 +140,29 @@ def live_dev(
     env: Mapping[str, str] = {},
     targets: tuple[str, ...] = (),
     health_base: int | None = None,
+    config: Path = REPO,
 ) -> Iterator[LiveDev]:
     """`omnihub dev` on free ports (sandbox on a port that is not 8090). With
     ``health_base``, OMNIHUB_WORKER_HEALTH_PORT is set to it and the health ports of
-    ``targets`` (sorted as dev sorts them) are checked at the banner too."""
+    ``targets`` (sorted as dev sorts them) are checked at the banner too. ``config``: the
+    configuration directory (a copy, for tests that change it)."""
     port, operator_port, sandbox_port = free_port(), free_port(), free_port()
     monitor_port = free_port()
+    console_port = free_port()
     extra = dict(env)
     health_ports: dict[str, int] = {}
     if health_base is not None:
         extra["OMNIHUB_WORKER_HEALTH_PORT"] = str(health_base)
         health_ports = {f"health:{t}": health_base + i for i, t in enumerate(sorted(targets))}
     proc = subprocess.Popen(
-        dev_command(port, operator_port, sandbox_port, monitor_port),
+        dev_command(port, operator_port, sandbox_port, monitor_port, console_port, config),
         env=hub_env(settings, extra),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         cwd=REPO,
     )
-    dev = LiveDev(proc, port, operator_port, sandbox_port, health_base, monitor_port)
+    dev = LiveDev(proc, port, operator_port, sandbox_port, health_base, monitor_port, console_port)
     readers = [
         threading.Thread(target=_drain, args=(dev, stream, health_ports), daemon=True)
         for stream in ("stdout", "stderr")

@@ -1,0 +1,1 @@
+"""The operations console: screenshots for docs/console.md and page render times."""
