@@ -151,7 +151,7 @@ async def test_newest_snapshot_wins_per_key_under_failures_and_a_sigkill(
             workers.append(start_worker(tmp_path, settings, logs, ports[2]))
             await asyncio.gather(*producers)
             loop = asyncio.get_running_loop()
-            deadline = loop.time() + 240
+            deadline = loop.time() + 420
             while (done := await newest_delivered()) < SKUS * LOCATIONS:
                 assert loop.time() < deadline, f"{done} keys have their newest snapshot"
                 await asyncio.sleep(0.5)
