@@ -13,6 +13,7 @@ Each lane has its own channel and prefetch (bulk master data never takes the pri
 lane's capacity); one semaphore bounds concurrent deliveries. The connection is robust:
 after a broker restart it reconnects and consumes again by itself. The circuit breaker
 pauses consumption (cancels the consumers) and probes with one message at a time.
+With a cluster's nodes in ``OMNIHUB_AMQP_URL`` it reconnects to the next node that answers.
 """
 
 from __future__ import annotations
@@ -24,9 +25,7 @@ import random
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
-import aio_pika
 import httpx
-import redis.asyncio as aioredis
 from aio_pika.abc import (
     AbstractChannel,
     AbstractIncomingMessage,
@@ -52,10 +51,12 @@ from connectors.outcome import DeliveryFailed
 from connectors.settle import Settler
 from connectors.subscriptions import SubscriptionStore
 from omnihub.broker import declare_topology, map_broker_errors, plan_topology
+from omnihub.broker.nodes import NodeCursor, connect_robust_any
 from omnihub.broker.topology import retry_policy, rungs_for
 from omnihub.config.model import HubConfig, Lane, TargetKind
 from omnihub.edi_counters import RedisControlNumbers
 from omnihub.journey import JourneyStore
+from omnihub.redis_client import connect_redis
 from omnihub.settings import Settings
 from omnihub.telemetry import HubMetrics, Tracing, tracing_from_env
 
@@ -93,7 +94,7 @@ class Worker:
         self.names = settings.names
         self.options = options if options is not None else WorkerOptions.from_env()
         self.core = HttpCore(target, spec, transport=transport, max_connections=spec.concurrency)
-        self._redis = aioredis.Redis.from_url(settings.redis_url)
+        self._redis = connect_redis(settings)
         self.subscriptions: SubscriptionStore | None = None
         if spec.kind is TargetKind.WEBHOOK:
             self.subscriptions = SubscriptionStore(self._redis, self.names, target)
@@ -156,7 +157,9 @@ class Worker:
     # ------------------------------------------------------------ lifecycle
     async def start(self) -> None:
         async with map_broker_errors(f"starting worker for {self.target}"):
-            self._connection = await aio_pika.connect_robust(self.settings.amqp_url, timeout=5)
+            self._connection = await connect_robust_any(
+                NodeCursor(self.settings.amqp_urls), timeout=5
+            )
             plan = plan_topology(self.config, self.names, ladders=[self.target])
             await declare_topology(self._connection, plan)
             await self.settler.open(self._connection)

@@ -14,7 +14,6 @@ from contextlib import asynccontextmanager
 from typing import Any, cast
 
 import httpx
-import redis.asyncio as aioredis
 from litestar import Litestar, Request, Response, get
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
@@ -50,6 +49,7 @@ from omnihub.broker import Publisher, declare_topology, plan_topology
 from omnihub.config.model import HubConfig, HubTokenIssuer, JwksTokenIssuer
 from omnihub.edi_counters import RedisControlNumbers
 from omnihub.journey import JourneyStore
+from omnihub.redis_client import connect_redis
 from omnihub.settings import Settings
 from omnihub.telemetry import CONTENT_TYPE_LATEST, HubMetrics, Tracing, tracing_from_env
 
@@ -143,7 +143,7 @@ def create_app(
     owns_tracing = tracing is None
     tracing = tracing if tracing is not None else tracing_from_env("omnihub-gateway")
     metrics = metrics if metrics is not None else HubMetrics()
-    redis = aioredis.Redis.from_url(settings.redis_url)
+    redis = connect_redis(settings)
     pipeline = AutoPipeline(redis)
     journeys = JourneyStore(redis, settings.names, config.broker.archive_max_age)
     observability = EdgeObservability(

@@ -10,16 +10,34 @@ import msgspec
 
 from omnihub.naming import Names
 
-__all__ = ["Settings"]
+__all__ = ["Settings", "split_urls"]
+
+
+def split_urls(value: str) -> tuple[str, ...]:
+    """The node URLs of a comma-separated ``OMNIHUB_AMQP_URL`` (blanks dropped)."""
+    urls = tuple(part.strip() for part in value.split(",") if part.strip())
+    if not urls:
+        raise ValueError("OMNIHUB_AMQP_URL names no broker (set it to amqp://host:5672/)")
+    return urls
 
 
 class Settings(msgspec.Struct, kw_only=True, frozen=True):
+    # One broker URL, or the nodes of a cluster comma-separated: every process connects to
+    # one of them and moves to another when its node dies (omnihub/broker/nodes.py).
     amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    # Without sentinels: the Redis server. With them: only the database number, the
+    # password and TLS of this URL are used, the master comes from the sentinels.
     redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_sentinels: tuple[str, ...] = ()  # "host:port" of each Sentinel
+    redis_sentinel_master: str = "omnihub"  # the master's name the sentinels monitor
     prefix: str = "omnihub"
     config_dir: Path = Path(".")
     publish_timeout_s: float = 5.0
     retry_after_s: int = 5  # what a 503 tells the partner to wait
+
+    @property
+    def amqp_urls(self) -> tuple[str, ...]:
+        return split_urls(self.amqp_url)
 
     @property
     def names(self) -> Names:
@@ -32,6 +50,14 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         return cls(
             amqp_url=env.get("OMNIHUB_AMQP_URL", defaults.amqp_url),
             redis_url=env.get("OMNIHUB_REDIS_URL", defaults.redis_url),
+            redis_sentinels=tuple(
+                part.strip()
+                for part in env.get("OMNIHUB_REDIS_SENTINELS", "").split(",")
+                if part.strip()
+            ),
+            redis_sentinel_master=env.get(
+                "OMNIHUB_REDIS_SENTINEL_MASTER", defaults.redis_sentinel_master
+            ),
             prefix=env.get("OMNIHUB_PREFIX", defaults.prefix),
             config_dir=Path(env.get("OMNIHUB_CONFIG", str(defaults.config_dir))),
             publish_timeout_s=float(

@@ -20,6 +20,15 @@ waits more than ``2 * d`` (or 100 ms), whatever the jitter, a target's ``Retry-A
 several retry policies sharing a lane. A lane declares the rungs its retry policies can
 reach (``rungs_for``); `rung_for_delay` picks one, clamped into that range.
 
+With ``broker.quorum_replicas`` set, every quorum queue is declared with
+``x-quorum-initial-group-size`` and the archive with ``x-initial-cluster-size``: on a
+cluster of more nodes, that many hold each queue (a 202 needs a majority of them).
+
+Many processes declare at once when a fleet starts: declaring what exists with the same
+arguments is a no-op, and first declarations of the same queues racing from processes on
+every node of a cluster all succeed (tests/cluster/test_cluster_topology.py). Only a
+real difference of arguments fails (406), as `TopologyConflict`.
+
 Dead-lettering between quorum queues uses ``at-least-once`` (with ``reject-publish``
 overflow), so a message is never dropped on its way back from a rung, or to the DLQ.
 """
@@ -66,8 +75,9 @@ class Topology(msgspec.Struct, frozen=True):
     queues: tuple[QueueSpec, ...]
 
 
-def _quorum(**extra: Any) -> dict[str, Any]:
-    return {"x-queue-type": "quorum", **extra}
+def _replicas(config: HubConfig, argument: str) -> dict[str, Any]:
+    replicas = config.broker.quorum_replicas
+    return {} if replicas is None else {argument: replicas}
 
 
 def _dead_letter_to(queue: str) -> dict[str, Any]:
@@ -132,12 +142,21 @@ def plan_topology(config: HubConfig, names: Names, *, ladders: Iterable[str] = (
     thousands of idle rungs is slower to start and to delete a vhost.)
     """
     with_ladder = set(ladders)
+
+    def _quorum(**extra: Any) -> dict[str, Any]:
+        return {
+            "x-queue-type": "quorum",
+            **_replicas(config, "x-quorum-initial-group-size"),
+            **extra,
+        }
+
     queues: list[QueueSpec] = [
         QueueSpec(
             names.archive_stream,
             {
                 "x-queue-type": "stream",
                 "x-max-age": f"{int(config.broker.archive_max_age.total_seconds())}s",
+                **_replicas(config, "x-initial-cluster-size"),
             },
             ("#",),
         )

@@ -20,12 +20,13 @@ from typing import Any
 
 import aio_pika
 import msgspec
-import redis.asyncio as aioredis
 
+from omnihub.broker.nodes import NodeCursor, connect_any
 from omnihub.cli.cmd_replay import parse_when
 from omnihub.cli.common import EXIT_CONFIG, EXIT_RUNTIME, add_config_arg, load_or_exit, settings_for
 from omnihub.errors import BrokerError, BrokerUnavailable
 from omnihub.journey import JourneyStore
+from omnihub.redis_client import connect_redis
 from omnihub.replay.dlq import DeadLetter, DeadLetterFilter, DeadLetterQueue
 
 __all__ = ["register"]
@@ -116,10 +117,10 @@ def _run(args: argparse.Namespace, work: Callable[[DeadLetterQueue], Awaitable[i
 
     async def run() -> int:
         try:
-            connection = await aio_pika.connect(settings.amqp_url, timeout=5)
+            connection = await connect_any(NodeCursor(settings.amqp_urls), timeout=5)
         except (OSError, aio_pika.exceptions.AMQPError) as exc:
             raise BrokerUnavailable(f"cannot connect to the broker: {type(exc).__name__}") from exc
-        redis = aioredis.Redis.from_url(settings.redis_url)
+        redis = connect_redis(settings)
         journeys = JourneyStore(redis, settings.names, config.broker.archive_max_age)
         try:
             queue = DeadLetterQueue(connection, settings.names, args.target, journeys=journeys)

@@ -17,11 +17,12 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 import aio_pika
-import redis.asyncio as aioredis
 
+from omnihub.broker.nodes import NodeCursor, connect_any
 from omnihub.cli.common import EXIT_CONFIG, EXIT_RUNTIME, add_config_arg, load_or_exit, settings_for
 from omnihub.errors import BrokerUnavailable
 from omnihub.journey import JourneyStore
+from omnihub.redis_client import connect_redis
 from omnihub.replay import ArchiveFilter, ReplaySender, replay_archive
 
 __all__ = ["parse_when", "register"]
@@ -86,10 +87,10 @@ def _archive(args: argparse.Namespace) -> int:
 
     async def run() -> int:
         try:
-            connection = await aio_pika.connect(settings.amqp_url, timeout=5)
+            connection = await connect_any(NodeCursor(settings.amqp_urls), timeout=5)
         except (OSError, aio_pika.exceptions.AMQPError) as exc:
             raise BrokerUnavailable(f"cannot connect to the broker: {type(exc).__name__}") from exc
-        redis = aioredis.Redis.from_url(settings.redis_url)
+        redis = connect_redis(settings)
         try:
             journeys = JourneyStore(redis, settings.names, config.broker.archive_max_age)
             sender = ReplaySender(connection, config, settings.names, journeys)

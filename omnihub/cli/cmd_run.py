@@ -142,6 +142,8 @@ def _dev(args: argparse.Namespace) -> int:
     ]
 
     def ready() -> None:
+        from omnihub.broker.nodes import redact
+
         print(
             "\nomnihub dev is running (Ctrl-C stops everything):\n"
             f"  gateway  http://{args.host}:{args.port}"
@@ -149,18 +151,9 @@ def _dev(args: argparse.Namespace) -> int:
             f"  sandbox  http://{args.host}:{args.sandbox_port}"
             "   (inspect: /_sandbox/erp/records)\n"
             f"  workers  {', '.join(sorted(config.targets))}\n"
-            f"  broker   {_redact(settings.amqp_url)}  prefix '{settings.prefix}'\n",
+            f"  broker   {', '.join(map(redact, settings.amqp_urls))}"
+            f"  prefix '{settings.prefix}'\n",
             flush=True,
         )
 
     return _run(parts, on_ready=ready)
-
-
-def _redact(url: str) -> str:
-    """Drop the password from a URL before printing it."""
-    scheme, sep, rest = url.partition("://")
-    creds, at, host = rest.rpartition("@")
-    if not at:
-        return url
-    user = creds.split(":")[0]
-    return f"{scheme}{sep}{user}:***@{host}"

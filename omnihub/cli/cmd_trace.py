@@ -12,11 +12,11 @@ import sys
 from datetime import timedelta
 from typing import Any
 
-import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from omnihub.cli.common import EXIT_RUNTIME, settings_for
 from omnihub.journey import JourneyStore, render_timeline
+from omnihub.redis_client import connect_redis
 
 __all__ = ["register"]
 
@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 async def _find(args: argparse.Namespace) -> int:
     settings = settings_for(args)
-    client = aioredis.Redis.from_url(settings.redis_url)
+    client = connect_redis(settings)
     store = JourneyStore(client, settings.names, timedelta(days=7))
     try:
         journeys = await store.find(args.key, partner=args.partner)
