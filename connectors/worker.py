@@ -56,7 +56,7 @@ from omnihub.broker.topology import retry_policy, rungs_for
 from omnihub.config.model import HubConfig, Lane, TargetKind
 from omnihub.edi_counters import RedisControlNumbers
 from omnihub.journey import JourneyStore
-from omnihub.redis_client import connect_redis
+from omnihub.redis_client import close_redis, connect_redis
 from omnihub.settings import Settings
 from omnihub.telemetry import HubMetrics, Tracing, tracing_from_env
 
@@ -202,7 +202,7 @@ class Worker:
         if self._connection is not None and not self._connection.is_closed:
             await self._connection.close()  # unacked messages return to their queue
         await self.core.close()
-        await self._redis.aclose()
+        await close_redis(self._redis)
         if self._owns_tracing:
             self.tracing.shutdown()
 

@@ -49,7 +49,7 @@ from omnihub.broker import Publisher, declare_topology, plan_topology
 from omnihub.config.model import HubConfig, HubTokenIssuer, JwksTokenIssuer
 from omnihub.edi_counters import RedisControlNumbers
 from omnihub.journey import JourneyStore
-from omnihub.redis_client import connect_redis
+from omnihub.redis_client import close_redis, connect_redis
 from omnihub.settings import Settings
 from omnihub.telemetry import CONTENT_TYPE_LATEST, HubMetrics, Tracing, tracing_from_env
 
@@ -227,7 +227,7 @@ def create_app(
             await observability.drain()
             await pipeline.close()
             await publisher.close()
-            await redis.aclose()
+            await close_redis(redis)
             if owns_tracing:
                 tracing.shutdown()
             await http.aclose()

@@ -13,12 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 import redis.asyncio as aioredis
-from redis.asyncio.sentinel import Sentinel
+from redis.asyncio.sentinel import Sentinel, SentinelConnectionPool
 from redis.connection import parse_url
 
 from omnihub.settings import Settings
 
-__all__ = ["connect_redis", "sentinel_address"]
+__all__ = ["close_redis", "connect_redis", "sentinel_address"]
 
 SENTINEL_TIMEOUT_S = 1.0  # a sentinel that does not answer within this is skipped
 
@@ -45,3 +45,12 @@ def connect_redis(settings: Settings) -> aioredis.Redis:
     )
     client: aioredis.Redis = sentinel.master_for(settings.redis_sentinel_master, **options)
     return client
+
+
+async def close_redis(client: aioredis.Redis) -> None:
+    """Close a client of `connect_redis`, and the connections to its sentinels."""
+    await client.aclose()
+    pool = client.connection_pool
+    if isinstance(pool, SentinelConnectionPool):
+        for sentinel in pool.sentinel_manager.sentinels:
+            await sentinel.aclose()

@@ -7,10 +7,11 @@ aio-pika connects to one URL; this module tries the nodes in turn:
   the others when one refuses or times out; `NodeCursor` remembers where to start next
   time, so a process that lost its node reconnects to the next one.
 - `connect_robust_any` (workers): aio-pika's robust connection restores channels and
-  consumers by itself, but always to ``connection.url``. The url (a public attribute that
-  `Connection.connect` reads at every attempt) is moved to the next node when the
-  connection closes, and again every reconnect interval while it stays down, so the
-  robust connection walks the list until a node answers.
+  consumers by itself, but always to ``connection.url``. That url (a public attribute that
+  `Connection.connect` reads at every attempt) is moved, when the connection closes, to
+  the next node that accepts a TCP connection, and checked again every reconnect
+  interval while the connection stays down, so the robust connection follows the nodes
+  that are up.
 
 Every process starts at a random node, so a fleet spreads its connections over the cluster.
 """
@@ -18,6 +19,7 @@ Every process starts at a random node, so a fleet spreads its connections over t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections.abc import Sequence
@@ -95,26 +97,51 @@ async def connect_robust_any(
     raise error
 
 
+async def _reachable(url: str, timeout: float) -> bool:
+    """Whether the node accepts a TCP connection now (a SIGKILLed node refuses at once)."""
+    parsed = URL(url)
+    port = parsed.port or (5671 if parsed.scheme == "amqps" else 5672)
+    try:
+        _, writer = await asyncio.wait_for(asyncio.open_connection(parsed.host, port), timeout)
+    except (OSError, TimeoutError):
+        return False
+    writer.close()
+    with contextlib.suppress(OSError):
+        await writer.wait_closed()
+    return True
+
+
 def _follow(
     connection: AbstractRobustConnection, cursor: NodeCursor, reconnect_interval: float
 ) -> None:
+    """Point the robust connection at a node that answers whenever it has lost its own."""
+    probe_timeout = max(reconnect_interval, 1.0)
+
     def closing() -> bool:
         return connection.close_called or connection.is_closed
 
-    def move(*_: object) -> None:
+    async def move(*_: object) -> None:
         if closing():
             return
-        cursor.advance()
-        url = cursor.urls[cursor.index]
-        connection.url = URL(url)  # type: ignore[attr-defined]  # Connection's public attribute
-        log.warning("broker connection lost: reconnecting through %s", redact(url))
+        for index in [*cursor.order()[1:], cursor.index]:  # the others first
+            if await _reachable(cursor.urls[index], probe_timeout):
+                break
+        else:
+            index = cursor.order()[1 % len(cursor.urls)]
+        if index != cursor.index:
+            cursor.index = index
+            url = cursor.urls[index]
+            connection.url = URL(url)  # type: ignore[attr-defined]  # Connection's public attribute
+            log.warning("broker connection lost: reconnecting through %s", redact(url))
 
     async def while_down() -> None:
-        """A node that is down as well: move on after each failed attempt."""
+        """All nodes down, then one comes back: go where the answer is."""
         while not closing():
             await asyncio.sleep(reconnect_interval)
-            if not connection.connected.is_set():
-                move()
+            if connection.connected.is_set() or closing():
+                continue
+            if not await _reachable(cursor.urls[cursor.index], probe_timeout):
+                await move()
 
     connection.close_callbacks.add(move)
     task = asyncio.get_running_loop().create_task(while_down(), name="broker-node-rotation")

@@ -26,7 +26,7 @@ from omnihub.cli.cmd_replay import parse_when
 from omnihub.cli.common import EXIT_CONFIG, EXIT_RUNTIME, add_config_arg, load_or_exit, settings_for
 from omnihub.errors import BrokerError, BrokerUnavailable
 from omnihub.journey import JourneyStore
-from omnihub.redis_client import connect_redis
+from omnihub.redis_client import close_redis, connect_redis
 from omnihub.replay.dlq import DeadLetter, DeadLetterFilter, DeadLetterQueue
 
 __all__ = ["register"]
@@ -127,7 +127,7 @@ def _run(args: argparse.Namespace, work: Callable[[DeadLetterQueue], Awaitable[i
             return await work(queue)
         finally:
             await connection.close()
-            await redis.aclose()
+            await close_redis(redis)
 
     try:
         return asyncio.run(run())

@@ -22,7 +22,7 @@ from omnihub.broker.nodes import NodeCursor, connect_any
 from omnihub.cli.common import EXIT_CONFIG, EXIT_RUNTIME, add_config_arg, load_or_exit, settings_for
 from omnihub.errors import BrokerUnavailable
 from omnihub.journey import JourneyStore
-from omnihub.redis_client import connect_redis
+from omnihub.redis_client import close_redis, connect_redis
 from omnihub.replay import ArchiveFilter, ReplaySender, replay_archive
 
 __all__ = ["parse_when", "register"]
@@ -104,7 +104,7 @@ def _archive(args: argparse.Namespace) -> int:
             )
         finally:
             await connection.close()
-            await redis.aclose()
+            await close_redis(redis)
         per_target = ", ".join(f"{t}: {n}" for t, n in sorted(report.replayed.items()))
         print(f"replayed {len(report.message_ids)} event(s) as {actor} ({per_target or 'none'})")
         return 0

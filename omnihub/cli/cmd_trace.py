@@ -16,7 +16,7 @@ from redis.exceptions import RedisError
 
 from omnihub.cli.common import EXIT_RUNTIME, settings_for
 from omnihub.journey import JourneyStore, render_timeline
-from omnihub.redis_client import connect_redis
+from omnihub.redis_client import close_redis, connect_redis
 
 __all__ = ["register"]
 
@@ -40,7 +40,7 @@ async def _find(args: argparse.Namespace) -> int:
         print(f"omnihub: cannot read journeys from Redis: {exc}", file=sys.stderr)
         return EXIT_RUNTIME
     finally:
-        await client.aclose()
+        await close_redis(client)
     if not journeys:
         print(f"no journey found for '{args.key}'", file=sys.stderr)
         return 1
