@@ -18,6 +18,7 @@ COPY gateway gateway
 COPY connectors connectors
 COPY transforms transforms
 COPY sandbox sandbox
+COPY hub hub
 RUN pip install --no-cache-dir --no-deps .
 
 # The example configuration and its YAML tests (`omnihub routes test` runs them).

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from omnihub.cli.cmd_routes_test import compile_config_pipelines
+from hub.cli.cmd_routes_test import compile_config_pipelines
 from omnihub.config import load_config
 from transforms.pipeline import Pipeline
 

@@ -43,7 +43,7 @@ def test_readme_order_reaches_the_sandbox_erp_within_two_seconds(settings: Setti
         [
             sys.executable,
             "-m",
-            "omnihub.cli.main",
+            "hub.cli.main",
             "dev",
             "--config",
             str(REPO),

@@ -92,8 +92,7 @@ def _commands(kind: str, ports: list[int], processes: int) -> list[list[str]]:
     host = "127.0.0.1"
     if kind == "gateway":
         return [
-            [py, "-m", "omnihub.cli.main", "gateway", "--host", host, "--port", str(p)]
-            for p in ports
+            [py, "-m", "hub.cli.main", "gateway", "--host", host, "--port", str(p)] for p in ports
         ]
     if kind == "uvloop":
         return [

@@ -26,7 +26,7 @@ from typing import Any
 import msgspec
 
 from bench.transforms.handwritten import HandMapping
-from omnihub.cli.cmd_routes_test import compile_config_pipelines
+from hub.cli.cmd_routes_test import compile_config_pipelines
 from omnihub.config import load_config
 from transforms.pipeline import PipelineContext
 

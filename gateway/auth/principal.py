@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import msgspec
 
-from gateway.problems import ProblemError
+from gateway.edge.problems import ProblemError
 
 __all__ = ["Principal", "authorize", "unauthenticated"]
 

@@ -18,7 +18,7 @@ import jwt
 from gateway.auth.principal import Principal, unauthenticated
 from gateway.auth.remote_jwks import RemoteJwks
 from gateway.auth.signing import SigningKeys
-from gateway.problems import ProblemError
+from gateway.edge.problems import ProblemError
 from omnihub.config.model import HubConfig, HubTokenIssuer, JwksTokenIssuer
 
 __all__ = ["HUB_TOKEN_TYPE", "TokenService"]

@@ -17,7 +17,7 @@ import httpx
 from omnihub.settings import Settings
 from tests.support.ports import free_port
 
-CLI = [sys.executable, "-m", "omnihub.cli.main"]
+CLI = [sys.executable, "-m", "hub.cli.main"]
 
 
 def hub_env(settings: Settings, extra: Mapping[str, str]) -> dict[str, str]:

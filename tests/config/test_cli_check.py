@@ -11,7 +11,7 @@ from tests.support.configs import REPO, edit, example_copy
 
 def omnihub(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "omnihub.cli.main", *args],
+        [sys.executable, "-m", "hub.cli.main", *args],
         capture_output=True,
         text=True,
         timeout=60,

@@ -1,7 +1,7 @@
 """Nothing accepted is lost: worker processes killed with SIGKILL mid-delivery, the
 broker connection cut, a graceful stop with deliveries in flight.
 
-Real processes where it matters: `python -m omnihub.cli.main worker` is killed with
+Real processes where it matters: `python -m hub.cli.main worker` is killed with
 SIGKILL twice while 1,000 orders flow through a real gateway; the sandbox runs as its own
 process too (`python -m sandbox`), so the worker is the only thing that dies.
 """
@@ -48,7 +48,7 @@ def start_worker(config_dir: Path, settings: Settings, erp_url: str) -> subproce
         "OMNIHUB_PREFIX": settings.prefix,
         "OMNIHUB_ERP_URL": erp_url,
     }
-    command = [sys.executable, "-m", "omnihub.cli.main", "worker", "--target", "erp"]
+    command = [sys.executable, "-m", "hub.cli.main", "worker", "--target", "erp"]
     return subprocess.Popen(
         [*command, "--config", str(config_dir)],
         env=env,

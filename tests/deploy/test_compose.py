@@ -5,13 +5,14 @@ takes a host port of a local broker, and every command is one the CLI accepts.""
 from __future__ import annotations
 
 import re
+import tomllib
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
 
-from omnihub.cli.main import build_parser
+from hub.cli.main import build_parser
 from tests.support.configs import REPO, example_config
 
 COMPOSE = REPO / "docker-compose.yml"
@@ -146,7 +147,11 @@ def test_the_dockerfile_installs_the_locked_dependencies_before_the_code() -> No
 
     deps = first(r"^RUN pip install .*--require-hashes -r requirements\.lock")
     assert first(r"^COPY requirements\.lock") < deps
-    for package in ("omnihub", "gateway", "connectors", "transforms", "sandbox"):
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
+    packages = [
+        p.rstrip("*") for p in pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    ]
+    for package in packages:
         assert deps < first(rf"^COPY {package} {package}$"), f"{package} copied before the deps"
     assert deps < first(r"^RUN pip install --no-cache-dir --no-deps \.$")
     first(r"^COPY pipeline-tests pipeline-tests$")

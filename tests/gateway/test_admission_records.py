@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 import pytest
 import redis.asyncio as aioredis
 
-from gateway.admission import Admission
-from gateway.autopipeline import AutoPipeline
-from gateway.ratelimit import TierLimits
+from gateway.ingest.admission import Admission
+from gateway.ingest.autopipeline import AutoPipeline
+from gateway.ingest.rate_tiers import TierLimits
 from omnihub.config.model import RateLimitTier
 from omnihub.naming import Names
 

@@ -11,7 +11,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import NoScriptError, RedisError, ResponseError
 
-from gateway.autopipeline import AutoPipeline, _Link
+from gateway.ingest.autopipeline import AutoPipeline, _Link
 from tests.support.ports import free_port
 from tests.support.services import REDIS_URL
 from tests.support.tcpproxy import TcpProxy

@@ -16,7 +16,7 @@ def _add_key(directory: Path, partner: str) -> subprocess.CompletedProcess[str]:
         [
             sys.executable,
             "-m",
-            "omnihub.cli.main",
+            "hub.cli.main",
             "partners",
             "add-key",
             partner,

@@ -9,7 +9,7 @@ import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
-from gateway.journal_batch import JournalBatch
+from gateway.ingest.journal_batch import JournalBatch
 from omnihub.journey import JourneyStore, Stage
 from omnihub.settings import Settings
 from tests.connectors.harness import envelope

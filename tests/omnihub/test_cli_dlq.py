@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import redis.asyncio as aioredis
 
-from omnihub.cli.main import main
+from hub.cli.main import main
 from omnihub.journey import Stage
 from omnihub.settings import Settings
 from sandbox.testing import SandboxServer, running_sandbox

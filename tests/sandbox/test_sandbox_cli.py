@@ -11,13 +11,13 @@ import time
 import httpx
 import pytest
 
-from omnihub.cli import cmd_sandbox
+from hub.cli import cmd_sandbox
 from sandbox.server import bind_socket
 from sandbox.testing import sandbox_process
 
 CLI = (
     "import argparse, sys\n"
-    "from omnihub.cli import cmd_sandbox\n"
+    "from hub.cli import cmd_sandbox\n"
     "parser = argparse.ArgumentParser()\n"
     "cmd_sandbox.register(parser.add_subparsers())\n"
     "args = parser.parse_args(sys.argv[1:])\n"

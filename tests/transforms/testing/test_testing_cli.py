@@ -3,7 +3,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from omnihub.cli.cmd_routes_test import compile_config_pipelines, run_route_tests
+from hub.cli.cmd_routes_test import compile_config_pipelines, run_route_tests
 from omnihub.config import load_config
 from transforms.testing import pipeline_from_yaml
 

@@ -1,0 +1,141 @@
+"""A request body becomes canonical payloads: decode, upgrade pipeline, validate.
+
+A version without a pipeline decodes the body straight into its canonical struct (one
+msgspec pass). A version with one decodes plain JSON, runs the pipeline compiled at app
+build (old partners keep their format while the model moves on), and validates each
+output against the canonical struct. Every failure is a 422 naming each failing field as
+a JSON pointer (and, for a pipeline, the route and step label); bad JSON is a 400.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from gateway.edge.problems import ProblemError
+from gateway.ingest.business_keys import key_reader
+from gateway.ingest.field_errors import FieldError, collect_errors, pointer
+from omnihub.config.model import Route, RouteVersion
+from transforms.model import CANONICAL_TYPES
+from transforms.pipeline import (
+    Pipeline,
+    PipelineContext,
+    PipelineError,
+    Step,
+    Table,
+    compile_pipeline,
+)
+
+__all__ = ["Canonical", "Inbound", "compile_tables"]
+
+
+class Canonical(msgspec.Struct, frozen=True):
+    event: str
+    payload: msgspec.Struct
+    business_key: str | None
+
+
+def compile_tables(tables: Mapping[str, Any]) -> dict[str, Table]:
+    return {k: v if isinstance(v, Table) else msgspec.convert(v, Table) for k, v in tables.items()}
+
+
+def _step(spec: Any) -> Any:
+    """A pipeline step as configured (already a `Step`, or its YAML mapping)."""
+    return spec if isinstance(spec, Step) else msgspec.convert(spec, Step)
+
+
+def _invalid(detail: str, errors: list[FieldError], **extra: Any) -> ProblemError:
+    return ProblemError(
+        422,
+        detail,
+        kind="validation-error",
+        errors=[{"pointer": e.pointer, "detail": e.message, **extra} for e in errors],
+    )
+
+
+class Inbound:
+    """Per route version; compiled once, holds no per-request state."""
+
+    def __init__(
+        self,
+        route_id: str,
+        route: Route,
+        version: str,
+        spec: RouteVersion,
+        tables: dict[str, Table],
+    ) -> None:
+        self.route_id = route_id
+        self.event = route.event
+        self.schema = CANONICAL_TYPES[spec.schema]
+        self._key_field = msgspec.structs.fields(self.schema)[0].name
+        self._key = key_reader(route.business_key) if route.business_key else None
+        self._decoder = msgspec.json.Decoder(self.schema)
+        self.pipeline: Pipeline | None = None
+        if spec.pipeline:
+            steps = [_step(s) for s in spec.pipeline]
+            self.pipeline = compile_pipeline(steps, tables=tables, name=f"{route_id} {version}")
+
+    def _canonical(self, event: str, payload: msgspec.Struct) -> Canonical:
+        declared = self._key(payload) if self._key is not None else None
+        if declared is not None:
+            return Canonical(event, payload, declared)
+        key = getattr(payload, self._key_field, None)
+        return Canonical(event, payload, key if isinstance(key, str) else None)
+
+    def convert(self, body: bytes, partner: str, now: datetime) -> list[Canonical]:
+        if self.pipeline is None:
+            try:
+                return [self._canonical(self.event, self._decoder.decode(body))]
+            except msgspec.ValidationError:
+                errors = collect_errors(self._plain(body), self.schema)
+                raise self._schema_problem(errors) from None
+            except msgspec.DecodeError as exc:
+                raise self._malformed(exc) from None
+        data = self._plain(body)
+        ctx = PipelineContext(
+            route_id=self.route_id, now=now, partner_id=partner, event_type=self.event
+        )
+        try:
+            outputs = self.pipeline(data, ctx)
+        except PipelineError as exc:
+            where = pointer(exc.path) if exc.path else ""
+            raise _invalid(
+                f"route '{self.route_id}', step '{exc.step}': {exc.reason}"
+                + (f" at {where}" if where else ""),
+                [FieldError(where, exc.reason)],
+                step=exc.step,
+            ) from None
+        out = []
+        for output in outputs:
+            try:
+                payload = msgspec.convert(output.payload, self.schema)
+            except msgspec.ValidationError:
+                errors = collect_errors(output.payload, self.schema)
+                raise _invalid(
+                    f"after the '{self.route_id}' pipeline the {self.schema.__name__} is not "
+                    f"valid: {self._summary(errors)} (pointers are into the converted message)",
+                    errors,
+                ) from None
+            out.append(self._canonical(output.event_type or self.event, payload))
+        return out
+
+    def _plain(self, body: bytes) -> Any:
+        try:
+            return msgspec.json.decode(body)
+        except msgspec.DecodeError as exc:
+            raise self._malformed(exc) from None
+
+    @staticmethod
+    def _malformed(exc: msgspec.DecodeError) -> ProblemError:
+        return ProblemError(400, f"the body is not valid JSON: {exc}", kind="malformed-json")
+
+    @staticmethod
+    def _summary(errors: list[FieldError]) -> str:
+        shown = "; ".join(f"{e.pointer or '/'}: {e.message}" for e in errors[:5])
+        return shown + (f" (and {len(errors) - 5} more)" if len(errors) > 5 else "")
+
+    def _schema_problem(self, errors: list[FieldError]) -> ProblemError:
+        return _invalid(f"the {self.schema.__name__} is not valid: {self._summary(errors)}", errors)
