@@ -16,21 +16,11 @@ import redis.asyncio as aioredis
 from redis.asyncio.sentinel import Sentinel, SentinelConnectionPool
 from redis.connection import parse_url
 
-from omnihub.settings import Settings
+from omnihub.settings import Settings, sentinel_address
 
-__all__ = ["close_redis", "connect_redis", "sentinel_address"]
+__all__ = ["close_redis", "connect_redis"]
 
 SENTINEL_TIMEOUT_S = 1.0  # a sentinel that does not answer within this is skipped
-
-
-def sentinel_address(text: str) -> tuple[str, int]:
-    """``host:port`` of one sentinel (26379 when the port is left out)."""
-    host, sep, port = text.strip().rpartition(":")
-    if not sep:
-        return text.strip(), 26379
-    if not port.isdigit():
-        raise ValueError(f"OMNIHUB_REDIS_SENTINELS: '{text}' is not host:port")
-    return host.strip("[]"), int(port)
 
 
 def connect_redis(settings: Settings) -> aioredis.Redis:

@@ -10,7 +10,7 @@ import msgspec
 
 from omnihub.naming import Names
 
-__all__ = ["Settings", "split_urls"]
+__all__ = ["Settings", "sentinel_address", "split_urls"]
 
 
 def split_urls(value: str) -> tuple[str, ...]:
@@ -21,12 +21,22 @@ def split_urls(value: str) -> tuple[str, ...]:
     return urls
 
 
+def sentinel_address(text: str) -> tuple[str, int]:
+    """``host:port`` of one sentinel (26379 when the port is left out)."""
+    host, sep, port = text.strip().rpartition(":")
+    if not sep:
+        return text.strip(), 26379
+    if not port.isdigit():
+        raise ValueError(f"OMNIHUB_REDIS_SENTINELS: '{text}' is not host:port")
+    return host.strip("[]"), int(port)
+
+
 class Settings(msgspec.Struct, kw_only=True, frozen=True):
     # One broker URL, or the nodes of a cluster comma-separated: every process connects to
     # one of them and moves to another when its node dies (omnihub/broker/nodes.py).
     amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
-    # Without sentinels: the Redis server. With them: only the database number, the
-    # password and TLS of this URL are used, the master comes from the sentinels.
+    # Without sentinels: the Redis server. With them: only the database number and the
+    # credentials of this URL are used, the master's address comes from the sentinels.
     redis_url: str = "redis://127.0.0.1:6379/0"
     redis_sentinels: tuple[str, ...] = ()  # "host:port" of each Sentinel
     redis_sentinel_master: str = "omnihub"  # the master's name the sentinels monitor
@@ -50,11 +60,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         return cls(
             amqp_url=env.get("OMNIHUB_AMQP_URL", defaults.amqp_url),
             redis_url=env.get("OMNIHUB_REDIS_URL", defaults.redis_url),
-            redis_sentinels=tuple(
-                part.strip()
-                for part in env.get("OMNIHUB_REDIS_SENTINELS", "").split(",")
-                if part.strip()
-            ),
+            redis_sentinels=_sentinels(env.get("OMNIHUB_REDIS_SENTINELS", "")),
             redis_sentinel_master=env.get(
                 "OMNIHUB_REDIS_SENTINEL_MASTER", defaults.redis_sentinel_master
             ),
@@ -64,3 +70,10 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
                 env.get("OMNIHUB_PUBLISH_TIMEOUT_S", defaults.publish_timeout_s)
             ),
         )
+
+
+def _sentinels(value: str) -> tuple[str, ...]:
+    found = tuple(part.strip() for part in value.split(",") if part.strip())
+    for address in found:
+        sentinel_address(address)  # refused here, at start, with the variable's name
+    return found

@@ -6,6 +6,9 @@ is still there. Master, replica and sentinel are processes of this test's own
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -13,8 +16,8 @@ import msgspec
 import pytest
 
 from omnihub.config import load_config
-from omnihub.redis_client import close_redis, connect_redis, sentinel_address
-from omnihub.settings import Settings
+from omnihub.redis_client import close_redis, connect_redis
+from omnihub.settings import Settings, sentinel_address
 from tests.support.configs import example_copy
 from tests.support.hub import running_gateway
 from tests.support.orders import AUTH, order
@@ -36,6 +39,21 @@ def test_the_sentinel_settings_come_from_the_environment() -> None:
     assert settings.redis_sentinels == ("s1:26379", "s2:26379")
     assert settings.redis_sentinel_master == "hub"
     assert Settings.from_env({}).redis_sentinels == ()
+    with pytest.raises(ValueError, match="OMNIHUB_REDIS_SENTINELS: 's1:x' is not host:port"):
+        Settings.from_env({"OMNIHUB_REDIS_SENTINELS": "s1:x"})
+
+
+def test_a_bad_broker_or_sentinel_setting_stops_the_cli_in_one_line() -> None:
+    for env in ({"OMNIHUB_AMQP_URL": " , "}, {"OMNIHUB_REDIS_SENTINELS": "s1:port"}):
+        done = subprocess.run(
+            [sys.executable, "-m", "hub.cli.main", "worker", "--target", "erp"],
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.count("\n") == 1 and "cannot start: OMNIHUB_" in done.stderr
 
 
 async def _post_until_accepted(client: httpx.AsyncClient, number: str) -> httpx.Response:
