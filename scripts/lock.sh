@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
-# Write requirements.lock: every package (with the dev extra) pinned to one version, with
-# the hashes of its files, resolved from the ranges in pyproject.toml. Run it after you
-# change a dependency in pyproject.toml, and commit both. Installing the lock needs only
-# pip (scripts/bootstrap.sh, the Dockerfile); uv is needed here, to resolve it.
-# Extra arguments go to `uv pip compile` (e.g. --upgrade-package redis).
+# Write the lock files from the ranges in pyproject.toml, every package pinned to one
+# version with the hashes of its files:
+#   requirements-dev.lock  the hub and the dev extra (tests, lint): scripts/bootstrap.sh
+#   requirements.lock      the hub alone, at the same versions: the Dockerfile
+# Run it after you change a dependency in pyproject.toml, and commit all three. Installing
+# a lock needs only pip; uv (installed into .venv here when missing) resolves them.
+# Extra arguments go to `uv pip compile` (e.g. --upgrade, --upgrade-package redis).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || scripts/bootstrap.sh
 [ -x .venv/bin/uv ] || .venv/bin/python -m pip install --quiet 'uv>=0.5'
-exec .venv/bin/uv pip compile pyproject.toml --extra dev --generate-hashes \
-  --python-version 3.11 --custom-compile-command scripts/lock.sh \
-  --output-file requirements.lock --quiet "$@"
+compile() {
+  .venv/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 \
+    --custom-compile-command scripts/lock.sh --quiet "$@"
+}
+compile --extra dev --output-file requirements-dev.lock "$@"
+# The runtime lock takes its versions from the dev lock, so both install the same hub.
+pins=$(mktemp)
+trap 'rm -f "$pins"' EXIT
+grep -E '^[A-Za-z0-9_.-]+==' requirements-dev.lock | cut -d' ' -f1 >"$pins"
+compile --constraint "$pins" --output-file requirements.lock
