@@ -61,16 +61,20 @@ async def connect_any(cursor: NodeCursor, *, timeout: float) -> AbstractConnecti
 
     Raises the last node's error when none does (the vendor's, for `map_broker_errors`)."""
     error: BaseException | None = None
+    skipped: list[str] = []
     for index in cursor.order():
         url = cursor.urls[index]
         try:
             connection = await aio_pika.connect(url, timeout=timeout)
         except MAPPED as exc:
             error = exc
-            if len(cursor.urls) > 1:
-                log.warning("broker node %s unreachable (%s): trying the next", redact(url), exc)
+            skipped.append(f"{redact(url)} ({type(exc).__name__})")
             continue
         cursor.index = index
+        if skipped:  # said once per move; a total outage is the caller's to report
+            log.warning(
+                "broker node %s unreachable: connected through %s", ", ".join(skipped), redact(url)
+            )
         return connection
     assert error is not None
     raise error
