@@ -8,6 +8,7 @@ sets and rejects the bad ones exactly as its acknowledgement says.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
 
@@ -28,6 +29,8 @@ from transforms.edi import (
     write_acknowledgements,
     write_contrl,
 )
+from transforms.edi.findings import Finding
+from transforms.edi.unmapped import UnmappedDocument
 from transforms.edi.x12.segments import Separators
 
 __all__ = [
@@ -49,6 +52,7 @@ class EdiItem(msgspec.Struct, frozen=True, kw_only=True):
     payload: msgspec.Struct
     control_key: str  # x12:ISA13:GS06:ST02 or edifact:UNB0020:UNH0062
     business_key: str | None
+    detail: str | None = None  # the set's findings (and why it is unmapped), for its journey
 
 
 class EdiRead(msgspec.Struct, frozen=True, kw_only=True):
@@ -61,6 +65,13 @@ class EdiRead(msgspec.Struct, frozen=True, kw_only=True):
 
 
 _KEY_FIELDS = ("asn_number", "order_number", "shipment_id", "event_id")
+
+
+def journey_detail(payload: msgspec.Struct, findings: Sequence[Finding]) -> str | None:
+    """What the journey says about a published set: why it is unmapped, its findings."""
+    parts = [f"unmapped: {payload.reason}"] if isinstance(payload, UnmappedDocument) else []
+    parts.extend(f.describe() for f in findings)
+    return "; ".join(parts) or None
 
 
 def business_key(payload: msgspec.Struct) -> str | None:
@@ -131,6 +142,7 @@ def read_body(standard: Literal["x12", "edifact"], body: bytes, agreement: Partn
                     control_key=f"x12:{s.interchange_control_number}:"
                     f"{s.group_control_number}:{s.control_number}",
                     business_key=business_key(s.payload),
+                    detail=journey_detail(s.payload, s.findings),
                 )
                 for s in x12.accepted()
                 if s.payload is not None
@@ -150,6 +162,7 @@ def read_body(standard: Literal["x12", "edifact"], body: bytes, agreement: Partn
                 payload=m.payload,
                 control_key=f"edifact:{m.interchange_reference}:{m.reference}",
                 business_key=business_key(m.payload),
+                detail=journey_detail(m.payload, m.findings),
             )
             for m in edifact.accepted()
             if m.payload is not None

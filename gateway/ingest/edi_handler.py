@@ -203,7 +203,7 @@ class EdiIngestHandler(ObservedRoute[Request[Any, Any, Any], Response[bytes]]):
             kind=SpanKind.SERVER,
             attributes={"omnihub.route": self.route_id, "omnihub.partner": principal.partner},
         ) as span:
-            sent: list[Envelope] = []
+            sent: list[tuple[Envelope, str | None]] = []
             try:
                 return await self._accept_traced(
                     span.traceparent, sent, principal, agreement, body, key, media, now, issued
@@ -212,12 +212,14 @@ class EdiIngestHandler(ObservedRoute[Request[Any, Any, Any], Response[bytes]]):
                 span.fail(exc.kind)
                 raise
             finally:
-                edge.journal(sent, span.trace_id, datetime.now(UTC))
+                published_at = datetime.now(UTC)
+                for one, detail in sent:  # each set's journey says what was found in it
+                    edge.journal([one], span.trace_id, published_at, detail=detail)
 
     async def _accept_traced(
         self,
         trace: TraceParent,
-        sent: list[Envelope],
+        sent: list[tuple[Envelope, str | None]],
         principal: Principal,
         agreement: PartnerEdi,
         body: bytes,
@@ -250,7 +252,7 @@ class EdiIngestHandler(ObservedRoute[Request[Any, Any, Any], Response[bytes]]):
         for item in read.items:
             one = envelope(item.event_type, item.payload, item.control_key, item.business_key)
             await self._publish(one)
-            sent.append(one)
+            sent.append((one, item.detail))
             ids.append(one.id)
         try:
             replies = await acknowledgement(read, agreement, self.allocator, now)
@@ -265,10 +267,11 @@ class EdiIngestHandler(ObservedRoute[Request[Any, Any, Any], Response[bytes]]):
                 headers={"Retry-After": str(self.services.retry_after_s)},
             ) from None
         log.info(
-            "%s from %s: %d published, %d rejected",
+            "%s from %s: %d published (%d with findings), %d rejected",
             self.route_id,
             principal.partner,
             len(ids),
+            sum(item.detail is not None for item in read.items),
             read.rejected,
         )
         if agreement.acknowledge == "response":
@@ -280,7 +283,7 @@ class EdiIngestHandler(ObservedRoute[Request[Any, Any, Any], Response[bytes]]):
             )
             one = envelope(self.route.event, ack, f"{self.standard}-ack:{number}", number)
             await self._publish(one)
-            sent.append(one)
+            sent.append((one, None))
             ack_ids.append(one.id)
         accepted = Accepted(
             message_id=ids[0] if ids else None,

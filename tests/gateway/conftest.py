@@ -4,6 +4,7 @@ count quotas or messages start their own with fresh `settings`."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -13,6 +14,7 @@ import pytest
 from omnihub.config import HubConfig
 from omnihub.settings import Settings
 from tests.gateway.edge import Creds, write_config
+from tests.gateway.edi_support import EdiCreds, write_edi_config
 from tests.support.hub import running_gateway
 
 
@@ -45,8 +47,33 @@ async def edge(
     edge_config: HubConfig, module_settings: Settings
 ) -> AsyncIterator[httpx.AsyncClient]:
     """A client of a gateway running the edge configuration, shared by a module."""
+    async with gateway_client(edge_config, module_settings) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def edi_creds() -> EdiCreds:
+    return EdiCreds()
+
+
+@pytest.fixture(scope="session")
+def edi_config(edi_creds: EdiCreds, tmp_path_factory: pytest.TempPathFactory) -> HubConfig:
+    return write_edi_config(tmp_path_factory.mktemp("edi"), edi_creds)
+
+
+@pytest.fixture
+async def edi_gateway(
+    edi_config: HubConfig, settings: Settings
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of a gateway with the EDI routes, with this test's own `settings`."""
+    async with gateway_client(edi_config, settings) as client:
+        yield client
+
+
+@asynccontextmanager
+async def gateway_client(config: HubConfig, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     async with (
-        running_gateway(edge_config, module_settings) as url,
+        running_gateway(config, settings) as url,
         httpx.AsyncClient(base_url=url) as client,
     ):
         yield client

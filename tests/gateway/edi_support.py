@@ -1,4 +1,7 @@
-"""An edge configuration with the EDI routes, and a collector of published events."""
+"""An edge configuration with the EDI routes, and a collector of published events.
+
+Request bodies are the repository's own fixtures (`tests.support.edi_fixtures`).
+"""
 
 from __future__ import annotations
 
@@ -10,25 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import aio_pika
+import httpx
 import msgspec
-import pytest
 import yaml
 
 from gateway.auth import hash_secret
 from omnihub.config import HubConfig, load_config
 from omnihub.envelope import Envelope, decode_envelope
 from omnihub.settings import Settings
-from tests.support.configs import REPO
-
-SAMPLES = REPO / ".." / "shared" / "samples" / "edi"
-
-
-def sample(relative: str) -> bytes:
-    """A public EDI sample's bytes; a missing samples folder fails the test (never skips)."""
-    path = SAMPLES / relative
-    if not (SAMPLES / "MANIFEST.md").is_file() or not path.is_file():
-        pytest.fail(f"EDI sample {path.resolve()} not found (../shared/samples/edi is required)")
-    return path.read_bytes()
 
 
 class EdiCreds:
@@ -131,3 +123,14 @@ async def listening(settings: Settings) -> AsyncIterator[Published]:
 
 def payload(envelope: Envelope) -> dict[str, Any]:
     return msgspec.convert(envelope.payload, dict[str, Any])
+
+
+async def post_edi(
+    client: httpx.AsyncClient, standard: str, body: bytes, secret: str
+) -> httpx.Response:
+    """POST an interchange to /v1/edi/<standard> as text/plain with a partner's API key."""
+    return await client.post(
+        f"/v1/edi/{standard}",
+        content=body,
+        headers={"content-type": "text/plain", "Authorization": f"Bearer {secret}"},
+    )

@@ -11,7 +11,8 @@ import redis.asyncio as aioredis
 
 from omnihub.journey import Journey, JourneyStore, Stage
 from omnihub.settings import Settings
-from tests.gateway.edi_support import EdiCreds, listening, payload, sample, write_edi_config
+from tests.gateway.edi_support import EdiCreds, listening, payload, post_edi, write_edi_config
+from tests.support.edi_fixtures import fixture
 from tests.support.hub import running_gateway
 
 
@@ -26,14 +27,8 @@ async def test_an_856_through_the_edi_route_has_a_journey_found_by_its_asn_numbe
         httpx.AsyncClient(base_url=url) as client,
         listening(settings) as published,
     ):
-        response = await client.post(
-            "/v1/edi/x12",
-            content=sample("x12/856_node-x12_856.edi"),
-            headers={
-                "content-type": "application/edi-x12",
-                "Authorization": f"Bearer {creds.supplier}",
-            },
-        )
+        body = fixture("x12/856_s-o-i_loose-items.edi")
+        response = await post_edi(client, "x12", body, creds.supplier)
         [event] = await published.settle(1)
         found: list[Journey] = []
         for _ in range(100):

@@ -2,36 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
-import pytest
 
-from omnihub.config import HubConfig
 from omnihub.settings import Settings
-from tests.gateway.edi_support import EdiCreds, listening, payload, sample, write_edi_config
-from tests.support.hub import running_gateway
+from tests.gateway.edi_support import EdiCreds, listening, payload
+from tests.support.edi_fixtures import fixture
 
 X12 = {"content-type": "application/edi-x12"}
-
-
-@pytest.fixture(scope="module")
-def edi_creds() -> EdiCreds:
-    return EdiCreds()
-
-
-@pytest.fixture(scope="module")
-def edi_config(edi_creds: EdiCreds, tmp_path_factory: pytest.TempPathFactory) -> HubConfig:
-    return write_edi_config(tmp_path_factory.mktemp("edi"), edi_creds)
-
-
-@pytest.fixture
-async def gateway(edi_config: HubConfig, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    async with (
-        running_gateway(edi_config, settings) as url,
-        httpx.AsyncClient(base_url=url) as client,
-    ):
-        yield client
 
 
 def key(secret: str) -> dict[str, str]:
@@ -39,12 +16,12 @@ def key(secret: str) -> dict[str, str]:
 
 
 async def test_valid_856_publishes_one_asn_and_answers_an_accepted_997(
-    gateway: httpx.AsyncClient, settings: Settings, edi_creds: EdiCreds
+    edi_gateway: httpx.AsyncClient, settings: Settings, edi_creds: EdiCreds
 ) -> None:
     async with listening(settings) as published:
-        response = await gateway.post(
+        response = await edi_gateway.post(
             "/v1/edi/x12",
-            content=sample("x12/856_node-x12_856.edi"),
+            content=fixture("x12/856_s-o-i_loose-items.edi"),
             headers={**X12, **key(edi_creds.supplier)},
         )
         events = await published.settle(1)
@@ -60,26 +37,26 @@ async def test_valid_856_publishes_one_asn_and_answers_an_accepted_997(
 
 
 async def test_invalid_940_publishes_nothing_and_answers_ak5_r(
-    gateway: httpx.AsyncClient, settings: Settings, edi_creds: EdiCreds
+    edi_gateway: httpx.AsyncClient, settings: Settings, edi_creds: EdiCreds
 ) -> None:
     async with listening(settings) as published:
-        response = await gateway.post(
+        response = await edi_gateway.post(
             "/v1/edi/x12",
-            content=sample("x12/940_ediengine_940_Failed_SE01_INVALID.edi"),
+            content=fixture("x12/940_se01-wrong.edi"),
             headers={"content-type": "text/plain", **key(edi_creds.supplier)},
         )
         events = await published.settle(0)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/plain")
-    assert "AK5*R*4*5" in response.text and "AK9*R*1*1*0" in response.text
+    assert "AK5*R*4" in response.text and "AK9*R*1*1*0" in response.text
     assert events == []
     assert response.headers["omnihub-message-ids"] == ""
 
 
 async def test_text_that_is_not_x12_is_422_with_its_position(
-    gateway: httpx.AsyncClient, edi_creds: EdiCreds
+    edi_gateway: httpx.AsyncClient, edi_creds: EdiCreds
 ) -> None:
-    response = await gateway.post(
+    response = await edi_gateway.post(
         "/v1/edi/x12", content=b"UNB+UNOA:4+X+Y'", headers={**X12, **key(edi_creds.supplier)}
     )
     assert response.status_code == 422
@@ -91,28 +68,28 @@ async def test_text_that_is_not_x12_is_422_with_its_position(
 
 
 async def test_a_truncated_second_interchange_is_422_naming_its_segment_position(
-    gateway: httpx.AsyncClient, settings: Settings, edi_creds: EdiCreds
+    edi_gateway: httpx.AsyncClient, settings: Settings, edi_creds: EdiCreds
 ) -> None:
-    body = sample("x12/856_node-x12_856.edi").rstrip() + b"\nISA*00*short~"
+    body = fixture("x12/856_s-o-i_loose-items.edi").rstrip() + b"\nISA*00*short~"
     async with listening(settings) as published:
-        response = await gateway.post(
+        response = await edi_gateway.post(
             "/v1/edi/x12", content=body, headers={**X12, **key(edi_creds.supplier)}
         )
         events = await published.settle(0)
     assert response.status_code == 422
     problem = response.json()
-    assert problem["segment"] == "ISA" and problem["segment_position"] == 36  # after 35
+    assert problem["segment"] == "ISA" and problem["segment_position"] == 22  # after 21
     assert "truncated" in problem["detail"]
     assert events == []  # the good first interchange is not published either
 
 
 async def test_interchange_under_another_partners_id_is_403_and_publishes_nothing(
-    gateway: httpx.AsyncClient, settings: Settings, edi_creds: EdiCreds
+    edi_gateway: httpx.AsyncClient, settings: Settings, edi_creds: EdiCreds
 ) -> None:
     async with listening(settings) as published:
-        response = await gateway.post(
+        response = await edi_gateway.post(
             "/v1/edi/x12",
-            content=sample("x12/856_node-x12_856.edi"),
+            content=fixture("x12/856_s-o-i_loose-items.edi"),
             headers={**X12, **key(edi_creds.stranger)},
         )
         events = await published.settle(0)
@@ -122,28 +99,28 @@ async def test_interchange_under_another_partners_id_is_403_and_publishes_nothin
 
 
 async def test_edifact_orders_publishes_the_order_and_answers_contrl(
-    gateway: httpx.AsyncClient, settings: Settings, edi_creds: EdiCreds
+    edi_gateway: httpx.AsyncClient, settings: Settings, edi_creds: EdiCreds
 ) -> None:
     async with listening(settings) as published:
-        response = await gateway.post(
+        response = await edi_gateway.post(
             "/v1/edi/edifact",
-            content=sample("edifact/ORDERS_smooks_ORDERS_D.03B_Interchange.txt"),
+            content=fixture("edifact/ORDERS_syntax4_repetition.edi"),
             headers={"content-type": "application/edifact", **key(edi_creds.supplier)},
         )
         events = await published.settle(1)
     assert response.status_code == 200, response.text
     assert "UNH+" in response.text and "CONTRL" in response.text
     assert [e.event for e in events] == ["order.created"]
-    assert events[0].business_key == "BKOD99"
+    assert events[0].business_key == "PO-EF-1"
 
 
 async def test_async_partner_gets_202_and_the_997_is_published(
-    gateway: httpx.AsyncClient, settings: Settings, edi_creds: EdiCreds
+    edi_gateway: httpx.AsyncClient, settings: Settings, edi_creds: EdiCreds
 ) -> None:
     async with listening(settings) as published:
-        response = await gateway.post(
+        response = await edi_gateway.post(
             "/v1/edi/x12",
-            content=sample("x12/856_node-x12_856.edi"),
+            content=fixture("x12/856_s-o-i_loose-items.edi"),
             headers={**X12, **key(edi_creds.async_supplier)},
         )
         events = await published.settle(2)
@@ -154,13 +131,15 @@ async def test_async_partner_gets_202_and_the_997_is_published(
     assert sorted(response.json()["message_ids"]) == sorted(e.id for e in events)
 
 
-async def test_edi_route_without_credentials_is_401(gateway: httpx.AsyncClient) -> None:
-    response = await gateway.post("/v1/edi/x12", content=b"ISA*", headers=X12)
+async def test_edi_route_without_credentials_is_401(edi_gateway: httpx.AsyncClient) -> None:
+    response = await edi_gateway.post("/v1/edi/x12", content=b"ISA*", headers=X12)
     assert response.status_code == 401
 
 
-async def test_json_content_type_is_415(gateway: httpx.AsyncClient, edi_creds: EdiCreds) -> None:
-    response = await gateway.post(
+async def test_json_content_type_is_415(
+    edi_gateway: httpx.AsyncClient, edi_creds: EdiCreds
+) -> None:
+    response = await edi_gateway.post(
         "/v1/edi/x12",
         content=b"{}",
         headers={"content-type": "application/json", **key(edi_creds.supplier)},
@@ -169,13 +148,13 @@ async def test_json_content_type_is_415(gateway: httpx.AsyncClient, edi_creds: E
 
 
 async def test_a_resent_interchange_with_the_same_idempotency_key_replays_the_997(
-    gateway: httpx.AsyncClient, settings: Settings, edi_creds: EdiCreds
+    edi_gateway: httpx.AsyncClient, settings: Settings, edi_creds: EdiCreds
 ) -> None:
     headers = {**X12, **key(edi_creds.supplier), "Idempotency-Key": "isa-000000049-try"}
-    body = sample("x12/856_node-x12_856.edi")
+    body = fixture("x12/856_s-o-i_loose-items.edi")
     async with listening(settings) as published:
-        first = await gateway.post("/v1/edi/x12", content=body, headers=headers)
-        again = await gateway.post("/v1/edi/x12", content=body, headers=headers)
+        first = await edi_gateway.post("/v1/edi/x12", content=body, headers=headers)
+        again = await edi_gateway.post("/v1/edi/x12", content=body, headers=headers)
         events = await published.settle(1)
     assert first.status_code == again.status_code == 200
     assert again.text == first.text  # the same 997, same control numbers

@@ -31,6 +31,18 @@ def control_number_scope(sender_id: str, receiver_id: str, level: str) -> str:
     return f"x12:{sender_id.strip()}:{receiver_id.strip()}:{level}"
 
 
+def control_key(value: str) -> str:
+    """A control number as compared: trimmed, and as a number when it is all digits
+    (IEA02 ``3438`` names ISA13 ``000003438``; GE02 ``1`` names GS06 ``0001``)."""
+    value = value.strip(" \u00a0")
+    return str(int(value)) if value.isdigit() else value
+
+
+def same_control_number(trailer: str, header: str) -> bool:
+    """Whether a trailer's control number (IEA02, GE02, SE02) names its header's."""
+    return control_key(trailer) == control_key(header)
+
+
 def wrap(number: int) -> int:
     """A raw counter value mapped into 1..MAX_CONTROL_NUMBER."""
     return (number - 1) % MAX_CONTROL_NUMBER + 1

@@ -1,34 +1,16 @@
-"""Shared fixtures for the EDI codec tests: the public samples folder and builders."""
+"""Shared fixtures for the EDI codec tests: builders of small interchanges."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from transforms.edi.x12.segments import Segment, Separators
 from transforms.edi.x12.writer import EnvelopeSettings, OutboundSet, group_sets, render_interchange
 
-SAMPLES = Path(__file__).resolve().parents[3] / ".." / "shared" / "samples" / "edi"
 NOW = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
-
-
-def locate_samples(folder: Path) -> Path:
-    """``folder`` if it holds the samples' MANIFEST.md; otherwise fail (never skip)."""
-    if not (folder / "MANIFEST.md").is_file():
-        pytest.fail(
-            f"EDI samples not found at {folder.resolve()} (expected ../shared/samples/edi "
-            "next to the repository, with MANIFEST.md); the sample tests cannot run"
-        )
-    return folder
-
-
-@pytest.fixture(scope="session")
-def samples() -> Path:
-    """The public EDI samples folder; a missing folder fails loudly, never skips."""
-    return locate_samples(SAMPLES)
 
 
 X12Builder = Callable[..., str]

@@ -46,7 +46,7 @@ def test_count_error_gives_ak5_r_4_and_partial_group(x12: X12Builder) -> None:
 def test_element_error_gives_ak3_and_ak4(x12: X12Builder) -> None:
     text = x12(("850", ["BEG*00*SA*PO1**20261123", "PO1*1**EA*3.5**VN*ABC"]))
     lines = ack_lines(text)
-    assert lines[2:6] == ["AK2*850*0001", "AK3*PO1*3**8", "AK4*2*330*1", "AK5*R*5"]
+    assert lines[2:6] == ["AK2*850*0001", "AK3*PO1*3**8", "AK4*2*330*2", "AK5*R*5"]
 
 
 def test_999_for_005010_implementation_versions(x12: X12Builder) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import msgspec
 
+from transforms.edi.coverage import placement_finding, unplaced, unplaced_reason
 from transforms.edi.edifact.assembler import (
     EdifactEvent,
     InterchangeRead,
@@ -140,7 +141,15 @@ def _message_result(
                 )
                 event_type, payload = UNMAPPED, _unmapped(item.interchange, message, reason)
         else:
-            if accepted:
+            kind = message.header.message_type
+            missing = unplaced(
+                kind, ((s.tag, message.position_of(s)) for s in message.body), mapped.placed
+            )
+            if accepted and missing:
+                findings.extend(placement_finding(m, "15", "message") for m in missing)
+                reason = unplaced_reason(kind, missing)
+                event_type, payload = UNMAPPED, _unmapped(item.interchange, message, reason)
+            elif accepted:
                 event_type, payload = mapped.event_type, mapped.payload
     elif accepted:
         event_type = UNMAPPED

@@ -14,6 +14,8 @@ from transforms.edi.edifact.syntax import Components, Delimiters, EdifactSegment
 from transforms.edi.errors import EdifactSyntaxError
 
 _WHITESPACE = " \t\r\n\ufeff"
+_BOM_AS_LATIN1 = "\u00ef\u00bb\u00bf"
+"""A UTF-8 byte-order mark read in a single-byte encoding (UNOA/UNOB/UNOC: latin-1)."""
 _DEFAULT_REPETITION = "*"
 
 
@@ -73,10 +75,19 @@ class EdifactTokenizer:
         return False
 
     def _skip_whitespace(self) -> bool:
+        """Skip whitespace, line breaks and byte-order marks (also a UTF-8 BOM decoded
+        as latin-1) before a segment; False at the end of the data."""
         while True:
             buf, pos = self._buf, self._pos
-            while pos < len(buf) and buf[pos] in _WHITESPACE:
-                pos += 1
+            while pos < len(buf):
+                if buf[pos] in _WHITESPACE:
+                    pos += 1
+                elif buf.startswith(_BOM_AS_LATIN1, pos):
+                    pos += len(_BOM_AS_LATIN1)
+                elif _BOM_AS_LATIN1.startswith(buf[pos:]) and self._fill():
+                    buf, pos = self._buf, self._pos  # a BOM split across chunks
+                else:
+                    break
             self._pos = pos
             if pos < len(buf):
                 return True

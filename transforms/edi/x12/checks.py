@@ -6,6 +6,7 @@ the group, AK5 ``717`` codes for the set, so acknowledgements are built from fin
 
 from __future__ import annotations
 
+from transforms.edi.control_numbers import control_key, same_control_number
 from transforms.edi.findings import Finding, Kind, Level, Severity
 from transforms.edi.x12.envelope import GroupHeader, InterchangeHeader
 from transforms.edi.x12.segments import Segment
@@ -147,7 +148,7 @@ def check_iea(
             )
         ]
     found: list[Finding] = []
-    if iea.el(2) != header.control_number:
+    if not same_control_number(iea.el(2), header.control_number):
         found.append(
             interchange_finding(
                 "001",
@@ -158,7 +159,7 @@ def check_iea(
                 element=2,
             )
         )
-    if iea.el(1) != str(group_count):
+    if control_key(iea.el(1)) != str(group_count):
         found.append(
             interchange_finding(
                 "021",
@@ -191,7 +192,7 @@ def check_ge(
             )
         ]
     found: list[Finding] = []
-    if ge.el(2) != header.control_number:
+    if not same_control_number(ge.el(2), header.control_number):
         found.append(
             group_finding(
                 "4",
@@ -201,7 +202,7 @@ def check_ge(
                 element=2,
             )
         )
-    if ge.el(1) != str(set_count):
+    if control_key(ge.el(1)) != str(set_count):
         found.append(
             group_finding(
                 "5",
@@ -230,9 +231,9 @@ def check_set(segments: list[Segment], seen_control_numbers: set[str]) -> list[F
     found: list[Finding] = []
     if not st.el(1):
         found.append(set_finding("6", "ST01 transaction set identifier is missing", "ST", 1))
-    if not st.el(2):
+    if not st.el(2).strip():
         found.append(set_finding("7", "ST02 control number is missing", "ST", 1, element=2))
-    elif st.el(2) in seen_control_numbers:
+    elif control_key(st.el(2)) in seen_control_numbers:
         found.append(
             set_finding(
                 "23",
@@ -254,7 +255,7 @@ def check_set(segments: list[Segment], seen_control_numbers: set[str]) -> list[F
         )
         return found
     count = len(segments)
-    if se.el(1) != str(count):
+    if control_key(se.el(1)) != str(count):
         found.append(
             set_finding(
                 "4",
@@ -264,7 +265,7 @@ def check_set(segments: list[Segment], seen_control_numbers: set[str]) -> list[F
                 element=1,
             )
         )
-    if se.el(2) != st.el(2):
+    if not same_control_number(se.el(2), st.el(2)):
         found.append(
             set_finding(
                 "3",

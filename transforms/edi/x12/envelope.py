@@ -77,14 +77,14 @@ class GroupHeader(msgspec.Struct, frozen=True, kw_only=True):
     @classmethod
     def from_segment(cls, gs: Segment) -> GroupHeader:
         return cls(
-            functional_id=gs.el(1),
-            sender=gs.el(2),
-            receiver=gs.el(3),
-            date=gs.el(4),
-            time=gs.el(5),
-            control_number=gs.el(6),
-            agency=gs.el(7),
-            version=gs.el(8),
+            functional_id=_field(gs, 1),
+            sender=_field(gs, 2),  # " COEDITION" is the partner COEDITION
+            receiver=_field(gs, 3),
+            date=_field(gs, 4),
+            time=_field(gs, 5),
+            control_number=_field(gs, 6),
+            agency=_field(gs, 7),
+            version=_field(gs, 8),
             position=gs.index,
         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
+from transforms.edi.coverage import placement_finding, unplaced, unplaced_reason
 from transforms.edi.errors import EdiMappingError, EdiUnmappableError
 from transforms.edi.findings import Finding, Kind, Level, Severity
 from transforms.edi.source import Source
@@ -82,7 +83,16 @@ def _map_set(event: SetRead, mappers: dict[str, Mapper], settings: X12ReadSettin
                 reason = f"the canonical model cannot hold this {transaction_set.set_id}: {exc}"
                 event_type, payload = UNMAPPED, _unmapped(event, reason)
         else:
-            if accepted:
+            missing = unplaced(
+                transaction_set.set_id,
+                ((s.tag, transaction_set.position_of(s)) for s in transaction_set.body),
+                mapped.placed,
+            )
+            if accepted and missing:
+                findings.extend(placement_finding(m, "2", "set") for m in missing)
+                reason = unplaced_reason(transaction_set.set_id, missing)
+                event_type, payload = UNMAPPED, _unmapped(event, reason)
+            elif accepted:
                 event_type, payload = mapped.event_type, mapped.payload
     elif accepted and event.group is not None:
         event_type = UNMAPPED

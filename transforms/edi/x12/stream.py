@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import msgspec
 
+from transforms.edi.control_numbers import control_key
 from transforms.edi.findings import Finding, Kind, Level, Severity
 from transforms.edi.source import Source, text_chunks
 from transforms.edi.x12 import checks
@@ -161,7 +162,7 @@ class _Assembler:
         self._group = _OpenGroup(gs)
         self._group_count += 1
         number = self._group.header.control_number
-        if number in self._group_numbers:
+        if control_key(number) in self._group_numbers:
             self._group.findings.append(
                 checks.group_finding(
                     "19",
@@ -171,7 +172,7 @@ class _Assembler:
                     element=6,
                 )
             )
-        self._group_numbers.add(number)
+        self._group_numbers.add(control_key(number))
 
     def _close_set(self) -> Iterator[X12Event]:
         segments, self._set = self._set, None
@@ -188,7 +189,7 @@ class _Assembler:
                 )
             )
         st = segments[0]
-        seen.add(st.el(2))
+        seen.add(control_key(st.el(2)))
         accepted = not any(f.severity is Severity.ERROR for f in findings)
         transaction_set = TransactionSet(
             set_id=st.el(1),

@@ -9,8 +9,9 @@ from decimal import Decimal
 import msgspec
 
 from transforms.edi.edifact.envelope import InterchangeHeader, Message
+from transforms.edi.edifact.requirements import directory_key, is_mandatory
 from transforms.edi.edifact.syntax import EdifactSegment, parse_number
-from transforms.edi.errors import EdiMappingError
+from transforms.edi.errors import EdiMappingError, EdiUnmappableError
 from transforms.edi.mapped import Mapped
 from transforms.edi.mapping_settings import MappingSettings
 
@@ -32,9 +33,18 @@ class MessageCursor:
     def __init__(self, message: Message) -> None:
         self.message = message
         self.segments = message.body
+        self._placed: set[int] = set()
 
     def position(self, segment: EdifactSegment) -> int:
         return self.message.position_of(segment)
+
+    def place(self, *segments: EdifactSegment | None) -> None:
+        """Note item-level segments as carried into the canonical payload."""
+        self._placed.update(self.position(s) for s in segments if s is not None)
+
+    def mapped(self, event_type: str, payload: msgspec.Struct) -> Mapped:
+        """The mapping result, with the item-level segments placed."""
+        return Mapped(event_type=event_type, payload=payload, placed=frozenset(self._placed))
 
     def first(self, tag: str, qualifier: str | None = None) -> EdifactSegment | None:
         for segment in self.segments:
@@ -59,7 +69,17 @@ class MessageCursor:
         return found
 
     def required(self, segment: EdifactSegment, element: int, component: int, what: str) -> str:
+        """The value; empty rejects the message (code 13) when the message's directory
+        makes it mandatory, else the message cannot be mapped (``edi.unmapped``)."""
         value = segment.get(element, component).strip()
+        header = self.message.header
+        directory = directory_key(header.version, header.release)
+        if not value and not is_mandatory(segment.tag, element, component, directory):
+            raise EdiUnmappableError(
+                f"{segment.tag} element {element}:{component} ({what}) at segment "
+                f"{self.position(segment)} is empty: conditional in directory "
+                f"{header.version}:{header.release}, but the canonical document needs it"
+            )
         if not value:
             raise EdiMappingError(
                 f"{segment.tag} element {element}:{component} ({what}) is empty",

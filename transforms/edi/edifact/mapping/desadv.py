@@ -87,7 +87,7 @@ def map_desadv(message: Message, context: EdifactMapContext) -> Mapped:
             for number, (packed, loose) in orders.items()
         ],
     )
-    return Mapped(event_type=EVENT_TYPE, payload=asn)
+    return cursor.mapped(EVENT_TYPE, asn)
 
 
 def _order_of(
@@ -185,6 +185,7 @@ def _item(cursor: MessageCursor, line: list[EdifactSegment], settings: MappingSe
         )
     lot = next((s.get(2, 1) for s in line if s.tag == "GIN" and s.get(1) == "BX"), None)
     expiry = next((s for s in line if s.tag == "DTM" and s.get(1, 1) == "361"), None)
+    cursor.place(lin)
     return AsnItem(
         sku=sku,
         gtin=gtin,

@@ -79,7 +79,7 @@ def map_orders(message: Message, context: EdifactMapContext) -> Mapped:
         ),
         attributes={UNPRICED_ATTRIBUTE: ",".join(map(str, unpriced))} if unpriced else {},
     )
-    return Mapped(event_type=EVENT_TYPE, payload=order)
+    return cursor.mapped(EVENT_TYPE, order)
 
 
 def _lines(
@@ -105,6 +105,7 @@ def _lines(
             price = Money(amount=0, currency=currency)
             unpriced.append(number)
         imd = next((s for s in group if s.tag == "IMD"), None)
+        cursor.place(lin)
         description = (imd.get(3, 4).strip() or None) if imd else None
         lines.append(
             OrderLine(

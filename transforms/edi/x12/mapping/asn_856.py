@@ -1,17 +1,23 @@
-"""856 Ship Notice/Manifest → canonical ASN (S-O-P-I and S-O-T-P-I hierarchies).
+"""856 Ship Notice/Manifest → canonical ASN, whatever the hierarchy's shape.
 
 Shipment (S): BSN, TD1/TD5/REF/DTM/N1. Order (O): PRF01 purchase order.
 Tare (T) and pack (P): MAN*GM SSCC-18 (a 20-digit ``00`` + SSCC value is accepted;
 a label with a wrong check digit, or another MAN qualifier, becomes the carton id).
-Item (I): LIN product ids, SN1 shipped quantity, REF*LT / LIN LT lot, DTM*036 expiry;
-items directly under an order (S-O-I) are the order's loose items.
+Item (I): LIN product ids, SN1 shipped quantity, REF*LT / LIN LT lot, DTM*036 expiry.
+
+Items may hang under S, O, T or P (S-O-P-I, S-O-T-P-I, S-O-I, S-T-P-I, S-P-I, S-I…):
+an item's purchase order is its O level's PRF; with no O level above it, the PRF of the
+nearest level that has one (the item's own, else a pack's, else the shipment's); its
+pack is its nearest P or T level above; items with no pack above them ship loose
+(``AsnOrder.items``). Item segments outside item levels are not placed: ``read_x12``
+reports them.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from transforms.edi.errors import EdiMappingError
+from transforms.edi.errors import EdiMappingError, EdiUnmappableError
 from transforms.edi.x12.envelope import TransactionSet
 from transforms.edi.x12.mapping.base import (
     MapContext,
@@ -24,16 +30,27 @@ from transforms.edi.x12.mapping.base import (
 )
 from transforms.edi.x12.mapping.hierarchy import Level, build_levels
 from transforms.edi.x12.mapping.parties import parties
+from transforms.edi.x12.mapping.parties import ship_to as ship_to_party
 from transforms.edi.x12.mapping.products import product_ids
 from transforms.edi.x12.segments import Segment
 from transforms.model import ASN, AsnItem, AsnOrder, AsnPack, Quantity, is_valid_gs1
 
 EVENT_TYPE = "asn.received"
 SUPPLIER_CODES = ("SU", "SF", "VN", "SH")
+PACK_CODES = ("P", "T")
+
+
+class _Order:
+    """Items of one purchase order, gathered in document order."""
+
+    def __init__(self, number: str) -> None:
+        self.number = number
+        self.packs: dict[str, AsnPack] = {}
+        self.loose: list[AsnItem] = []
 
 
 def map_856(transaction_set: TransactionSet, context: MapContext) -> Mapped:
-    cursor = SetCursor(transaction_set)
+    cursor = SetCursor(transaction_set, context)
     bsn = cursor.require("BSN")
     _, roots = build_levels(cursor.segments, 2)
     shipment = next((level for level in roots if level.code == "S"), None)
@@ -46,7 +63,7 @@ def map_856(transaction_set: TransactionSet, context: MapContext) -> Mapped:
         )
     names = parties(shipment.segments)
     supplier = next((names[c] for c in SUPPLIER_CODES if c in names), None)
-    ship_to = names.get("ST")
+    ship_to = ship_to_party(names)
     td5 = shipment.first("TD5")
     shipped = _dtm(cursor, shipment, "011", context) or _bsn_time(cursor, bsn, context)
     asn = ASN(
@@ -58,51 +75,69 @@ def map_856(transaction_set: TransactionSet, context: MapContext) -> Mapped:
         carrier=(td5.el(3) or None) if td5 else None,
         tracking_number=_ref(shipment, "CN"),
         bill_of_lading=_ref(shipment, "BM"),
-        orders=[_order(cursor, level) for level in shipment.descendants("O")],
+        orders=_orders(cursor, shipment),
     )
-    return Mapped(event_type=EVENT_TYPE, payload=asn)
+    return cursor.mapped(EVENT_TYPE, asn)
 
 
-def _order(cursor: SetCursor, level: Level) -> AsnOrder:
-    prf = level.first("PRF")
-    if prf is None:
-        raise EdiMappingError(
-            f"order level HL {level.id} has no PRF (purchase order reference)",
-            segment_id="HL",
-            segment_position=level.position,
-            code="3",
+def _orders(cursor: SetCursor, shipment: Level) -> list[AsnOrder]:
+    """One order per O level (and per PO number for items with no O level above)."""
+    orders: dict[str, _Order] = {}
+    for level in shipment.walk():
+        if level.code not in ("O", "I"):
+            continue
+        order_level = next((o for o in level.lineage() if o.code == "O"), None)
+        key = f"HL {order_level.id}" if order_level else ""
+        number = _order_number(cursor, order_level or level)
+        order = orders.setdefault(key or f"PRF {number}", _Order(number))
+        if level.code == "O":
+            continue
+        item = _item(cursor, level)
+        pack = next((p for p in level.lineage() if p.code in PACK_CODES), None)
+        if pack is None:
+            order.loose.append(item)
+        elif pack.id in order.packs:
+            order.packs[pack.id].items.append(item)
+        else:
+            order.packs[pack.id] = _pack(cursor, pack, item)
+    if not orders:
+        raise EdiUnmappableError(
+            f"the 856 shipment (HL {shipment.id}) has no order (O) or item (I) level"
         )
-    packs = [_pack(cursor, pack) for pack in _pack_levels(level)]
-    loose = [_item(cursor, item) for item in level.children if item.code == "I"]
-    if not packs and not loose:
-        raise EdiMappingError(
-            f"order level HL {level.id} has no pack (P), tare (T) or item (I) level under it",
-            segment_id="HL",
-            segment_position=level.position,
-            code="3",
-        )
-    return AsnOrder(
-        purchase_order_number=cursor.required_el(prf, 1, "purchase order number"),
-        packs=packs,
-        items=loose,
+    for order in orders.values():
+        if not order.packs and not order.loose:
+            raise EdiUnmappableError(
+                f"purchase order {order.number} has no item (I) level under it"
+            )
+    return [
+        AsnOrder(purchase_order_number=o.number, packs=list(o.packs.values()), items=o.loose)
+        for o in orders.values()
+    ]
+
+
+def _order_number(cursor: SetCursor, level: Level) -> str:
+    """The PRF01 of the nearest level (this one or above) that has a PRF."""
+    for candidate in level.lineage():
+        prf = candidate.first("PRF")
+        if prf is not None:
+            return cursor.required_el(prf, 1, "purchase order number")
+        if candidate.code == "O":
+            raise EdiMappingError(
+                f"order level HL {candidate.id} has no PRF (purchase order reference)",
+                segment_id="HL",
+                segment_position=candidate.position,
+                code="3",
+            )
+    raise EdiMappingError(
+        f"item level HL {level.id} has no order: no O level above it and no PRF "
+        "(purchase order reference) in it or in the shipment level",
+        segment_id="HL",
+        segment_position=level.position,
+        code="3",
     )
 
 
-def _pack_levels(order: Level) -> list[Level]:
-    """Packs under the order: P levels, and tares that hold items directly.
-
-    Items directly under the order (S-O-I) are its loose ``items``, not packs.
-    """
-    found: list[Level] = []
-    for child in order.children:
-        if child.code == "P" or (child.code == "T" and any(c.code == "I" for c in child.children)):
-            found.append(child)
-        elif child.code == "T":
-            found.extend(_pack_levels(child))
-    return found
-
-
-def _pack(cursor: SetCursor, level: Level) -> AsnPack:
+def _pack(cursor: SetCursor, level: Level, first: AsnItem) -> AsnPack:
     """A pack: MAN*GM is its SSCC-18; a label failing the GS1 check digit, or any other
     MAN qualifier (e.g. CP), is kept as the supplier's carton id instead."""
     sscc: str | None = None
@@ -125,8 +160,7 @@ def _pack(cursor: SetCursor, level: Level) -> AsnPack:
             segment_position=level.position,
             code="3",
         )
-    items = [_item(cursor, item) for item in level.children if item.code == "I"]
-    return AsnPack(sscc=sscc, carton_id=carton_id, items=items)
+    return AsnPack(sscc=sscc, carton_id=carton_id, items=[first])
 
 
 def _item(cursor: SetCursor, level: Level) -> AsnItem:
@@ -143,6 +177,7 @@ def _item(cursor: SetCursor, level: Level) -> AsnItem:
     if ids.sku is None:
         raise cursor.error(lin, 3, "LIN has no product id", "1")
     expiry = level.first("DTM", "036")
+    cursor.place(lin, sn1)
     return AsnItem(
         sku=ids.sku,
         gtin=ids.gtin,

@@ -8,10 +8,11 @@ from decimal import Decimal, InvalidOperation
 
 import msgspec
 
-from transforms.edi.errors import EdiMappingError
+from transforms.edi.errors import EdiMappingError, EdiUnmappableError
 from transforms.edi.mapped import Mapped as Mapped
 from transforms.edi.mapping_settings import MappingSettings
 from transforms.edi.x12.envelope import GroupHeader, InterchangeHeader, TransactionSet
+from transforms.edi.x12.requirements import missing_code, standard_version
 from transforms.edi.x12.segments import Segment
 
 
@@ -30,12 +31,24 @@ Mapper = Callable[[TransactionSet, MapContext], Mapped]
 class SetCursor:
     """Walks a set's body, tracking positions for precise mapping errors."""
 
-    def __init__(self, transaction_set: TransactionSet) -> None:
+    def __init__(self, transaction_set: TransactionSet, context: MapContext | None = None) -> None:
         self.set = transaction_set
+        self.version = (
+            standard_version(context.group.version, context.interchange.version) if context else ""
+        )
         self.segments = transaction_set.body
+        self._placed: set[int] = set()
 
     def position(self, segment: Segment) -> int:
         return self.set.position_of(segment)
+
+    def place(self, *segments: Segment | None) -> None:
+        """Note item-level segments as carried into the canonical payload."""
+        self._placed.update(self.position(s) for s in segments if s is not None)
+
+    def mapped(self, event_type: str, payload: msgspec.Struct) -> Mapped:
+        """The mapping result, with the item-level segments placed."""
+        return Mapped(event_type=event_type, payload=payload, placed=frozenset(self._placed))
 
     def first(self, tag: str, qualifier: str | None = None) -> Segment | None:
         for segment in self.segments:
@@ -58,16 +71,26 @@ class SetCursor:
         return found
 
     def required_el(self, segment: Segment, number: int, what: str) -> str:
+        """The element's value; empty is a rejection (AK4 code 1) when the set's version
+        makes the element mandatory, else the set cannot be mapped (``edi.unmapped``)."""
         value = segment.el(number).strip()
-        if not value:
-            raise EdiMappingError(
-                f"{segment.tag}{number:02d} ({what}) is empty",
-                segment_id=segment.tag,
-                segment_position=self.position(segment),
-                element=number,
-                code="1",
+        if value:
+            return value
+        present = {n for n in range(1, len(segment.elements) + 1) if segment.el(n).strip()}
+        code = missing_code(segment.tag, number, present, self.version)
+        if code is None:
+            raise EdiUnmappableError(
+                f"{segment.tag}{number:02d} ({what}) at segment {self.position(segment)} is "
+                f"empty: optional in {self.version or 'this version'}, but the canonical "
+                "document needs it"
             )
-        return value
+        raise EdiMappingError(
+            f"{segment.tag}{number:02d} ({what}) is empty",
+            segment_id=segment.tag,
+            segment_position=self.position(segment),
+            element=number,
+            code=code,
+        )
 
     def error(
         self, segment: Segment, number: int, message: str, code: str = "7"

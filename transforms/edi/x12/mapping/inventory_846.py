@@ -40,7 +40,7 @@ QTY_STATUSES = {
 
 
 def map_846(transaction_set: TransactionSet, context: MapContext) -> Mapped:
-    cursor = SetCursor(transaction_set)
+    cursor = SetCursor(transaction_set, context)
     bia = cursor.require("BIA")
     segments = cursor.segments
     first = next((i for i, s in enumerate(segments) if s.tag == "LIN"), None)
@@ -58,7 +58,7 @@ def map_846(transaction_set: TransactionSet, context: MapContext) -> Mapped:
         occurred_at=local_datetime(day, parse_time(bia.el(5)) or time(0), context.settings),
         lines=[line for loop in loops(segments[first:], "LIN") for line in _lines(cursor, loop)],
     )
-    return Mapped(event_type=EVENT_TYPE, payload=event)
+    return cursor.mapped(EVENT_TYPE, event)
 
 
 def _lines(cursor: SetCursor, loop: list[Segment]) -> list[InventoryLine]:
@@ -79,6 +79,7 @@ def _lines(cursor: SetCursor, loop: list[Segment]) -> list[InventoryLine]:
         for code, qty in quantities.items()
         if code in QTY_STATUSES
     ]
+    cursor.place(lin)
     if not lines:
         raise EdiMappingError(
             f"LIN at segment {cursor.position(lin)} has no QTY 17/33/74/QH quantity",

@@ -22,6 +22,7 @@ from transforms.edi.x12.mapping.base import (
     loops,
 )
 from transforms.edi.x12.mapping.parties import parties
+from transforms.edi.x12.mapping.parties import ship_to as ship_to_party
 from transforms.edi.x12.mapping.products import product_ids
 from transforms.edi.x12.segments import Segment
 from transforms.model import Customer, Money, Order, OrderLine, Quantity
@@ -32,7 +33,7 @@ UNPRICED_ATTRIBUTE = "edi.unpriced_lines"
 
 
 def map_850(transaction_set: TransactionSet, context: MapContext) -> Mapped:
-    cursor = SetCursor(transaction_set)
+    cursor = SetCursor(transaction_set, context)
     beg = cursor.require("BEG")
     first_line = next((i for i, s in enumerate(cursor.segments) if s.tag == "PO1"), None)
     if first_line is None:
@@ -44,7 +45,7 @@ def map_850(transaction_set: TransactionSet, context: MapContext) -> Mapped:
     currency = (cur.el(2) if cur else "") or context.settings.currency
     names = parties(header)
     buyer = names.get("BY")
-    ship_to = names.get("ST")
+    ship_to = ship_to_party(names)
     bill_to = names.get("BT")
     placed = _placed(cursor, beg, header, context)
     promised = next((s for s in header if s.tag == "DTM" and s.el(1) == "002"), None)
@@ -70,7 +71,7 @@ def map_850(transaction_set: TransactionSet, context: MapContext) -> Mapped:
         external_reference=_ref(header, "CO"),
         attributes=attributes,
     )
-    return Mapped(event_type=EVENT_TYPE, payload=order)
+    return cursor.mapped(EVENT_TYPE, order)
 
 
 def _placed(
@@ -116,6 +117,7 @@ def _lines(
             unpriced.append(number)
         pid = next((s for s in loop if s.tag == "PID"), None)
         txi = next((s for s in loop if s.tag == "TXI"), None)
+        cursor.place(po1)
         lines.append(
             OrderLine(
                 line_number=number,

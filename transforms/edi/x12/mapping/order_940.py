@@ -23,6 +23,7 @@ from transforms.edi.x12.mapping.base import (
     parse_time,
 )
 from transforms.edi.x12.mapping.parties import parties
+from transforms.edi.x12.mapping.parties import ship_to as ship_to_party
 from transforms.edi.x12.mapping.products import product_ids
 from transforms.edi.x12.segments import Segment
 from transforms.model import Customer, Money, Order, OrderLine, Quantity
@@ -31,7 +32,7 @@ EVENT_TYPE = "order.fulfillment_requested"
 
 
 def map_940(transaction_set: TransactionSet, context: MapContext) -> Mapped:
-    cursor = SetCursor(transaction_set)
+    cursor = SetCursor(transaction_set, context)
     w05 = cursor.require("W05")
     segments = cursor.segments
     first_line = next((i for i, s in enumerate(segments) if s.tag in ("LX", "W01")), None)
@@ -42,7 +43,7 @@ def map_940(transaction_set: TransactionSet, context: MapContext) -> Mapped:
     header = list(segments[:first_line])
     names = parties(header)
     buyer = names.get("BY")
-    ship_to = names.get("ST")
+    ship_to = ship_to_party(names)
     bill_to = names.get("BT")
     warehouse = names.get("WH")
     currency = context.settings.currency
@@ -66,7 +67,7 @@ def map_940(transaction_set: TransactionSet, context: MapContext) -> Mapped:
         lines=_lines(cursor, segments[first_line:], currency),
         external_reference=w05.el(3).strip() or None,
     )
-    return Mapped(event_type=EVENT_TYPE, payload=order)
+    return cursor.mapped(EVENT_TYPE, order)
 
 
 def _g62(segments: list[Segment], qualifier: str) -> Segment | None:
@@ -102,6 +103,7 @@ def _lines(cursor: SetCursor, segments: tuple[Segment, ...], currency: str) -> l
         if ids.sku is None:
             raise cursor.error(w01, 5, "W01 has no product id (W0103/W0105)", "1")
         g69 = next((s for s in loop if s.tag == "G69"), None)
+        cursor.place(w01, lx)
         lines.append(
             OrderLine(
                 line_number=number,
@@ -117,9 +119,13 @@ def _lines(cursor: SetCursor, segments: tuple[Segment, ...], currency: str) -> l
 
 
 def _lx_before(segments: tuple[Segment, ...], w01: Segment) -> Segment | None:
-    previous: Segment | None = None
+    """The LX that opens the W01's loop (the nearest one before it, after any W01)."""
+    last_lx: Segment | None = None
     for segment in segments:
         if segment is w01:
-            return previous if previous is not None and previous.tag == "LX" else None
-        previous = segment
+            return last_lx
+        if segment.tag == "LX":
+            last_lx = segment
+        elif segment.tag == "W01":
+            last_lx = None
     return None

@@ -1,4 +1,9 @@
-"""N1 loops (N1/N2/N3/N4): parties and addresses named by entity code."""
+"""N1 loops (N1/N2/N3/N4): parties and addresses named by entity code.
+
+The ship-to is the first of ``SHIP_TO_CODES`` present: ``ST`` (ship to) in most
+documents, ``CN`` (consignee) in 3PL warehouse orders, ``BS`` (bill and ship to) when
+one party is both, ``DA`` (delivery address) and ``SN`` (store) in retail practice.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,9 @@ from collections.abc import Sequence
 from transforms.edi.mapping_settings import MappingSettings
 from transforms.edi.x12.segments import Segment
 from transforms.model import Address
+
+SHIP_TO_CODES = ("ST", "CN", "BS", "DA", "SN")
+"""N101 entity codes naming where goods go, in order of preference."""
 
 
 class Party:
@@ -18,6 +26,7 @@ class Party:
         self.name = n1.el(2).strip()
         self.id_qualifier = n1.el(3)
         self.id = n1.el(4).strip()
+        self.n2: Segment | None = None
         self.n3: Segment | None = None
         self.n4: Segment | None = None
         self.per: Segment | None = None
@@ -31,6 +40,11 @@ class Party:
                 return self.per.el(number + 1).strip() or None
         return None
 
+    def full_name(self) -> str:
+        """N102, followed by the N2 additional name lines when there are any."""
+        extra = [self.n2.el(1).strip(), self.n2.el(2).strip()] if self.n2 else []
+        return " ".join(part for part in (self.name, *extra) if part)
+
     def identifier(self) -> str:
         """The N104 id, else the N102 name."""
         return self.id or self.name
@@ -43,7 +57,7 @@ class Party:
         if not city:
             return None
         return Address(
-            name=self.name or None,
+            name=self.full_name() or None,
             line1=self.n3.el(1).strip(),
             line2=self.n3.el(2).strip() or None,
             city=city,
@@ -63,6 +77,8 @@ def parties(segments: Sequence[Segment]) -> dict[str, Party]:
         if segment.tag == "N1":
             current = Party(segment)
             found.setdefault(current.code, current)
+        elif current is not None and segment.tag == "N2" and current.n2 is None:
+            current.n2 = segment
         elif current is not None and segment.tag == "N3" and current.n3 is None:
             current.n3 = segment
         elif current is not None and segment.tag == "N4" and current.n4 is None:
@@ -72,6 +88,11 @@ def parties(segments: Sequence[Segment]) -> dict[str, Party]:
         elif segment.tag not in ("N2", "REF", "FOB"):
             current = None
     return found
+
+
+def ship_to(found: dict[str, Party]) -> Party | None:
+    """The party goods are shipped to (see ``SHIP_TO_CODES``)."""
+    return next((found[code] for code in SHIP_TO_CODES if code in found), None)
 
 
 def address_segments(

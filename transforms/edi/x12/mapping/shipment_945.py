@@ -22,6 +22,7 @@ from transforms.edi.x12.mapping.base import (
     parse_time,
 )
 from transforms.edi.x12.mapping.parties import parties
+from transforms.edi.x12.mapping.parties import ship_to as ship_to_party
 from transforms.edi.x12.mapping.products import product_ids
 from transforms.edi.x12.segments import Segment
 from transforms.model import Package, Quantity, Shipment, ShipmentLine
@@ -30,14 +31,14 @@ EVENT_TYPE = "shipment.confirmed"
 
 
 def map_945(transaction_set: TransactionSet, context: MapContext) -> Mapped:
-    cursor = SetCursor(transaction_set)
+    cursor = SetCursor(transaction_set, context)
     w06 = cursor.require("W06")
     segments = cursor.segments
     first_line = next((i for i, s in enumerate(segments) if s.tag in ("LX", "W12")), len(segments))
     header = list(segments[:first_line])
     names = parties(header)
     ship_from = names.get("SF") or names.get("WH")
-    ship_to = names.get("ST")
+    ship_to = ship_to_party(names)
     w27 = next((s for s in header if s.tag == "W27"), None)
     carrier = w27.el(2).strip() if w27 else ""
     if not carrier:
@@ -46,8 +47,12 @@ def map_945(transaction_set: TransactionSet, context: MapContext) -> Mapped:
         )
     lines, packages = _lines(cursor, segments[first_line:])
     shipment = Shipment(
-        shipment_id=cursor.required_el(w06, 4, "shipment identification number"),
-        order_number=cursor.required_el(w06, 2, "depositor order number"),
+        shipment_id=w06.el(4).strip()
+        or w06.el(5).strip()  # the agent's shipment id
+        or cursor.required_el(w06, 4, "shipment identification number"),
+        order_number=w06.el(2).strip()
+        or w06.el(6).strip()  # the purchase order number
+        or cursor.required_el(w06, 2, "depositor order number"),
         from_location_id=ship_from.identifier() if ship_from else context.group.sender,
         shipped_at=_shipped(cursor, w06, header, context),
         carrier=carrier,
@@ -57,7 +62,7 @@ def map_945(transaction_set: TransactionSet, context: MapContext) -> Mapped:
         lines=lines,
         packages=packages,
     )
-    return Mapped(event_type=EVENT_TYPE, payload=shipment)
+    return cursor.mapped(EVENT_TYPE, shipment)
 
 
 def _n9(segments: list[Segment], qualifier: str) -> str | None:
@@ -94,6 +99,7 @@ def _lines(
         if sku is None:
             raise cursor.error(w12, 8, "W12 has no product id (W1206/W1208)", "1")
         lx = _before(segments, w12)
+        cursor.place(w12, lx)
         lines.append(
             ShipmentLine(
                 sku=sku,

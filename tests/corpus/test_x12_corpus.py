@@ -1,4 +1,4 @@
-"""Every public X12 sample behaves as ../shared/samples/edi/MANIFEST.md says."""
+"""Every public X12 sample behaves as ../shared/samples/edi/MANIFEST.md says (corpus suite)."""
 
 from __future__ import annotations
 
@@ -201,3 +201,24 @@ def test_810_is_accepted_and_handed_over_unmapped(samples: Path) -> None:
     assert isinstance(first.payload, UnmappedDocument)
     assert first.payload.reason == "no mapping is configured for 810"
     assert first.payload.text.startswith("ST*810*000000001~BIG*19971211")
+
+
+ITEM_SEGMENT = {"856": "LIN", "850": "PO1", "940": "W01"}
+
+
+def carried_items(payload: object) -> int:
+    if isinstance(payload, ASN):
+        return sum(len(o.items) + sum(len(p.items) for p in o.packs) for o in payload.orders)
+    assert isinstance(payload, Order)
+    return len(payload.lines)
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_accepted_sets_carry_every_item_segment(samples: Path, name: str) -> None:
+    """No silent drop: an accepted, mapped set holds one item per LIN / PO1 / W01."""
+    for item in read_sample(samples, name).accepted():
+        tag = ITEM_SEGMENT.get(item.set_id)
+        if tag is None or item.event_type == UNMAPPED:
+            continue
+        segments = sum(s.tag == tag for s in item.transaction_set.body)
+        assert carried_items(item.payload) == segments

@@ -1,4 +1,5 @@
-"""Every public EDIFACT sample behaves as ../shared/samples/edi/MANIFEST.md says."""
+"""Every public EDIFACT sample behaves as ../shared/samples/edi/MANIFEST.md says (corpus
+suite)."""
 
 from __future__ import annotations
 
@@ -142,3 +143,12 @@ def test_grouped_orders_is_rejected_for_its_count_and_version_noted(samples: Pat
         ("12", "warning"),
     ]
     assert message.message.group_reference == "1"
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_accepted_orders_carry_every_lin(samples: Path, name: str) -> None:
+    """No silent drop: an accepted ORDERS holds one line per LIN."""
+    for message in read_sample(samples, name).accepted():
+        assert isinstance(message.payload, Order)
+        lins = sum(s.tag == "LIN" for s in message.message.body)
+        assert len(message.payload.lines) == lins
