@@ -21,4 +21,4 @@ py="$scratch/venv/bin/python"
 echo "==> newest versions allowed by pyproject.toml:"
 "$py" -m pip list --format=freeze \
   | grep -iE '^(aio-pika|aiormq|pamqp|redis|hiredis|uvicorn|litestar|msgspec|httpx|limits)=='
-exec "$py" -m pytest -p no:cacheprovider -q tests/gateway tests/omnihub "$@"
+"$py" -m pytest -p no:cacheprovider -q tests/gateway tests/omnihub "$@"  # not exec: the trap cleans up
