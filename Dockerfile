@@ -26,8 +26,9 @@ COPY routes.yaml ./
 COPY policies policies
 COPY pipeline-tests pipeline-tests
 ENV OMNIHUB_CONFIG=/app
-# Each part answers on its own health URL; compose sets it per service (default: gateway).
-ENV OMNIHUB_HEALTH_URL=http://127.0.0.1:8080/healthz
+# Each part answers on its own health URL; compose sets it per service (default: the
+# gateway's readiness on its operator port: broker and Redis answer).
+ENV OMNIHUB_HEALTH_URL=http://127.0.0.1:9180/readyz
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
   CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(os.environ['OMNIHUB_HEALTH_URL'], timeout=4)"]
 USER nobody

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/bootstrap.sh
+scripts/test-tools.sh
 # The public EDI corpus (../shared/samples/edi) is an extra suite: run when present.
 corpus=()
 if [ $# -eq 0 ] && [ ! -f ../shared/samples/edi/MANIFEST.md ]; then

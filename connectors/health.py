@@ -2,7 +2,10 @@
 
 GET /health    200 (or 503 when not connected to the broker) with the WorkerStatus JSON:
                breaker state, consuming or paused, in-flight count, counters
+GET /healthz   the same (the name the gateway uses)
 GET /metrics   the counters and breaker state in Prometheus text format
+
+A port that is taken fails the worker's start with `PortInUse` (one line on the CLI).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import msgspec
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from connectors.breaker import BreakerSnapshot
+from omnihub.listeners import listen, port_of
 
 __all__ = ["HealthServer", "WorkerStatus"]
 
@@ -39,8 +43,14 @@ MetricsProvider = Callable[[], bytes]
 
 class HealthServer:
     def __init__(
-        self, provider: StatusProvider, metrics: MetricsProvider, host: str, port: int
+        self,
+        target: str,
+        provider: StatusProvider,
+        metrics: MetricsProvider,
+        host: str,
+        port: int,
     ) -> None:
+        self.target = target
         self._provider = provider
         self._metrics = metrics
         self.host = host
@@ -48,9 +58,22 @@ class HealthServer:
         self._server: asyncio.Server | None = None
 
     async def start(self) -> None:
-        self._server = await asyncio.start_server(self._handle, self.host, self.port)
-        self.port = self._server.sockets[0].getsockname()[1]
-        log.info("worker health on http://%s:%d/health", self.host, self.port)
+        sock = listen(
+            f"health of the {self.target} worker",
+            self.host,
+            self.port,
+            hint="set OMNIHUB_WORKER_HEALTH_PORT to a free port (omnihub dev gives each "
+            "worker that port plus its place among the targets)",
+        )
+        self._server = await asyncio.start_server(self._handle, sock=sock)
+        self.port = port_of(sock)
+        log.info(
+            "worker health of %s on http://%s:%d/health",
+            self.target,
+            self.host,
+            self.port,
+            extra={"target": self.target},
+        )
 
     async def stop(self) -> None:
         if self._server is not None:
@@ -66,7 +89,7 @@ class HealthServer:
             parts = request_line.decode("latin-1").split()
             path = parts[1] if len(parts) >= 2 else ""
             method = parts[0] if parts else ""
-            if method != "GET" or path not in ("/health", "/metrics"):
+            if method != "GET" or path not in ("/health", "/healthz", "/metrics"):
                 await self._answer(writer, 404, "text/plain", b"not found: GET /health, /metrics\n")
                 return
             if path == "/metrics":

@@ -23,6 +23,8 @@ from omnihub.config.model import Target
 
 __all__ = ["HttpCore", "OutboundRequest", "TargetResponse", "parse_retry_after"]
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
 
 class OutboundRequest(msgspec.Struct, frozen=True, kw_only=True):
     method: str
@@ -108,7 +110,8 @@ class HttpCore:
                 headers=dict(response.headers),
             )
         text = excerpt(response.text, self.auth.secrets())
-        reason = f"{self.target_id} answered {response.status_code} to {req.method} {req.url}"
+        where = self.where(req.url)
+        reason = f"{self.target_id} answered {response.status_code} to {req.method} {where}"
         if refreshed and failure is AuthRejected:
             reason += " (also with a freshly fetched token)"
         raise failure(
@@ -119,8 +122,17 @@ class HttpCore:
             latency_ms=latency_ms,
         )
 
+    def where(self, url: str) -> str:
+        """``host:port/path`` of a request URL (no credentials, no query): what an error
+        names, so that a wrong address or port is seen at once."""
+        try:
+            full = self.client.build_request("GET", url).url  # as httpx merges it with the base
+        except httpx.InvalidURL:
+            return url
+        port = full.port or _DEFAULT_PORTS.get(full.scheme)
+        return f"{full.host}:{port}{full.path}" if port else f"{full.host}{full.path}"
+
     async def _send_once(self, req: OutboundRequest) -> httpx.Response:
-        what = f"{self.target_id} ({req.method} {req.url})"
         try:
             request = self.client.build_request(
                 req.method,
@@ -135,9 +147,8 @@ class HttpCore:
             )
             await self.auth.apply(request)
             return await self.client.send(request)
-        except httpx.RequestError as exc:
-            raise map_httpx_error(exc, what) from exc
-        except httpx.InvalidURL as exc:
+        except (httpx.RequestError, httpx.InvalidURL) as exc:
+            what = f"{self.target_id} ({req.method} {self.where(req.url)})"
             raise map_httpx_error(exc, what) from exc
 
     async def close(self) -> None:

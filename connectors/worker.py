@@ -56,6 +56,7 @@ from omnihub.broker.topology import retry_policy, rungs_for
 from omnihub.config.model import HubConfig, Lane, TargetKind
 from omnihub.edi_counters import RedisControlNumbers
 from omnihub.journey import JourneyStore
+from omnihub.logs import add_log_context, log_context
 from omnihub.redis_client import close_redis, connect_redis
 from omnihub.settings import Settings
 from omnihub.telemetry import HubMetrics, Tracing, tracing_from_env
@@ -172,13 +173,14 @@ class Worker:
             await self._consume()
         if self.options.health_port is not None:
             self.health = HealthServer(
+                self.target,
                 self.status,
                 self.metrics.prometheus.exposition,
                 self.options.health_host,
                 self.options.health_port,
             )
             await self.health.start()
-        log.info("worker for %s consuming", self.target)
+        log.info("worker for %s consuming", self.target, extra={"target": self.target})
 
     async def stop(self, timeout: float | None = None) -> None:
         """Stop consuming; let in-flight deliveries finish within the timeout, requeue the rest."""
@@ -270,9 +272,19 @@ class Worker:
                 self._in_flight.discard(task)
 
     async def _process(self, message: AbstractIncomingMessage, lane: Lane, *, probe: bool) -> None:
+        with log_context(target=self.target, message_id=message.message_id):
+            await self._attempt(message, lane, probe=probe)
+
+    async def _attempt(self, message: AbstractIncomingMessage, lane: Lane, *, probe: bool) -> None:
         job = Job.from_message(message, lane, probe=probe)
         try:
             plan = self.dispatcher.route(job)
+            if job.envelope is not None:  # what the log lines of this delivery carry
+                add_log_context(
+                    trace_id=job.envelope.trace_id,
+                    partner=job.envelope.partner,
+                    route=job.envelope.route,
+                )
             await self.chain.before_attempt(job)
             job.delivered = await self.dispatcher.deliver(job, plan)
         except DeliveryFailed as failure:

@@ -18,8 +18,9 @@ import logging
 import signal
 import socket
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Any
+from typing import Any, Literal
 
+import msgspec
 import uvicorn
 
 from omnihub.config.model import HubConfig
@@ -28,9 +29,9 @@ from omnihub.settings import Settings
 
 __all__ = [
     "Part",
+    "Ready",
     "gateway_part",
     "new_event_loop",
-    "reuse_port_socket",
     "run_parts",
     "sandbox_part",
     "worker_part",
@@ -39,16 +40,27 @@ __all__ = [
 log = logging.getLogger("omnihub")
 GC_THRESHOLD = 20_000  # allocations between collections of the youngest generation
 
-# A part: an async callable that runs until `stop` is set, then returns.
-Part = Callable[[asyncio.Event], Awaitable[None]]
+# A part: an async callable that runs until `stop` is set, then returns; it calls its
+# `Ready` callback once it serves (its port accepts connections, its worker consumes).
+Ready = Callable[[], None]
+Part = Callable[[asyncio.Event, Ready], Awaitable[None]]
 
 
 class _Server(uvicorn.Server):
     """uvicorn without its own signal handling: run_parts owns the signals."""
 
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.listening = asyncio.Event()  # set once the server accepts connections
+
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started:
+            self.listening.set()
 
 
 def new_event_loop() -> asyncio.AbstractEventLoop:
@@ -74,79 +86,116 @@ def settle_heap() -> None:
     gc.set_threshold(GC_THRESHOLD, 50, 100)
 
 
-def reuse_port_socket(host: str, port: int) -> socket.socket:
-    """A listening socket with SO_REUSEPORT, so that several gateway processes share a port
-    and the kernel spreads connections over them."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind((host, port))
-    sock.listen(2048)
-    sock.set_inheritable(True)
-    return sock
-
-
 async def _serve_until(
-    server: uvicorn.Server, stop: asyncio.Event, sockets: list[socket.socket] | None = None
+    server: _Server, stop: asyncio.Event, sock: socket.socket, ready: Ready
 ) -> None:
-    task = asyncio.create_task(server.serve(sockets=sockets))
+    """Serve on ``sock`` until ``stop``; call ``ready`` once the server accepts."""
+    task = asyncio.create_task(server.serve(sockets=[sock]))
     stopper = asyncio.create_task(stop.wait())
+    listening = asyncio.create_task(server.listening.wait())
+    await asyncio.wait({task, stopper, listening}, return_when=asyncio.FIRST_COMPLETED)
+    listening.cancel()
+    if server.listening.is_set():
+        ready()
     done, _ = await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
     server.should_exit = True
     stopper.cancel()
     await task
     if not server.started and task in done and not stop.is_set():
-        raise SystemExit(
-            f"could not start the HTTP server on {server.config.host}:{server.config.port}"
-        )
+        host, port = sock.getsockname()[:2]
+        raise SystemExit(f"could not start the HTTP server on {host}:{port}")
 
 
-def _uvicorn_config(app: Any, host: str, port: int) -> uvicorn.Config:
+def _uvicorn_config(app: Any, *, lifespan: Literal["on", "off"] = "on") -> uvicorn.Config:
     return uvicorn.Config(
         app,
-        host=host,
-        port=port,
+        log_config=None,  # uvicorn's lines go through the process's handler (omnihub.logs)
         log_level="warning",
-        access_log=False,
+        access_log=False,  # the gateway writes its own (gateway/edge/access_log.py)
         timeout_graceful_shutdown=10,
-        lifespan="on",
+        lifespan=lifespan,
         http=CoalescingHttpToolsProtocol,
     )
 
 
 def gateway_part(
-    config: HubConfig, settings: Settings, host: str, port: int, *, reuse_port: bool = False
+    config: HubConfig,
+    settings: Settings,
+    sock: socket.socket,
+    operator_sock: socket.socket | None = None,
 ) -> Part:
-    async def run(stop: asyncio.Event) -> None:
-        from gateway import create_app
+    """The gateway on ``sock``; its operator endpoints (metrics, health, readiness) on
+    ``operator_sock``. Ready when both accept connections (after the broker connected, or
+    failed to within the start-up bound)."""
 
-        server = _Server(_uvicorn_config(create_app(config, settings), host, port))
+    async def run(stop: asyncio.Event, ready: Ready) -> None:
+        from gateway import AccessLog, create_app
+
+        app = create_app(config, settings)
+        server = _Server(_uvicorn_config(AccessLog(app) if settings.access_log else app))
         settle_heap()
-        sockets = [reuse_port_socket(host, port)] if reuse_port else None
-        await _serve_until(server, stop, sockets)
+        if operator_sock is None:
+            await _serve_until(server, stop, sock, ready)
+            return
+        operator = _Server(_uvicorn_config(app.app.state.operator, lifespan="off"))
+        all_ready = _AllReady(ready)
+        await asyncio.gather(
+            _serve_until(server, stop, sock, all_ready.one()),
+            _serve_until(operator, stop, operator_sock, all_ready.one()),
+        )
 
     return run
 
 
-def sandbox_part(host: str, port: int) -> Part:
-    async def run(stop: asyncio.Event) -> None:
+class _AllReady:
+    """Calls ``ready`` once every callback handed out by `one` was called."""
+
+    def __init__(self, ready: Ready) -> None:
+        self._ready = ready
+        self._waiting = 0
+
+    def one(self) -> Ready:
+        self._waiting += 1
+        called = False
+
+        def done() -> None:
+            nonlocal called
+            if not called:
+                called = True
+                self._waiting -= 1
+                if self._waiting == 0:
+                    self._ready()
+
+        return done
+
+
+def sandbox_part(sock: socket.socket) -> Part:
+    async def run(stop: asyncio.Event, ready: Ready) -> None:
         from sandbox.app import create_sandbox_app
 
-        config = _uvicorn_config(create_sandbox_app(), host, port)
-        config.lifespan = "off"
-        await _serve_until(_Server(config), stop)
+        config = _uvicorn_config(create_sandbox_app(), lifespan="off")
+        await _serve_until(_Server(config), stop, sock, ready)
 
     return run
 
 
-def worker_part(config: HubConfig, settings: Settings, target: str) -> Part:
-    async def run(stop: asyncio.Event) -> None:
-        from connectors import create_worker
+def worker_part(
+    config: HubConfig, settings: Settings, target: str, *, health_port: int | None = None
+) -> Part:
+    """The worker of ``target``; ready once it consumes (and its health port listens).
+    ``health_port`` overrides ``OMNIHUB_WORKER_HEALTH_PORT`` (`omnihub dev` gives each
+    worker its own)."""
 
-        worker = create_worker(config, settings, target)
-        await worker.start()
+    async def run(stop: asyncio.Event, ready: Ready) -> None:
+        from connectors import WorkerOptions, create_worker
+
+        options = WorkerOptions.from_env()
+        if health_port is not None:
+            options = msgspec.structs.replace(options, health_port=health_port)
+        worker = create_worker(config, settings, target, options=options)
         try:
+            await worker.start()
+            ready()
             await stop.wait()
         finally:
             await worker.stop()
@@ -155,14 +204,18 @@ def worker_part(config: HubConfig, settings: Settings, target: str) -> Part:
 
 
 async def run_parts(parts: list[Part], *, on_ready: Callable[[], None] | None = None) -> None:
-    """Run every part until SIGINT/SIGTERM or until one part fails; then stop them all."""
+    """Run every part until SIGINT/SIGTERM or until one part fails; then stop them all.
+
+    ``on_ready`` is called once, when every part said it is ready (its ports accept
+    connections, its worker consumes); never when one failed first."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    tasks: list[asyncio.Task[None]] = [asyncio.ensure_future(part(stop)) for part in parts]
-    if on_ready is not None:
-        loop.call_later(0.5, on_ready)
+    all_ready = _AllReady(lambda: None if on_ready is None or stop.is_set() else on_ready())
+    tasks: list[asyncio.Task[None]] = [
+        asyncio.ensure_future(part(stop, all_ready.one())) for part in parts
+    ]
     try:
         await asyncio.wait(
             [*tasks, asyncio.create_task(stop.wait())], return_when=asyncio.FIRST_COMPLETED

@@ -44,6 +44,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     config_dir: Path = Path(".")
     publish_timeout_s: float = 5.0
     retry_after_s: int = 5  # what a 503 tells the partner to wait
+    access_log: bool = True  # the gateway's line per request (OMNIHUB_ACCESS_LOG=off: none)
 
     @property
     def amqp_urls(self) -> tuple[str, ...]:
@@ -69,6 +70,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
             publish_timeout_s=float(
                 env.get("OMNIHUB_PUBLISH_TIMEOUT_S", defaults.publish_timeout_s)
             ),
+            access_log=env.get("OMNIHUB_ACCESS_LOG", "on").strip().lower()
+            not in ("off", "0", "false", "no"),
         )
 
 

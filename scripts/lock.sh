@@ -16,7 +16,4 @@ compile() {
 }
 compile --extra dev --output-file requirements-dev.lock "$@"
 # The runtime lock takes its versions from the dev lock, so both install the same hub.
-pins=$(mktemp)
-trap 'rm -f "$pins"' EXIT
-grep -E '^[A-Za-z0-9_.-]+==' requirements-dev.lock | cut -d' ' -f1 >"$pins"
-compile --constraint "$pins" --output-file requirements.lock
+compile --constraint requirements-dev.lock --output-file requirements.lock

@@ -1,95 +1,78 @@
-"""The README's promise: `omnihub dev` serves the example, its curl order reaches the ERP.
+"""The README's walk-through, run as written against a live `omnihub dev`.
 
-Runs the real `omnihub dev` process (gateway, workers and sandbox), sends the order
-exactly as the README's curl command writes it, and stops the hub with Ctrl-C (SIGINT).
+Its shell blocks are taken from the README and run with bash, against a hub on free
+ports (the blocks read `GATEWAY` and `SANDBOX`, with the default ports as defaults): the
+order block twice, as a user following the walk-through twice would; each run must be
+answered `202` with the body the README shows, and each order must reach the sandbox
+ERP (a repeated Idempotency-Key would be a silent replay that delivers nothing).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
 import subprocess
-import sys
 import time
-
-import httpx
+from typing import Any
 
 from omnihub.settings import Settings
 from tests.support.configs import REPO
-from tests.support.ports import free_port
+from tests.support.live_dev import live_dev
+
+SECTION = "## Walk-through"
 
 
-def readme_curl() -> tuple[dict[str, str], dict[str, object]]:
+def walkthrough() -> tuple[list[str], dict[str, Any]]:
+    """The walk-through's shell blocks, and the 202 body it shows."""
     text = (REPO / "README.md").read_text()
-    block = re.search(r"curl -s -X POST http://127\.0\.0\.1:8080/v1/orders(.*?)\n# →", text, re.S)
-    assert block, "the README has no order curl command"
-    headers = dict(h.split(": ", 1) for h in re.findall(r"-H '([^']+)'", block.group(1)))
-    body = json.loads(re.search(r"-d '(.*?)'", block.group(1), re.S).group(1))  # type: ignore[union-attr]
-    return headers, body
+    assert SECTION in text, "the README has no walk-through section"
+    section = text.split(SECTION, 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```sh\n(.*?)```", section, re.S)
+    shown = re.search(r"```\n(\{.*?\})\nHTTP 202\n```", section, re.S)
+    assert shown, "the walk-through does not show the 202 answer"
+    return blocks, json.loads(shown.group(1))
 
 
-def test_readme_order_reaches_the_sandbox_erp_within_two_seconds(settings: Settings) -> None:
-    gateway_port, sandbox_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "OMNIHUB_AMQP_URL": settings.amqp_url,
-        "OMNIHUB_PREFIX": settings.prefix,
-        "OMNIHUB_REDIS_URL": settings.redis_url,
-        "OMNIHUB_ERP_URL": f"http://127.0.0.1:{sandbox_port}",
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "hub.cli.main",
-            "dev",
-            "--config",
-            str(REPO),
-            "--port",
-            str(gateway_port),
-            "--sandbox-port",
-            str(sandbox_port),
-        ],
+def bash(script: str, env: dict[str, str]) -> str:
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        capture_output=True,
         text=True,
+        timeout=30,
         cwd=REPO,
     )
-    try:
-        gateway = f"http://127.0.0.1:{gateway_port}"
-        deadline = time.monotonic() + 30
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_readme_walkthrough_runs_twice_and_each_order_reaches_the_sandbox_erp(
+    settings: Settings,
+) -> None:
+    blocks, shown = walkthrough()
+    assert len(blocks) == 3, "expected: the addresses, the order, the ERP records"
+    addresses, send, records = blocks
+    assert "/v2/orders" in send, "the walk-through must use the current version, v2"
+    with live_dev(settings) as dev:
+        env = {"PATH": "/usr/bin:/bin", "GATEWAY": dev.gateway, "SANDBOX": dev.sandbox}
+        answers = []
+        for _ in range(2):
+            body, status = bash(addresses + send, env).strip().rsplit("\n", 1)
+            assert status == "HTTP 202", (body, status)
+            answers.append(json.loads(body))
+        ids = {answer["message_id"] for answer in answers}
+        deadline = time.monotonic() + 5
         while True:
-            try:
-                if httpx.get(f"{gateway}/healthz").json()["broker"] == "connected":
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
-            assert time.monotonic() < deadline, "omnihub dev did not come up in 30 s"
-            time.sleep(0.2)
-        headers, body = readme_curl()
-        sent = time.monotonic()
-        response = httpx.post(f"{gateway}/v1/orders", headers=headers, content=json.dumps(body))
-        assert response.status_code == 202, response.text
-        message_id = response.json()["message_id"]
-        records: list[dict[str, object]] = []
-        while time.monotonic() - sent < 2.0 and not records:
-            records = httpx.get(
-                f"http://127.0.0.1:{sandbox_port}/_sandbox/erp/records",
-                params={"idempotency_key": message_id},
-            ).json()
-            time.sleep(0.05)
-        assert len(records) == 1, "the README order did not reach the sandbox ERP within 2 s"
-        assert records[0]["body"]["order_number"] == body["order_number"]  # type: ignore[index]
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            out, _ = proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, _ = proc.communicate()
-    assert proc.returncode == 0, out
-    assert "gateway  http://127.0.0.1" in out  # it said where each part listens
+            erp = json.loads(bash(addresses + records, env))
+            delivered = {r["idempotency_key"] for r in erp}
+            if ids <= delivered or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+
+    for answer in answers:
+        assert answer.keys() == shown.keys()  # the README shows the 202 body as it is
+        assert answer["event"] == shown["event"]
+    assert len(ids) == 2, "the second run was answered as a replay of the first"
+    assert ids <= delivered, f"not in the sandbox ERP: {ids - delivered}\n{dev.output()}"
+    numbers = {r["body"]["order_number"] for r in erp if r["idempotency_key"] in ids}
+    assert numbers == {"WEB-1001"}

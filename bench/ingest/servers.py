@@ -92,7 +92,19 @@ def _commands(kind: str, ports: list[int], processes: int) -> list[list[str]]:
     host = "127.0.0.1"
     if kind == "gateway":
         return [
-            [py, "-m", "hub.cli.main", "gateway", "--host", host, "--port", str(p)] for p in ports
+            [
+                py,
+                "-m",
+                "hub.cli.main",
+                "gateway",
+                "--host",
+                host,
+                "--port",
+                str(p),
+                "--operator-port",
+                "0",
+            ]
+            for p in ports
         ]
     if kind == "uvloop":
         return [
@@ -169,7 +181,12 @@ def servers(
             for command in _commands(kind, ports, processes):
                 procs.append(
                     subprocess.Popen(
-                        command, env={**os.environ, **env}, stdout=out, stderr=out, cwd=cwd
+                        command,
+                        # no access log, like the servers the gateway is compared with
+                        env={**os.environ, "OMNIHUB_ACCESS_LOG": "off", **env},
+                        stdout=out,
+                        stderr=out,
+                        cwd=cwd,
                     )
                 )
             _wait_ready(ports, procs, log)

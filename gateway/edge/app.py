@@ -34,7 +34,9 @@ from gateway.auth.remote_jwks import RemoteJwks
 from gateway.auth.token_endpoint import jwks_handler, token_handler
 from gateway.edge.fast_lane import FastLane
 from gateway.edge.openapi import describe_api
+from gateway.edge.operator import OperatorApp
 from gateway.edge.problems import exception_handlers
+from gateway.edge.readiness import Readiness
 from gateway.edge.request_telemetry import EdgeObservability
 from gateway.edge.versions import unknown_version
 from gateway.ingest.admission import Admission
@@ -51,7 +53,7 @@ from omnihub.edi_counters import RedisControlNumbers
 from omnihub.journey import JourneyStore
 from omnihub.redis_client import close_redis, connect_redis
 from omnihub.settings import Settings
-from omnihub.telemetry import CONTENT_TYPE_LATEST, HubMetrics, Tracing, tracing_from_env
+from omnihub.telemetry import HubMetrics, Tracing, tracing_from_env
 
 __all__ = ["DEFAULT_MAX_PENDING_PUBLISHES", "create_app", "create_publisher"]
 
@@ -138,7 +140,8 @@ def create_app(
     `PipelineCompileError` when a route version's pipeline does not compile.
 
     `tracing` defaults to what the `OTEL_*` variables say (off when unset); `metrics` to
-    a registry of the app's own, served at `/metrics`."""
+    a registry of the app's own, served on the operator port (`app.state.operator`, an
+    ASGI app: `/metrics`, `/healthz`, `/readyz`), never on the partner port."""
     publisher = publisher or create_publisher(config, settings)
     owns_tracing = tracing is None
     tracing = tracing if tracing is not None else tracing_from_env("omnihub-gateway")
@@ -207,13 +210,16 @@ def create_app(
     handlers.append(message_status_route(callers, journeys))
     handlers += AdminApi(config, settings, callers, journeys).routes()
 
-    @get("/metrics", include_in_schema=False)
-    async def prometheus() -> Response[bytes]:
-        return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
+    readiness = Readiness(publisher, redis)
 
     @get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, Any]:
         return {"status": "ok", "broker": "connected" if publisher.connected else "disconnected"}
+
+    @get("/readyz", include_in_schema=False)
+    async def readyz() -> Response[bytes]:
+        status, media_type, body = (await readiness.check()).answer()
+        return Response(body, status_code=status, media_type=media_type)
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -233,9 +239,10 @@ def create_app(
             await http.aclose()
 
     app = Litestar(
-        route_handlers=[*handlers, healthz, prometheus],
+        route_handlers=[*handlers, healthz, readyz],
         exception_handlers=exception_handlers(),
         lifespan=[lifespan],
+        logging_config=None,  # the process configures logging (omnihub.logs), not the app
         openapi_config=OpenAPIConfig(
             title="omnihub partner API",
             version="1",
@@ -246,4 +253,5 @@ def create_app(
     describe_api(app, config, ingest, tiers, oauth=signing is not None)
     app.state.publisher = publisher
     app.state.metrics = metrics
+    app.state.operator = OperatorApp(metrics, readiness)
     return FastLane(app, ingest)

@@ -111,8 +111,8 @@ class EdiIngestHandler(ObservedRoute[Request[Any, Any, Any], Response[bytes]]):
             principal = await self.auth.authenticate(headers)
             media = self._media(headers.get("content-type"))
             body = await request.body()
+        request.scope.setdefault("state", {})["partner"] = principal.partner  # a 403 too
         authorize(principal, self.route.scopes)
-        request.scope.setdefault("state", {})["partner"] = principal.partner
         self.services.pending.check()
         key = parse_key(headers.get("idempotency-key"))
         if key is None and self.route.idempotency is Idempotency.REQUIRED:

@@ -83,13 +83,14 @@ class IngestHandler(ObservedRoute[IncomingRequest, Reply]):
             body = await request.body()
             signed = await self.auth.authenticate_signed(headers, body)
             principal, webhook_id = signed.principal, signed.webhook_id
+            request.scope.setdefault("state", {})["partner"] = principal.partner  # a 403 too
             authorize(principal, self._scopes)
         else:
             principal = await self.auth.authenticate(headers)
+            request.scope.setdefault("state", {})["partner"] = principal.partner  # a 403 too
             authorize(principal, self._scopes)
             self._check_content_type(headers.get("content-type"))
             body = await request.body()
-        request.scope.setdefault("state", {})["partner"] = principal.partner
         self.services.pending.check()
 
         key = parse_key(headers.get("idempotency-key"))

@@ -1,4 +1,5 @@
-"""The HTTP core and outbound auth, through httpx's mock transport (no network)."""
+"""The HTTP core and outbound auth, through httpx's mock transport (no network but a
+refused connection on the loopback)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from omnihub.config.model import (
     Target,
     TargetAuth,
 )
+from tests.support.ports import free_port
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -154,6 +156,20 @@ async def test_statuses_and_network_errors_map_onto_the_tree() -> None:
 
     with pytest.raises(TargetUnreachable, match="cannot connect"):
         await core(refuse).send(request())
+    with pytest.raises(TargetBusy, match=r"erp answered 503 to POST target\.test:80/orders"):
+        await core(lambda r: httpx.Response(503)).send(request())
+
+
+async def test_a_target_that_does_not_listen_is_named_by_host_and_port() -> None:
+    port = free_port()  # nothing listens there: a real refused connection
+    target = Target(base_url=f"http://127.0.0.1:{port}/api", timeout=Duration(seconds=2))
+    http = HttpCore("erp", target)
+    try:
+        with pytest.raises(TargetUnreachable) as refused:
+            await http.send(request())
+    finally:
+        await http.close()
+    assert f"erp (POST 127.0.0.1:{port}/api/orders): cannot connect" in str(refused.value)
 
 
 def test_json_field_reads_only_top_level_scalars() -> None:

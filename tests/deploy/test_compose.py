@@ -33,6 +33,12 @@ def _hub_services() -> dict[str, dict[str, Any]]:
     return {n: s for n, s in _services().items() if s.get("image") == "omnihub:dev"}
 
 
+def _image_health_url() -> str:
+    found = re.search(r"^ENV OMNIHUB_HEALTH_URL=(\S+)$", (REPO / "Dockerfile").read_text(), re.M)
+    assert found, "the Dockerfile sets no OMNIHUB_HEALTH_URL for its HEALTHCHECK"
+    return found.group(1)
+
+
 def _volume_at(service: dict[str, Any], path: str) -> str:
     for mount in service.get("volumes", []):
         source, _, target = mount.partition(":")
@@ -88,6 +94,7 @@ def test_two_gateways_behind_haproxy_and_two_workers_per_target() -> None:
     assert gateways == ["gateway-1", "gateway-2"]
     haproxy = (REPO / "deploy" / "haproxy.cfg").read_text()
     servers = re.findall(r"^\s*server \S+ (\S+):(\d+) check", haproxy, re.M)
+    assert re.search(r"^\s*option httpchk GET /readyz$", haproxy, re.M)
     assert sorted(host for host, _ in servers) == gateways
     assert {int(port) for _, port in servers} == {8080}
     workers = {s["command"][2]: s for s in hub.values() if s["command"][0] == "worker"}
@@ -111,14 +118,14 @@ def test_each_hub_command_is_one_the_cli_accepts(name: str) -> None:
 def test_each_hub_healthcheck_asks_the_port_its_command_serves(name: str) -> None:
     service = _hub_services()[name]
     env = service["environment"]
-    url = urlsplit(env.get("OMNIHUB_HEALTH_URL", "http://127.0.0.1:8080/healthz"))
+    url = urlsplit(env.get("OMNIHUB_HEALTH_URL", _image_health_url()))
     args = build_parser().parse_args(service["command"])
     if args.command == "worker":
         assert url.port == int(env["OMNIHUB_WORKER_HEALTH_PORT"]) and url.path == "/health"
     elif args.command == "sandbox":
         assert url.port == args.port and url.path == "/_sandbox/health"
-    else:
-        assert url.port == args.port and url.path == "/healthz"
+    else:  # the gateway's readiness (broker and Redis answer), on its operator port
+        assert url.port == args.operator_port and url.path == "/readyz"
     compile(service["healthcheck"]["test"][-1], f"{name} healthcheck", "exec")
 
 

@@ -19,7 +19,7 @@ from tests.support.hub import free_port
 def _start(directory: Path, port: int, env: Mapping[str, str]) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "hub.cli.main", "gateway", "--config", str(directory)]
     return subprocess.Popen(
-        [*command, "--host", "127.0.0.1", "--port", str(port)],
+        [*command, "--host", "127.0.0.1", "--port", str(port), "--operator-port", "0"],
         env=dict(env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

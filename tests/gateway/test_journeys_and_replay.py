@@ -171,14 +171,16 @@ async def test_admin_replay_of_a_dead_letter_through_the_api_delivers_once(
     assert [e.actor for e in replay_entries] == ["ops/ops-1"]
 
 
-async def test_metrics_count_requests_by_route_partner_and_status_and_publish_confirms(
+async def test_metrics_count_requests_by_route_partner_and_status_on_the_operator_port_only(
     tmp_path: Path, settings: Settings, sandbox: SandboxServer
 ) -> None:
     keys = Keys()
     config = journey_config(tmp_path, sandbox.base_url, keys)
     declared(settings, config)
+    app = create_app(config, settings)
     async with (
-        running_app(create_app(config, settings)) as url,
+        running_app(app) as url,
+        running_app(app.app.state.operator, lifespan="off") as operator_url,
         httpx.AsyncClient(base_url=url) as client,
     ):
         for number in ("M-1", "M-2"):
@@ -188,14 +190,26 @@ async def test_metrics_count_requests_by_route_partner_and_status_and_publish_co
             assert accepted.status_code == 202
         invalid = await client.post("/v1/orders", json={}, headers=Keys.bearer(keys.beta))
         assert invalid.status_code == 422
-        metrics = await client.get("/metrics")
+        # ops has the admin scope, not orders:write: a 403, counted under ops
+        forbidden = await client.post(
+            "/v1/orders", json=order("M-3"), headers=Keys.bearer(keys.ops)
+        )
+        assert forbidden.status_code == 403
+        on_partner_port = await client.get("/metrics", headers=Keys.bearer(keys.acme))
+        metrics = await client.get(f"{operator_url}/metrics")
 
+    assert on_partner_port.status_code == 404
+    assert on_partner_port.headers["content-type"] == "application/problem+json"
+    assert "acme" not in on_partner_port.text
     assert metrics.status_code == 200
+    assert metrics.headers["content-type"].count("charset=utf-8") == 1
     text = metrics.text
     assert 'omnihub_requests_total{partner="acme",route="orders",status="202"} 2.0' in text
     assert 'omnihub_requests_total{partner="beta",route="orders",status="422"} 1.0' in text
+    assert 'omnihub_requests_total{partner="ops",route="orders",status="403"} 1.0' in text
+    assert 'partner="-"' not in text
     assert "omnihub_publish_confirm_seconds_count 2.0" in text
-    assert 'omnihub_request_seconds_count{route="orders"} 3.0' in text
+    assert 'omnihub_request_seconds_count{route="orders"} 4.0' in text
 
 
 async def test_admin_finds_journeys_by_business_key_and_discards_only_with_a_reason(
