@@ -64,10 +64,11 @@ class Gateway(HubProcess):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         argv = ["gateway", "--config", str(config_dir), "--port", str(self.port)]
+        argv += ["--operator-port", "0"]  # a free one: several gateways on this machine
         super().__init__(name, argv, env, logs)
 
     async def ready(self, timeout: float = 60) -> None:
-        """Until /healthz says the broker is connected."""
+        """Until /readyz says the broker and Redis answer."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         async with httpx.AsyncClient(timeout=2) as client:
@@ -75,8 +76,7 @@ class Gateway(HubProcess):
                 if not self.alive():
                     raise AssertionError(f"{self.name} exited:\n{self.tail()}")
                 with contextlib.suppress(httpx.TransportError):
-                    r = await client.get(f"{self.url}/healthz")
-                    if r.status_code == 200 and r.json().get("broker") == "connected":
+                    if (await client.get(f"{self.url}/readyz")).status_code == 200:
                         return
                 await asyncio.sleep(0.1)
         raise AssertionError(f"{self.name} not connected within {timeout:g} s:\n{self.tail()}")
