@@ -108,19 +108,23 @@ class Inbound:
                 [FieldError(where, exc.reason)],
                 step=exc.step,
             ) from None
-        out = []
-        for output in outputs:
-            try:
-                payload = msgspec.convert(output.payload, self.schema)
-            except msgspec.ValidationError:
-                errors = collect_errors(output.payload, self.schema)
-                raise _invalid(
-                    f"after the '{self.route_id}' pipeline the {self.schema.__name__} is not "
-                    f"valid: {self._summary(errors)} (pointers are into the converted message)",
-                    errors,
-                ) from None
-            out.append(self._canonical(output.event_type or self.event, payload))
-        return out
+        return [
+            self._canonical(output.event_type or self.event, self.validate(output.payload))
+            for output in outputs
+        ]
+
+    def validate(self, payload: Any) -> msgspec.Struct:
+        """A pipeline output as the version's canonical struct, or the 422 naming every
+        failing field (``omnihub routes test`` checks case outputs with this too)."""
+        try:
+            return msgspec.convert(payload, self.schema)
+        except msgspec.ValidationError:
+            errors = collect_errors(payload, self.schema)
+            raise _invalid(
+                f"after the '{self.route_id}' pipeline the {self.schema.__name__} is not "
+                f"valid: {self._summary(errors)} (pointers are into the converted message)",
+                errors,
+            ) from None
 
     def _plain(self, body: bytes) -> Any:
         try:

@@ -6,7 +6,10 @@
     omnihub dlq discard --target erp --partner acme --reason "orders cancelled"
 
 Replays keep the message id (targets de-duplicate) and, like discards, are recorded in
-each message's journey with who asked (``--actor``, default: the OS user).
+each message's journey with who asked (``--actor``, default: the OS user). A replay or
+discard chosen by a filter or ``--all`` lists what it would do and asks first (``--yes``
+skips the question; ``--dry-run`` only lists); ids that are not in the DLQ are an error
+and nothing is done.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ import msgspec
 
 from hub.cli.cmd_replay import parse_when
 from hub.cli.common import EXIT_CONFIG, EXIT_RUNTIME, add_config_arg, load_or_exit, settings_for
+from hub.cli.dlq_render import describe, listing, render_inspection
+from hub.cli.output import confirm
 from omnihub.broker.nodes import NodeCursor, connect_any
 from omnihub.errors import BrokerError, BrokerUnavailable
 from omnihub.journey import JourneyStore
@@ -30,6 +35,8 @@ from omnihub.redis_client import close_redis, connect_redis
 from omnihub.replay.dlq import DeadLetter, DeadLetterFilter, DeadLetterQueue
 
 __all__ = ["register"]
+
+EXIT_NOT_FOUND = 1  # nothing (or not everything asked for) is in the DLQ; also: not confirmed
 
 
 def _common(parser: argparse.ArgumentParser, *, ids: bool) -> None:
@@ -49,14 +56,15 @@ def _common(parser: argparse.ArgumentParser, *, ids: bool) -> None:
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     dlq = sub.add_parser("dlq", help="list, show, replay or discard dead-lettered messages")
     dlq_sub = dlq.add_subparsers(dest="dlq_command", metavar="ACTION")
-    listing = dlq_sub.add_parser("list", help="messages in a target's DLQ (filters narrow)")
-    _common(listing, ids=False)
-    listing.add_argument("--json", action="store_true", help="print JSON, one per line")
-    listing.set_defaults(func=_list)
-    show = dlq_sub.add_parser("show", help="one message, with its attempt history")
+    listing_cmd = dlq_sub.add_parser("list", help="messages in a target's DLQ (filters narrow)")
+    _common(listing_cmd, ids=False)
+    listing_cmd.add_argument("--json", action="store_true", help="print JSON, one per line")
+    listing_cmd.set_defaults(func=_list)
+    show = dlq_sub.add_parser("show", help="one message: attempt history and payload")
     add_config_arg(show)
-    show.add_argument("--target", required=True)
-    show.add_argument("message_id", metavar="ID")
+    show.add_argument("--target", required=True, help="the target whose DLQ to read")
+    show.add_argument("message_id", metavar="ID", help="the message id")
+    show.add_argument("--json", action="store_true", help="print the message and envelope as JSON")
     show.set_defaults(func=_show)
     for name, helptext, func in (
         ("replay", "send messages back to the target (same message id)", _replay),
@@ -66,6 +74,12 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         _common(action, ids=True)
         action.add_argument("--all", action="store_true", help="every message in the DLQ")
         action.add_argument("--actor", default=None, help="who asks (default: the OS user)")
+        action.add_argument(
+            "--dry-run", action="store_true", help=f"list what would be {name}ed, change nothing"
+        )
+        action.add_argument(
+            "--yes", action="store_true", help="do not ask before acting on a filter or --all"
+        )
         if name == "discard":
             action.add_argument("--reason", required=True, help="why they are dropped")
         action.set_defaults(func=func)
@@ -99,21 +113,18 @@ def _selection(args: argparse.Namespace, *, acting: bool) -> DeadLetterFilter:
     )
 
 
-def _describe(item: DeadLetter) -> str:
-    when = f"{item.dead_at:%Y-%m-%d %H:%M:%S}" if item.dead_at else "?"
-    return (
-        f"{item.message_id}  {when}  {item.event}  route {item.route}  partner {item.partner}"
-        f"  {item.error or '-'}: {item.reason or '-'}  ({len(item.attempts)} attempt(s))"
-    )
-
-
-def _run(args: argparse.Namespace, work: Callable[[DeadLetterQueue], Awaitable[int]]) -> int:
+def _run(args: argparse.Namespace, work: Callable[[DeadLetterQueue, str], Awaitable[int]]) -> int:
+    """Run `work(queue, where)`; `where` names the queue and prefix for "nothing found"."""
     settings = settings_for(args)
     config = load_or_exit(settings)
     if args.target not in config.targets:
         known = ", ".join(sorted(config.targets))
         print(f"omnihub: unknown target '{args.target}' (known: {known})", file=sys.stderr)
         return EXIT_CONFIG
+    where = (
+        f"the dead-letter queue of {args.target} "
+        f"({settings.names.dead_letter_queue(args.target)}, prefix '{settings.prefix}')"
+    )
 
     async def run() -> int:
         try:
@@ -124,7 +135,7 @@ def _run(args: argparse.Namespace, work: Callable[[DeadLetterQueue], Awaitable[i
         journeys = JourneyStore(redis, settings.names, config.broker.archive_max_age)
         try:
             queue = DeadLetterQueue(connection, settings.names, args.target, journeys=journeys)
-            return await work(queue)
+            return await work(queue, where)
         finally:
             await connection.close()
             await close_redis(redis)
@@ -151,12 +162,16 @@ def _guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Na
 def _list(args: argparse.Namespace) -> int:
     selection = _selection(args, acting=False)
 
-    async def work(queue: DeadLetterQueue) -> int:
+    async def work(queue: DeadLetterQueue, where: str) -> int:
         items = await queue.browse(selection)
-        for item in items:
-            print(msgspec.json.encode(item).decode() if args.json else _describe(item))
-        if not args.json:
-            print(f"{len(items)} message(s) in the dead-letter queue of {args.target}")
+        if args.json:
+            for item in items:
+                print(msgspec.json.encode(item).decode())
+        elif items:
+            print("\n".join(listing(items)))
+            print(f"{len(items)} message(s) in {where}")
+        else:
+            print(f"no message{' matches' if selection != DeadLetterFilter() else ''} in {where}")
         return 0
 
     return _run(args, work)
@@ -164,46 +179,94 @@ def _list(args: argparse.Namespace) -> int:
 
 @_guarded
 def _show(args: argparse.Namespace) -> int:
-    async def work(queue: DeadLetterQueue) -> int:
-        item = await queue.show(args.message_id)
-        if item is None:
-            print(f"'{args.message_id}' is not in the DLQ of {args.target}", file=sys.stderr)
-            return 1
-        print(_describe(item))
-        for a in item.attempts:
-            print("  " + msgspec.json.encode(a).decode())
+    async def work(queue: DeadLetterQueue, where: str) -> int:
+        found = await queue.inspect(args.message_id)
+        if found is None:
+            print(f"omnihub: '{args.message_id}' is not in {where}", file=sys.stderr)
+            return EXIT_NOT_FOUND
+        item, envelope = found
+        if args.json:
+            print(msgspec.json.encode({"dead_letter": item, "envelope": envelope}).decode())
+        else:
+            print("\n".join(render_inspection(item, envelope)))
         return 0
+
+    return _run(args, work)
+
+
+async def _chosen(
+    queue: DeadLetterQueue,
+    selection: DeadLetterFilter,
+    args: argparse.Namespace,
+    where: str,
+    verb: str,
+) -> list[DeadLetter] | int:
+    """The messages to `verb` (replay, discard), after listing them and asking when a
+    filter or --all chose them; else the exit code (0 after a dry run)."""
+    items = await queue.browse(selection)
+    missing = sorted(selection.message_ids - {i.message_id for i in items})
+    if missing:
+        print(f"omnihub: not in {where}: {', '.join(missing)}; nothing done", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    if not items:
+        print(f"omnihub: no message matches in {where}; nothing done", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    if args.dry_run or not selection.message_ids:
+        print(f"would {verb} {len(items)} message(s) from {args.target}:")
+        print("".join(f"  {describe(item)}\n" for item in items), end="")
+    if args.dry_run:
+        return 0
+    if not selection.message_ids and not confirm(
+        f"{verb} these {len(items)} message(s)?", assume_yes=args.yes
+    ):
+        print(
+            f"omnihub: not confirmed, nothing done (--yes {verb}s without asking)", file=sys.stderr
+        )
+        return EXIT_NOT_FOUND
+    return items
+
+
+Act = Callable[[DeadLetterQueue, DeadLetterFilter, str], Awaitable[list[str]]]
+"""(queue, selection, actor) -> the ids acted on."""
+
+
+def _acting(args: argparse.Namespace, verb: str, act: Act) -> int:
+    """List, ask, then `act` (`verb`: replay, discard) on what the selection chose; exit 1
+    unless all of it was done."""
+    selection = _selection(args, acting=True)
+    actor = args.actor or getpass.getuser()
+
+    async def work(queue: DeadLetterQueue, where: str) -> int:
+        chosen = await _chosen(queue, selection, args, where, verb)
+        if isinstance(chosen, int):
+            return chosen
+        ids = frozenset(item.message_id for item in chosen)
+        done = await act(queue, msgspec.structs.replace(selection, message_ids=ids), actor)
+        print(
+            f"{verb}ed {len(done)} message(s) {'to' if verb == 'replay' else 'from'} "
+            f"{args.target} as {actor}"
+        )
+        print("".join(f"  {message_id}\n" for message_id in done), end="")
+        return 0 if len(done) == len(ids) else EXIT_NOT_FOUND
 
     return _run(args, work)
 
 
 @_guarded
 def _replay(args: argparse.Namespace) -> int:
-    selection = _selection(args, acting=True)
-    actor = args.actor or getpass.getuser()
+    async def act(queue: DeadLetterQueue, chosen: DeadLetterFilter, actor: str) -> list[str]:
+        return (await queue.replay(chosen, actor=actor)).message_ids
 
-    async def work(queue: DeadLetterQueue) -> int:
-        report = await queue.replay(selection, actor=actor)
-        print(f"replayed {len(report.message_ids)} message(s) to {args.target} as {actor}")
-        for message_id in report.message_ids:
-            print(f"  {message_id}")
-        return 0
-
-    return _run(args, work)
+    return _acting(args, "replay", act)
 
 
 @_guarded
 def _discard(args: argparse.Namespace) -> int:
-    selection = _selection(args, acting=True)
-    actor = args.actor or getpass.getuser()
     if not args.reason.strip():
         raise _Usage("--reason must say why the messages are dropped")
 
-    async def work(queue: DeadLetterQueue) -> int:
-        dropped = await queue.discard(selection, actor=actor, reason=args.reason)
-        print(f"discarded {len(dropped)} message(s) from {args.target} as {actor}")
-        for item in dropped:
-            print(f"  {item.message_id}")
-        return 0
+    async def act(queue: DeadLetterQueue, chosen: DeadLetterFilter, actor: str) -> list[str]:
+        dropped = await queue.discard(chosen, actor=actor, reason=args.reason)
+        return [item.message_id for item in dropped]
 
-    return _run(args, work)
+    return _acting(args, "discard", act)

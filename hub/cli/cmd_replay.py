@@ -5,6 +5,8 @@
 
 Times are RFC 3339 (``2026-11-23T10:00:00Z``) or ``HH:MM[:SS]`` meaning today in UTC.
 Replays keep each message's id, so targets that honour idempotency keys de-duplicate.
+The events are listed first and the command asks before sending (``--yes`` does not
+ask, ``--dry-run`` only lists); nothing matching is an error naming the stream.
 """
 
 from __future__ import annotations
@@ -17,13 +19,16 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 import aio_pika
+from aio_pika.abc import AbstractConnection
 
 from hub.cli.common import EXIT_CONFIG, EXIT_RUNTIME, add_config_arg, load_or_exit, settings_for
+from hub.cli.output import confirm
 from omnihub.broker.nodes import NodeCursor, connect_any
 from omnihub.errors import BrokerUnavailable
 from omnihub.journey import JourneyStore
+from omnihub.naming import Names
 from omnihub.redis_client import close_redis, connect_redis
-from omnihub.replay import ArchiveFilter, ReplaySender, replay_archive
+from omnihub.replay import ArchiveFilter, ReplaySender, read_archive, replay_archive
 
 __all__ = ["parse_when", "register"]
 
@@ -57,8 +62,33 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     archive.add_argument("--key", help="business key, e.g. an order number")
     archive.add_argument("--target", action="append", default=[], help="only these targets")
     archive.add_argument("--actor", default=None, help="who asks (default: the OS user)")
+    archive.add_argument(
+        "--dry-run", action="store_true", help="list what would be replayed, send nothing"
+    )
+    archive.add_argument("--yes", action="store_true", help="do not ask before replaying")
     archive.set_defaults(func=_archive)
     replay.set_defaults(func=lambda _a: (replay.print_help(), EXIT_CONFIG)[1])
+
+
+async def _planned(
+    connection: AbstractConnection,
+    sender: ReplaySender,
+    selection: ArchiveFilter,
+    args: argparse.Namespace,
+    names: Names,
+) -> list[str]:
+    """One line per archived event the replay would send (and to which targets)."""
+    only = frozenset(args.target)
+    lines = []
+    async for envelope, _ in read_archive(connection, names.archive_stream, selection):
+        targets = sender.targets_for(envelope.event, only)
+        if targets:
+            key = f"  key {envelope.business_key}" if envelope.business_key else ""
+            lines.append(
+                f"{envelope.id}  {envelope.received_at:%Y-%m-%d %H:%M:%S}  {envelope.event}  "
+                f"route {envelope.route}  partner {envelope.partner}{key}  -> {', '.join(targets)}"
+            )
+    return lines
 
 
 def _archive(args: argparse.Namespace) -> int:
@@ -94,6 +124,20 @@ def _archive(args: argparse.Namespace) -> int:
         try:
             journeys = JourneyStore(redis, settings.names, config.broker.archive_max_age)
             sender = ReplaySender(connection, config, settings.names, journeys)
+            planned = await _planned(connection, sender, selection, args, settings.names)
+            where = f"the archive ({settings.names.archive_stream}, prefix '{settings.prefix}')"
+            if not planned:
+                print(f"omnihub: no archived event matches in {where}", file=sys.stderr)
+                return 1
+            print(f"would replay {len(planned)} event(s) from {where}:")
+            print("".join(f"  {line}\n" for line in planned), end="")
+            if args.dry_run:
+                return 0
+            if not confirm(f"replay these {len(planned)} event(s)?", assume_yes=args.yes):
+                print(
+                    "omnihub: not confirmed, nothing replayed (--yes does not ask)", file=sys.stderr
+                )
+                return 1
             report = await replay_archive(
                 sender,
                 connection,

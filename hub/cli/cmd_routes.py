@@ -1,4 +1,6 @@
-"""``omnihub routes check``: lint the configuration and report every problem at once."""
+"""``omnihub routes check``: lint the configuration and report every problem at once
+(with what each worker checks when it starts); ``omnihub routes test``: run the YAML
+pipeline cases."""
 
 from __future__ import annotations
 
@@ -24,16 +26,30 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "test", help="run the YAML pipeline cases in <config>/pipeline-tests; exit 1 on failure"
     )
     add_config_arg(test)
+    test.add_argument(
+        "-k",
+        dest="select",
+        metavar="PATTERN",
+        default=None,
+        help="only cases whose file::name or pipeline contains PATTERN (case-insensitive)",
+    )
     test.set_defaults(func=_test)
     routes.set_defaults(func=lambda _args: (routes.print_help(), EXIT_CONFIG)[1])
 
 
 def _check(args: argparse.Namespace) -> int:
+    from hub.cli.connector_check import connector_problems
+
     settings = settings_for(args)
     try:
         config = load_config(settings.config_dir)
     except ConfigError as exc:
-        print(exc.report(), file=sys.stderr)
+        found = exc.problems + (connector_problems(exc.config) if exc.config else [])
+        print(ConfigError(found).report(), file=sys.stderr)
+        return EXIT_CONFIG
+    problems = connector_problems(config)
+    if problems:
+        print(ConfigError(problems).report(), file=sys.stderr)
         return EXIT_CONFIG
     print(
         f"{settings.config_dir}: OK — {len(config.routes)} routes, "
@@ -44,7 +60,11 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _test(args: argparse.Namespace) -> int:
-    from hub.cli.cmd_routes_test import compile_config_pipelines, run_route_tests
+    from hub.cli.cmd_routes_test import (
+        compile_config_pipelines,
+        output_checks,
+        run_route_tests,
+    )
 
     settings = settings_for(args)
     try:
@@ -52,4 +72,10 @@ def _test(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(exc.report(), file=sys.stderr)
         return EXIT_CONFIG
-    return run_route_tests(settings.config_dir, compile_config_pipelines(config), sys.stdout)
+    return run_route_tests(
+        settings.config_dir,
+        compile_config_pipelines(config),
+        sys.stdout,
+        checks=output_checks(config),
+        select=args.select,
+    )

@@ -25,8 +25,12 @@ OPERATOR_PORT = 9180
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     gw = sub.add_parser("gateway", help="run the partner-facing gateway")
     add_config_arg(gw)
-    gw.add_argument("--host", default="127.0.0.1", help="address of the partner port")
-    gw.add_argument("--port", type=int, default=GATEWAY_PORT, help="partner port")
+    gw.add_argument(
+        "--host", default="127.0.0.1", help="address of the partner port (default 127.0.0.1)"
+    )
+    gw.add_argument(
+        "--port", type=int, default=GATEWAY_PORT, help=f"partner port (default {GATEWAY_PORT})"
+    )
     _add_operator_args(gw)
     gw.add_argument(
         "--workers",
@@ -48,13 +52,18 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     )
     add_config_arg(dev)
     dev.add_argument("--host", default="127.0.0.1", help="address of gateway and sandbox")
-    dev.add_argument("--port", type=int, default=GATEWAY_PORT, help="gateway (partner) port")
+    dev.add_argument(
+        "--port",
+        type=int,
+        default=GATEWAY_PORT,
+        help=f"gateway (partner) port (default {GATEWAY_PORT})",
+    )
     _add_operator_args(dev)
     dev.add_argument(
         "--sandbox-port",
         type=int,
         default=SANDBOX_PORT,
-        help="sandbox port; targets configured at the sandbox's default address follow it",
+        help=f"sandbox port (default {SANDBOX_PORT}); targets at its default address follow it",
     )
     dev.set_defaults(func=_dev)
 

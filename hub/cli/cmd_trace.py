@@ -12,10 +12,11 @@ import sys
 from datetime import timedelta
 from typing import Any
 
+import msgspec
 from redis.exceptions import RedisError
 
 from hub.cli.common import EXIT_RUNTIME, settings_for
-from omnihub.journey import JourneyStore, render_timeline
+from omnihub.journey import Journey, JourneyStore, render_timeline
 from omnihub.redis_client import close_redis, connect_redis
 
 __all__ = ["register"]
@@ -27,6 +28,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument("key", help="message id, trace id, or business key such as an order number")
     parser.add_argument("--partner", help="only this partner's messages")
+    parser.add_argument(
+        "--json", action="store_true", help="print the journeys as one JSON array (with outcome)"
+    )
     parser.set_defaults(func=_trace)
 
 
@@ -42,10 +46,21 @@ async def _find(args: argparse.Namespace) -> int:
     finally:
         await close_redis(client)
     if not journeys:
-        print(f"no journey found for '{args.key}'", file=sys.stderr)
+        print(
+            f"omnihub: no journey found for '{args.key}' under prefix '{settings.prefix}'"
+            + (f" for partner '{args.partner}'" if args.partner else ""),
+            file=sys.stderr,
+        )
         return 1
-    print("\n\n".join(render_timeline(j) for j in journeys))
+    if args.json:
+        print(msgspec.json.encode([_as_json(j) for j in journeys]).decode())
+    else:
+        print("\n\n".join(render_timeline(j) for j in journeys))
     return 0
+
+
+def _as_json(journey: Journey) -> dict[str, Any]:
+    return {"meta": journey.meta, "outcome": journey.outcome, "entries": journey.entries}
 
 
 def _trace(args: argparse.Namespace) -> int:

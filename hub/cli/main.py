@@ -10,6 +10,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 
 # Command modules, in the order their commands appear in `omnihub --help`.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -23,10 +24,20 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
+def _version() -> str:
+    try:
+        return metadata.version("omnihub")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed: pip install -e .)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="omnihub",
         description="API gateway and integration hub for omnichannel retail.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"omnihub {_version()}", help="print the version"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from omnihub.config.model import TargetKind
-
-if TYPE_CHECKING:
-    from omnihub.config.rules import Finding, RuleContext
+from omnihub.config.rule_types import Finding, RuleContext
 
 __all__ = ["EDI_SCHEMAS", "edi_route_versions_name_their_standard", "edi_targets_are_complete"]
 
@@ -17,8 +14,6 @@ EDI_SCHEMAS = {"x12": "X12", "edifact": "EDIFACT"}
 
 
 def edi_route_versions_name_their_standard(ctx: RuleContext) -> Iterator[Finding]:
-    from omnihub.config.rules import Finding
-
     for rid, route in ctx.config.routes.items():
         if route.edi is None:
             continue
@@ -34,8 +29,6 @@ def edi_route_versions_name_their_standard(ctx: RuleContext) -> Iterator[Finding
 
 
 def edi_targets_are_complete(ctx: RuleContext) -> Iterator[Finding]:
-    from omnihub.config.rules import Finding
-
     for tid, target in ctx.config.targets.items():
         if target.kind is TargetKind.EDI and target.edi is None:
             yield Finding(

@@ -54,7 +54,7 @@ class _Reader:
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            self.problem(rel, "file not found", key="", hint=f"create {path}")
+            self.problem(rel, "file not found", key="", hint=f"create {path}", kind="missing")
             return None
         except (OSError, UnicodeDecodeError) as exc:
             self.problem(rel, f"cannot read file: {exc}", key="")
@@ -176,6 +176,20 @@ def _dict_value_type(tp: Any) -> Any:
 def load_config(directory: Path | str, env: Mapping[str, str] | None = None) -> HubConfig:
     """Load and check the configuration in `directory`; raise `ConfigError` listing problems."""
     directory = Path(directory)
+    if not directory.is_dir():
+        raise ConfigError(
+            [
+                ConfigProblem(
+                    file=str(directory),
+                    line=None,
+                    key="",
+                    message="the configuration directory does not exist (it holds routes.yaml "
+                    "and policies/)",
+                    hint="give --config DIR or set OMNIHUB_CONFIG",
+                    kind="missing",
+                )
+            ]
+        )
     reader = _Reader(directory, os.environ if env is None else env)
     routes = reader.decode_file(ROUTES_FILE, RoutesFile) or {}
     merged: dict[str, dict[str, Any]] = {
@@ -191,7 +205,15 @@ def load_config(directory: Path | str, env: Mapping[str, str] | None = None) -> 
     policy_dir = directory / POLICIES_DIR
     files = sorted(policy_dir.glob("*.yaml")) if policy_dir.is_dir() else []
     if not files:
-        reader.problem(POLICIES_DIR, "no policy files found", key="", hint="add policies/*.yaml")
+        reader.problem(
+            f"{POLICIES_DIR}/",
+            "no policy files: the folder is missing"
+            if not policy_dir.is_dir()
+            else "no policy files: the folder holds no *.yaml",
+            key="",
+            hint=f"create {policy_dir}/*.yaml (partners, tiers, targets, ...)",
+            kind="missing",
+        )
     for path in files:
         rel = f"{POLICIES_DIR}/{path.name}"
         policies = reader.decode_file(rel, PoliciesFile)
@@ -220,6 +242,7 @@ def load_config(directory: Path | str, env: Mapping[str, str] | None = None) -> 
         directory=directory,
         routes=routes.get("routes") or {},
         deliveries=routes.get("deliveries") or {},
+        external_events=tuple(routes.get("external_events") or ()),
         broker=broker or BrokerPolicy(),
         **merged,
     )
@@ -229,10 +252,11 @@ def load_config(directory: Path | str, env: Mapping[str, str] | None = None) -> 
         declared={s: frozenset(reader.declared.get(s, ())) for s in sections},
         broken=frozenset(reader.broken),
     )
-    # A file that is not even YAML declares nothing we can see: checking references
-    # against it would only report its entries as missing. Fix syntax first.
-    if not any(p.kind == "yaml-syntax" for p in reader.problems):
+    # A file that is missing or not even YAML declares nothing we can see: checking
+    # references against it would only report its entries as missing. Fix those first.
+    decoded = not reader.problems
+    if not any(p.kind in ("yaml-syntax", "missing") for p in reader.problems):
         reader.problems += check_rules(ctx, reader.documents, origin)
     if reader.problems:
-        raise ConfigError(reader.problems)
+        raise ConfigError(reader.problems, config if decoded else None)
     return config

@@ -157,6 +157,9 @@ class Delivery(_Strict, kw_only=True, frozen=True):
 class RoutesFile(_Strict, kw_only=True, frozen=True):
     routes: dict[Identifier, Route] = {}
     deliveries: dict[Identifier, Delivery] = {}
+    # Events another system publishes to the events exchange (no route here produces
+    # them); a delivery may subscribe to these besides the events of the routes.
+    external_events: list[EventType] = []
 
 
 # ---------------------------------------------------------------- policies/*.yaml
@@ -422,6 +425,7 @@ class HubConfig(msgspec.Struct, kw_only=True, frozen=True):
     tables: dict[str, Table]
     broker: BrokerPolicy
     token_issuers: dict[str, TokenIssuer] = {}
+    external_events: tuple[str, ...] = ()
 
     def deliveries_for(self, target: str) -> dict[str, Delivery]:
         return {k: d for k, d in self.deliveries.items() if d.target == target}

@@ -6,49 +6,23 @@ key path it is about; `check_rules` turns that into file, line and column.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
-
-import msgspec
 
 from omnihub.config.decode import dotted
 from omnihub.config.edi_rules import (
     edi_route_versions_name_their_standard,
     edi_targets_are_complete,
 )
-from omnihub.config.model import HubConfig, HubTokenIssuer, JwksTokenIssuer
+from omnihub.config.event_rules import delivery_events_are_produced
+from omnihub.config.model import HubTokenIssuer, JwksTokenIssuer
 from omnihub.config.problems import ConfigProblem
+from omnihub.config.rule_types import Finding, Rule, RuleContext, suggest
 from omnihub.config.yamlpos import Path, YamlDocument
 
 __all__ = ["RULES", "Finding", "RuleContext", "check_rules"]
 
 ROUTES = "routes.yaml"
-
-
-class Finding(msgspec.Struct, frozen=True):
-    path: Path  # e.g. ("routes", "orders", "tier")
-    message: str
-    hint: str = ""
-
-
-class RuleContext(msgspec.Struct, frozen=True):
-    config: HubConfig
-    # Every id written in each section, including entries that failed to decode, so that a
-    # reference to a broken entry is not reported a second time as dangling.
-    declared: Mapping[str, frozenset[str]]
-    broken: frozenset[tuple[str, str]]
-
-
-Rule = Callable[[RuleContext], Iterator[Finding]]
-
-
-def _suggest(name: str, known: Iterable[str], what: str) -> str:
-    known = sorted(known)
-    close = difflib.get_close_matches(name, known, n=1)
-    if close:
-        return f"did you mean '{close[0]}'?"
-    return f"known {what}: {', '.join(known) or 'none'}"
 
 
 def route_tiers_exist(ctx: RuleContext) -> Iterator[Finding]:
@@ -58,7 +32,7 @@ def route_tiers_exist(ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(
                 ("routes", rid, "tier"),
                 f"unknown rate-limit tier '{route.tier}'",
-                _suggest(route.tier, ctx.declared["rate_limit_tiers"], "tiers"),
+                suggest(route.tier, ctx.declared["rate_limit_tiers"], "tiers"),
             )
 
 
@@ -74,7 +48,7 @@ def route_schemas_exist(ctx: RuleContext) -> Iterator[Finding]:
                 yield Finding(
                     ("routes", rid, "versions", version, "schema"),
                     f"unknown canonical type '{spec.schema}'",
-                    _suggest(spec.schema, CANONICAL_TYPES, "types"),
+                    suggest(spec.schema, CANONICAL_TYPES, "types"),
                 )
 
 
@@ -106,7 +80,7 @@ def delivery_targets_exist(ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(
                 ("deliveries", did, "target"),
                 f"unknown target '{delivery.target}'",
-                _suggest(delivery.target, ctx.declared["targets"], "targets"),
+                suggest(delivery.target, ctx.declared["targets"], "targets"),
             )
 
 
@@ -117,7 +91,7 @@ def delivery_retry_policies_exist(ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(
                 ("deliveries", did, "retry"),
                 f"unknown retry policy '{delivery.retry}'",
-                _suggest(delivery.retry, ctx.declared["retry_policies"], "retry policies"),
+                suggest(delivery.retry, ctx.declared["retry_policies"], "retry policies"),
             )
 
 
@@ -149,7 +123,7 @@ def partner_scopes_are_used(ctx: RuleContext) -> Iterator[Finding]:
                 yield Finding(
                     ("partners", pid, "scopes", i),
                     f"scope '{scope}' is not required by any route",
-                    _suggest(scope, used, "scopes"),
+                    suggest(scope, used, "scopes"),
                 )
 
 
@@ -225,7 +199,7 @@ def hub_issuer_signs(ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(
                 ("token_issuers", iid, "signing_key"),
                 f"signing key '{issuer.signing_key}' is not among the keys",
-                _suggest(issuer.signing_key, issuer.keys, "keys"),
+                suggest(issuer.signing_key, issuer.keys, "keys"),
             )
         elif not (active.private_key or active.private_key_file):
             yield Finding(
@@ -259,7 +233,7 @@ def oauth_clients_resolve(ctx: RuleContext) -> Iterator[Finding]:
                 yield Finding(
                     (*at, "issuer"),
                     f"'{client.issuer}' is not a token issuer of kind 'jwks'",
-                    _suggest(client.issuer, ctx.declared["token_issuers"], "issuers"),
+                    suggest(client.issuer, ctx.declared["token_issuers"], "issuers"),
                 )
 
 
@@ -305,6 +279,7 @@ RULES: tuple[Rule, ...] = (
     delivery_targets_exist,
     delivery_retry_policies_exist,
     one_delivery_per_target_event,
+    delivery_events_are_produced,
     partner_scopes_are_used,
     rate_limits_parse,
     pipelines_compile,

@@ -82,14 +82,24 @@ class _Builder:
         yield from node.value
 
 
+def _marked(exc: yaml.MarkedYAMLError) -> YamlSyntaxError:
+    """PyYAML's problem with its context ("while parsing a flow mapping in line 12,
+    column 13: expected ',' or '}'..."), at the problem's position."""
+    mark, where = exc.problem_mark, exc.context_mark
+    message = str(exc.problem or exc)
+    if exc.context:
+        at = f" in line {where.line + 1}, column {where.column + 1}" if where is not None else ""
+        message = f"{exc.context}{at}: {message}"
+    pos = Position(mark.line + 1, mark.column + 1) if mark is not None else None
+    return YamlSyntaxError(message, pos)
+
+
 def parse_yaml(text: str) -> YamlDocument:
     """Parse one YAML document; raise `YamlSyntaxError` with a position on bad input."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        pos = Position(mark.line + 1, mark.column + 1) if mark is not None else None
-        raise YamlSyntaxError(str(exc.problem or exc), pos) from None
+        raise _marked(exc) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(str(exc), None) from None
     doc = YamlDocument(data=None)
@@ -97,7 +107,5 @@ def parse_yaml(text: str) -> YamlDocument:
         try:
             doc.data = _Builder(doc).build(node, ())
         except yaml.constructor.ConstructorError as exc:
-            mark = exc.problem_mark
-            pos = Position(mark.line + 1, mark.column + 1) if mark is not None else None
-            raise YamlSyntaxError(str(exc.problem or exc), pos) from None
+            raise _marked(exc) from None
     return doc

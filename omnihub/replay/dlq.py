@@ -157,6 +157,14 @@ class DeadLetterQueue:
         found = await self.browse(DeadLetterFilter(message_ids=frozenset({message_id})))
         return found[0] if found else None
 
+    async def inspect(self, message_id: str) -> tuple[DeadLetter, Envelope] | None:
+        """One parked message with its whole envelope (the payload included)."""
+        async with self._session() as (_, taken):
+            for item, message in taken:
+                if item.message_id == message_id:
+                    return item, decode_envelope(message.body)
+        return None
+
     async def _act(
         self,
         selection: DeadLetterFilter,

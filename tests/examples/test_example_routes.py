@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
+import msgspec
 import pytest
 
 from omnihub.config import load_config
 from omnihub.settings import Settings
+from tests.cli.test_routes_test_cli import PICKUP, broken_shipping_copy
 from tests.support.configs import REPO
 from tests.support.hub import running_gateway
+from transforms.testing import load_case_file
 
 FIXTURES = REPO / "pipeline-tests" / "fixtures"
 
@@ -76,3 +80,28 @@ async def test_partner_without_the_scope_is_refused(gw: httpx.AsyncClient) -> No
         "/v1/asns", json=_fixture("bluepeak-asn.json"), headers=_auth("harbor-stores")
     )
     assert response.status_code == 403
+
+
+def _case_input(file: str, name: str) -> Any:
+    cases = load_case_file(REPO / "pipeline-tests" / file).cases
+    (case,) = [c for c in cases if c.name.startswith(name)]
+    return msgspec.to_builtins(case.input)
+
+
+async def test_the_v1_pickup_case_input_is_accepted_by_the_gateway(gw: httpx.AsyncClient) -> None:
+    body = _case_input("orders.yaml", PICKUP)
+    assert "shippingFee" not in body and "discount" not in body["items"][0]
+    response = await gw.post("/v1/orders", json=body, headers=_auth("acme-market"))
+    assert response.status_code == 202, response.text
+
+
+async def test_the_gateway_refuses_the_broken_mapping_at_the_path_routes_test_names(
+    settings: Settings, tmp_path: Path
+) -> None:
+    config = load_config(broken_shipping_copy(tmp_path), env={})
+    body = _case_input("orders.yaml", PICKUP)
+    async with running_gateway(config, settings) as url, httpx.AsyncClient(base_url=url) as c:
+        response = await c.post("/v1/orders", json=body, headers=_auth("acme-market"))
+    assert response.status_code == 422
+    pointers = [e["pointer"] for e in response.json()["errors"]]
+    assert pointers == ["/shipping_charge/amount"]

@@ -101,6 +101,20 @@ class Order(CanonicalStruct, kw_only=True):
         date | None, Meta(description="Date promised to the customer (delivery or pickup).")
     ] = None
     shipping_charge: Annotated[Money | None, Meta(description="Shipping charged.")] = None
+    tax: Annotated[
+        Money | None,
+        Meta(
+            description="Tax not carried by the lines' own `tax` (e.g. on shipping), or the "
+            "whole order's tax when the lines carry none."
+        ),
+    ] = None
+    total: Annotated[
+        Money | None,
+        Meta(
+            description="The order total as the partner stated it: lines (quantity x unit "
+            "price - discount + tax) + shipping + tax. A `reconcile` step checks it."
+        ),
+    ] = None
     lines: Annotated[
         list[OrderLine], Meta(min_length=1, description="Ordered items; at least one.")
     ]
@@ -144,8 +158,7 @@ class Order(CanonicalStruct, kw_only=True):
                         f"line {line.line_number}: amount in {money.currency}, "
                         f"order currency is {self.currency}"
                     )
-        if self.shipping_charge is not None and self.shipping_charge.currency != self.currency:
-            raise ValueError(
-                f"shipping_charge in {self.shipping_charge.currency}, "
-                f"order currency is {self.currency}"
-            )
+        for name in ("shipping_charge", "tax", "total"):
+            money = getattr(self, name)
+            if money is not None and money.currency != self.currency:
+                raise ValueError(f"{name} in {money.currency}, order currency is {self.currency}")

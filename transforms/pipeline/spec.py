@@ -33,7 +33,9 @@ __all__ = [
     "Label",
     "LookupStep",
     "MapStep",
+    "OnMismatch",
     "OnMiss",
+    "ReconcileStep",
     "RenameStep",
     "SetStep",
     "SplitEmit",
@@ -211,6 +213,27 @@ class ValidateStep(StepSpec, tag="validate", kw_only=True):
     normalise: bool = True
 
 
+class OnMismatch(enum.Enum):
+    """What a ``reconcile`` step does when the money does not balance."""
+
+    REJECT = "reject"
+    """Fail the message: the gateway answers 422 naming the difference, publishes nothing."""
+    FLAG = "flag"
+    """Let it through with the finding written into the payload (``flag_at``)."""
+
+
+class ReconcileStep(StepSpec, tag="reconcile", kw_only=True):
+    """Check that a canonical order balances: the sum over ``lines`` of quantity x unit
+    price - discount + tax, plus ``shipping_charge`` and ``tax``, equals the partner's
+    stated total at ``total`` (all in minor units) within ``tolerance`` minor units."""
+
+    total: str = "total.amount"
+    tolerance: Annotated[int, Meta(ge=0)] = 1
+    on_mismatch: OnMismatch = OnMismatch.REJECT
+    flag_at: str | None = None
+    """Where ``on_mismatch: flag`` writes the finding; default ``attributes.reconciliation``."""
+
+
 class EventCase(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """``when`` (JMESPath) truthy → event type ``type``."""
 
@@ -244,5 +267,6 @@ Step = (
     | SplitStep
     | ValidateStep
     | EventStep
+    | ReconcileStep
 )
 """One pipeline step, tagged by ``step: <kind>``."""

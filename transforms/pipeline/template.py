@@ -13,6 +13,10 @@
                                    ``now`` (RFC 3339 UTC) from the pipeline context
   ``{$each: expr, $to: template}`` one ``template`` per element of the list ``expr``
                                    gives (element = current); null if not a list
+  ``{$if: expr, $then: template}`` ``template`` when ``expr`` (against the current
+                                   object) is true in JMESPath's sense (not null, false,
+                                   or empty), else null: with ``omit_nulls`` an optional
+                                   sub-object is left out when its source is absent
 
 A template is compiled into Python functions (generated source, as ``dataclasses``
 does; one per ``$each`` body): plain field references (``a.b.c``) become dict look-ups,
@@ -53,6 +57,13 @@ def _ctx_now(ctx: PipelineContext) -> str:
 
 def _sparse(obj: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in obj.items() if v is not None}
+
+
+def _truthy(value: Any) -> bool:
+    """JMESPath's truth: false, null, "", [] and {} are false; everything else (0 too) true."""
+    return not (
+        value is None or value is False or (isinstance(value, str | list | dict) and not value)
+    )
 
 
 def compile_template(
@@ -106,6 +117,8 @@ class _Uses:
                 child = self._next
                 self._next += 1
                 self.collect(node["$to"], env, at, child, scope)
+            elif set(node) == {"$if", "$then"}:
+                self.collect(node["$then"], env, at, scope, parent)
             elif not any(isinstance(k, str) and k.startswith("$") for k in node):
                 for value in node.values():
                     self.collect(value, env, at, scope, parent)
@@ -157,6 +170,7 @@ class _Generator:
         self.namespace: dict[str, Any] = {
             "_clone": clone,
             "_sparse": _sparse,
+            "_truthy": _truthy,
             "_now": _ctx_now,
             "_CONTAINERS": (dict, list),
             "_EMPTY": MappingProxyType({}),
@@ -267,11 +281,15 @@ class _Generator:
                 f"([{build}({element}, root, ctx) for {element} in {listed}] "
                 f"if ({listed} := {items}).__class__ is list else None)"
             )
+        if keys == {"$if", "$then"}:
+            condition = self.expression(node["$if"], (*at, "$if"), place=False)
+            then = self.source(node["$then"], (*at, "$then"))
+            return f"({then} if _truthy({condition}) else None)"
         self.env.report(
             FindingKind.BAD_TEMPLATE,
             at,
             f"unknown template form with keys {sorted(map(str, keys))}: use $const, $root, "
-            "$ctx, or $each with $to (keys starting with $ are reserved)",
+            "$ctx, $each with $to, or $if with $then (keys starting with $ are reserved)",
         )
         return "None"
 

@@ -22,7 +22,14 @@ from transforms.testing.cases import (
     load_case_file,
 )
 from transforms.testing.matching import matches, render_diff
-from transforms.testing.runner import CaseResult, run_case, run_case_file, run_case_files
+from transforms.testing.runner import (
+    CaseResult,
+    OutputCheck,
+    Refusal,
+    run_case,
+    run_case_file,
+    run_case_files,
+)
 
 __all__ = [
     "CASE_DIR",
@@ -34,6 +41,8 @@ __all__ = [
     "ExpectedError",
     "ExpectedOutput",
     "Match",
+    "OutputCheck",
+    "Refusal",
     "discover_case_files",
     "load_case_file",
     "matches",

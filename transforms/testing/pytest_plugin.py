@@ -7,6 +7,9 @@ Enable it in the root ``conftest.py``::
     def pytest_omnihub_pipelines(config_dir):        # compile the configuration
         return compile_all_pipelines(load_config(config_dir))
 
+    def pytest_omnihub_output_checks(config_dir):    # optional: what outputs must pass
+        return {"orders:v1": check_order}
+
 and let pytest reach the case files (``testpaths`` or a path on the command line). The
 configuration directory of a case file is the nearest parent holding ``routes.yaml``.
 Each case becomes one test item named after the case.
@@ -23,11 +26,12 @@ import pytest
 from transforms.pipeline import Pipeline
 from transforms.testing import hookspecs
 from transforms.testing.cases import CASE_DIR, CaseFile, CaseFileError, load_case_file
-from transforms.testing.runner import CaseResult, run_case
+from transforms.testing.runner import CaseResult, OutputCheck, run_case
 
 __all__ = ["PipelineCaseFile", "PipelineCaseItem", "config_dir_of"]
 
 _COMPILED = pytest.StashKey[dict[Path, Mapping[str, Pipeline]]]()
+_CHECKS = pytest.StashKey[dict[Path, Mapping[str, OutputCheck]]]()
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -60,10 +64,21 @@ class PipelineCaseFile(pytest.File):
         for case in cases.cases:
             yield PipelineCaseItem.from_parent(self, name=case.name, defaults=cases)
 
-    def compiled(self) -> Mapping[str, Pipeline]:
+    def _config_dir(self) -> Path:
         config_dir = config_dir_of(self.path)
         if config_dir is None:
             raise self.CollectError(f"{self.path}: no routes.yaml in any parent directory")
+        return config_dir
+
+    def checks(self) -> Mapping[str, OutputCheck]:
+        config_dir = self._config_dir()
+        cache = self.config.stash.setdefault(_CHECKS, {})
+        if config_dir not in cache:
+            cache[config_dir] = self.ihook.pytest_omnihub_output_checks(config_dir=config_dir) or {}
+        return cache[config_dir]
+
+    def compiled(self) -> Mapping[str, Pipeline]:
+        config_dir = self._config_dir()
         cache = self.config.stash.setdefault(_COMPILED, {})
         if config_dir not in cache:
             found = self.ihook.pytest_omnihub_pipelines(config_dir=config_dir)
@@ -95,7 +110,14 @@ class PipelineCaseItem(pytest.Item):
         parent = self.parent
         assert isinstance(parent, PipelineCaseFile)
         case = next(c for c in self.defaults.cases if c.name == self.name)
-        result = run_case(case, self.defaults, parent.compiled(), self.path.parent, self.path.name)
+        result = run_case(
+            case,
+            self.defaults,
+            parent.compiled(),
+            self.path.parent,
+            self.path.name,
+            parent.checks(),
+        )
         if not result.passed:
             raise PipelineCaseFailed(result)
 

@@ -1,9 +1,15 @@
-"""Running YAML pipeline test cases against compiled pipelines, and reporting."""
+"""Running YAML pipeline test cases against compiled pipelines, and reporting.
+
+A case's outputs are compared with what it expects and, when the caller gives an output
+check for its pipeline (``omnihub routes test`` gives the gateway's own validation of
+the route version's schema), must pass that check: a case whose output the gateway
+would refuse fails, naming each refused field.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -12,6 +18,7 @@ import msgspec
 from transforms.pipeline import Pipeline, PipelineContext, PipelineError, PipelineOutput
 from transforms.testing.builders import TEST_NOW
 from transforms.testing.cases import (
+    CASE_DIR,
     Case,
     CaseFile,
     CaseFileError,
@@ -23,7 +30,18 @@ from transforms.testing.cases import (
 )
 from transforms.testing.matching import matches, project, render_diff
 
-__all__ = ["CaseResult", "run_case", "run_case_file", "run_case_files"]
+__all__ = ["CaseResult", "OutputCheck", "Refusal", "run_case", "run_case_file", "run_case_files"]
+
+
+class Refusal(msgspec.Struct, frozen=True):
+    """One field an output check refuses: JSON pointer (``/lines/0/sku``) and why."""
+
+    pointer: str
+    message: str
+
+
+OutputCheck = Callable[[Any], Sequence[Refusal]]
+"""Checks one output payload as the receiving side would; no refusals means accepted."""
 
 
 class CaseResult(msgspec.Struct, frozen=True, kw_only=True):
@@ -53,9 +71,15 @@ def _input(case: Case, base_dir: Path) -> Any:
 
 
 def run_case(
-    case: Case, defaults: CaseFile, compiled: Mapping[str, Pipeline], base_dir: Path, file: str
+    case: Case,
+    defaults: CaseFile,
+    compiled: Mapping[str, Pipeline],
+    base_dir: Path,
+    file: str,
+    checks: Mapping[str, OutputCheck] | None = None,
 ) -> CaseResult:
-    """Run one case; ``base_dir`` resolves ``input_file``; ``file`` names it in results."""
+    """Run one case; ``base_dir`` resolves ``input_file``; ``file`` names it in results;
+    ``checks`` (by pipeline name) must accept every output."""
     name = case.pipeline or defaults.pipeline or ""
 
     def result(passed: bool, message: str = "") -> CaseResult:
@@ -83,7 +107,23 @@ def run_case(
         return result(*_check_error(case.error, exc))
     if case.error is not None:
         return result(False, f"expected an error, got {len(outputs)} output(s)")
+    check = (checks or {}).get(name)
+    refused = _refused(check, outputs) if check is not None else ""
+    if refused:
+        return result(False, refused)
     return result(*_check_outputs(case, outputs))
+
+
+def _refused(check: OutputCheck, outputs: list[PipelineOutput]) -> str:
+    """Why the receiving side would refuse the outputs, or "" when it accepts them all."""
+    lines = []
+    for index, output in enumerate(outputs):
+        where = f"output {index + 1}" if len(outputs) > 1 else "the output"
+        refusals = check(msgspec.to_builtins(output.payload))
+        if refusals:
+            lines.append(f"the gateway would refuse {where} (422):")
+            lines += [f"  {r.pointer or '/'}: {r.message}" for r in refusals]
+    return "\n".join(lines)
 
 
 def _check_error(expected: ExpectedError, error: PipelineError) -> tuple[bool, str]:
@@ -122,21 +162,57 @@ def _check_outputs(case: Case, outputs: list[PipelineOutput]) -> tuple[bool, str
     return True, ""
 
 
-def run_case_file(path: Path, compiled: Mapping[str, Pipeline], *, root: Path) -> list[CaseResult]:
-    """Run every case of the file at ``path`` (named relative to ``root`` in results)."""
+def _selected(select: str | None, file: str, case: Case, defaults: CaseFile) -> bool:
+    if select is None:
+        return True
+    name = case.pipeline or defaults.pipeline or ""
+    return any(select.lower() in text.lower() for text in (f"{file}::{case.name}", name))
+
+
+def run_case_file(
+    path: Path,
+    compiled: Mapping[str, Pipeline],
+    *,
+    root: Path,
+    checks: Mapping[str, OutputCheck] | None = None,
+    select: str | None = None,
+) -> list[CaseResult]:
+    """Run every case of the file at ``path`` (named relative to ``root`` in results);
+    with ``select``, only cases whose ``file::name`` or pipeline contains it (any case)."""
     file = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
     try:
         cases = load_case_file(path)
     except CaseFileError as exc:
         return [CaseResult(file=file, name="<file>", pipeline="", passed=False, message=str(exc))]
-    return [run_case(case, cases, compiled, path.parent, file) for case in cases.cases]
+    return [
+        run_case(case, cases, compiled, path.parent, file, checks)
+        for case in cases.cases
+        if _selected(select, file, case, cases)
+    ]
 
 
-def run_case_files(config_dir: Path, compiled: Mapping[str, Pipeline], out: TextIO) -> int:
-    """Run every case file below ``config_dir/pipeline-tests``; print one line per case
-    (and the reason and diff of failures) to ``out``; 0 when all pass, 1 otherwise."""
+def run_case_files(
+    config_dir: Path,
+    compiled: Mapping[str, Pipeline],
+    out: TextIO,
+    *,
+    checks: Mapping[str, OutputCheck] | None = None,
+    select: str | None = None,
+) -> int:
+    """Run every case file below ``config_dir/pipeline-tests`` (only the cases ``select``
+    picks, see ``run_case_file``); print one line per case (and the reason and diff of
+    failures) to ``out``; 0 when all pass, 1 otherwise or when no case was selected."""
     files = discover_case_files(config_dir)
-    results = [r for path in files for r in run_case_file(path, compiled, root=config_dir)]
+    results = [
+        r
+        for path in files
+        for r in run_case_file(path, compiled, root=config_dir, checks=checks, select=select)
+    ]
+    if not results:
+        where = config_dir / CASE_DIR
+        picked = f" matching '{select}'" if select is not None else ""
+        out.write(f"no case{picked} in {len(files)} file(s) under {where}\n")
+        return 1
     for r in results:
         out.write(f"{'PASS' if r.passed else 'FAIL'} {r.title}\n")
         if not r.passed:

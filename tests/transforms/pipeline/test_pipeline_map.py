@@ -130,3 +130,38 @@ def test_set_copies_the_objects_it_takes() -> None:
 def test_map_of_non_object_input_gives_nulls() -> None:
     pipeline = build("- {step: map, label: m, template: {a: a, b: b.c, all: '@'}}")
     assert run_pipeline(pipeline, [1, 2])[0].payload == {"a": None, "b": None, "all": [1, 2]}
+
+
+def test_map_if_leaves_out_an_optional_sub_object_whose_source_is_absent() -> None:
+    pipeline = build("""
+- step: map
+  label: m
+  omit_nulls: true
+  template:
+    fee: {$if: fee, $then: {amount: fee, currency: cur}}
+    lines:
+      $each: items
+      $to:
+        sku: sku
+        discount: {$if: cut, $then: {amount: cut, currency: {$root: cur}}}
+""")
+    payload = {"cur": "USD", "fee": "4.95", "items": [{"sku": "A", "cut": "0"}, {"sku": "B"}]}
+    assert run_pipeline(pipeline, payload)[0].payload == {
+        "fee": {"amount": "4.95", "currency": "USD"},
+        "lines": [{"sku": "A", "discount": {"amount": "0", "currency": "USD"}}, {"sku": "B"}],
+    }
+    empty = {"cur": "USD", "fee": "", "items": [{"sku": "B", "cut": None}]}
+    assert run_pipeline(pipeline, empty)[0].payload == {"lines": [{"sku": "B"}]}
+
+
+def test_map_if_keeps_zero_and_false_follows_jmespath_truth() -> None:
+    pipeline = build("""
+- step: map
+  label: m
+  template: {a: {$if: n, $then: "'yes'"}, b: {$if: flag, $then: "'yes'"}, c: {$if: l, $then: l}}
+""")
+    assert run_pipeline(pipeline, {"n": 0, "flag": False, "l": []})[0].payload == {
+        "a": "yes",
+        "b": None,
+        "c": None,
+    }

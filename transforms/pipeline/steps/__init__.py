@@ -16,6 +16,7 @@ from transforms.pipeline.spec import (
     FilterStep,
     LookupStep,
     MapStep,
+    ReconcileStep,
     RenameStep,
     SetStep,
     SplitStep,
@@ -29,6 +30,7 @@ from transforms.pipeline.steps.drop_step import compile_drop
 from transforms.pipeline.steps.event_step import compile_event
 from transforms.pipeline.steps.lookup_step import compile_lookup
 from transforms.pipeline.steps.map_step import compile_map
+from transforms.pipeline.steps.reconcile_step import compile_reconcile
 from transforms.pipeline.steps.rename_step import compile_rename
 from transforms.pipeline.steps.split_step import compile_split
 from transforms.pipeline.steps.validate_step import compile_validate
@@ -48,5 +50,6 @@ STEP_COMPILERS: dict[type[Any], Callable[[Any, CompileEnv, Location], StepFn]] =
     SplitStep: compile_split,
     ValidateStep: compile_validate,
     EventStep: compile_event,
+    ReconcileStep: compile_reconcile,
 }
 """Step spec class → function compiling it (spec, env, location) → StepFn."""

@@ -2,12 +2,14 @@
 
 BEG03 order number, DTM*004 (or BEG05) placed, CUR currency, N1 BY/ST/BT parties with
 N3/N4/PER (N1*ST N104 → ship_to_location_id), DTM*002 promised date, SAC*C*D240
-shipping charge, REF*CO partner reference;
-PO1 lines with PID description, SAC*A*C310 discount and TXI tax.
+shipping charge, TXI order tax (header), REF*CO partner reference, AMT*TT the total the
+buyer states (so a route can reconcile it); PO1 lines with PID description, SAC*A*C310
+discount and TXI tax.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, time
 
 from transforms.edi.errors import EdiMappingError
@@ -67,6 +69,8 @@ def map_850(transaction_set: TransactionSet, context: MapContext) -> Mapped:
         bill_to=bill_to.address(context.settings) if bill_to else None,
         promised_date=cursor.date(promised, 2, "promised date") if promised else None,
         shipping_charge=_charge(cursor, header, "C", "D240", currency),
+        tax=_amount(cursor, header, "TXI", "TX", currency),
+        total=_amount(cursor, cursor.segments, "AMT", "TT", currency),
         lines=lines,
         external_reference=_ref(header, "CO"),
         attributes=attributes,
@@ -96,6 +100,16 @@ def _charge(
         if sac.tag == "SAC" and sac.el(1) == indicator and sac.el(2) == code:
             cents = cursor.decimal(sac, 5, "allowance or charge amount")
             return to_money(cents.scaleb(-2), currency)
+    return None
+
+
+def _amount(
+    cursor: SetCursor, segments: Sequence[Segment], tag: str, qualifier: str, currency: str
+) -> Money | None:
+    """Element 2 of the first ``tag`` segment with element 1 ``qualifier`` (a decimal)."""
+    for segment in segments:
+        if segment.tag == tag and segment.el(1) == qualifier:
+            return to_money(cursor.decimal(segment, 2, f"{tag}*{qualifier} amount"), currency)
     return None
 
 

@@ -21,6 +21,8 @@ def write_850(order: Order) -> OutboundSet:
     ]
     if order.external_reference is not None:
         body.append(Segment("REF", ("CO", order.external_reference)))
+    if order.tax is not None:
+        body.append(Segment("TXI", ("TX", to_decimal_text(order.tax))))
     if order.shipping_charge is not None:
         body.append(_sac("C", "D240", order.shipping_charge))
     body.append(Segment("DTM", ("004", placed.strftime("%Y%m%d"), placed.strftime("%H%M%S"), "UT")))
@@ -56,6 +58,8 @@ def write_850(order: Order) -> OutboundSet:
         if line.tax is not None:
             body.append(Segment("TXI", ("TX", to_decimal_text(line.tax))))
     body.append(Segment("CTT", (str(len(order.lines)),)))
+    if order.total is not None:
+        body.append(Segment("AMT", ("TT", to_decimal_text(order.total))))
     return OutboundSet(set_id="850", body=tuple(body))
 
 
