@@ -23,12 +23,13 @@ __all__ = ["close_redis", "connect_redis"]
 SENTINEL_TIMEOUT_S = 1.0  # a sentinel that does not answer within this is skipped
 
 
-def connect_redis(settings: Settings) -> aioredis.Redis:
-    """A client (no connection is made until the first command)."""
+def connect_redis(settings: Settings, **options: Any) -> aioredis.Redis:
+    """A client (no connection is made until the first command); ``options`` go to each
+    connection to the data servers (timeouts, retry), as in `redis.asyncio.Redis`."""
     if not settings.redis_sentinels:
-        return aioredis.Redis.from_url(settings.redis_url)
+        return aioredis.Redis.from_url(settings.redis_url, **options)
     parsed: dict[str, Any] = parse_url(settings.redis_url)  # type: ignore[no-untyped-call]
-    options = {k: v for k, v in parsed.items() if k in ("db", "username", "password")}
+    options |= {k: v for k, v in parsed.items() if k in ("db", "username", "password")}
     sentinel = Sentinel(
         [sentinel_address(s) for s in settings.redis_sentinels],
         sentinel_kwargs={"socket_timeout": SENTINEL_TIMEOUT_S},
