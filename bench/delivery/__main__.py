@@ -65,6 +65,10 @@ def _throughput_report(runs: list[ScenarioRuns], messages: int) -> list[str]:
         if name.startswith("worker without ")
     )
     lines.append(f"CPU ms/msg each middleware costs (worker - worker without it): {costs}")
+    lines.append(
+        f"worker / bare loop by CPU per message (bare loop's ms/msg / worker's, what the rates "
+        f"would be where each had a core of its own): {by['baseline'] / by['worker']:.2f}"
+    )
     return lines
 
 
@@ -130,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"- machine: `nproc` {_sh('nproc')}; "
         + "; ".join(
-            line.strip()
+            " ".join(line.split())
             for line in _sh("lscpu").splitlines()
             if line.split(":")[0].strip()
             in {"Model name", "Thread(s) per core", "Hypervisor vendor"}
