@@ -26,7 +26,7 @@ def uuid7(unix_ms: int | None = None) -> uuid.UUID:
 
 
 def new_message_id() -> str:
-    """A UUIDv7 in its canonical text form, formatted directly (one per message: building
-    a `uuid.UUID` first was a visible share of the gateway's CPU)."""
+    """A UUIDv7 in its canonical text form, formatted directly from its integer (no
+    `uuid.UUID` object in between: one is made per message)."""
     h = f"{_uuid7_int(None):032x}"
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

@@ -20,6 +20,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     config_dir: Path = Path(".")
     publish_timeout_s: float = 5.0
     retry_after_s: int = 5  # what a 503 tells the partner to wait
+    # how long the gateway waits for Redis to connect or answer before a request gets 503
+    redis_timeout_s: float = 2.0
     access_log: bool = True  # the gateway's line per request (OMNIHUB_ACCESS_LOG=off: none)
 
     @property
@@ -38,6 +40,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
             publish_timeout_s=float(
                 env.get("OMNIHUB_PUBLISH_TIMEOUT_S", defaults.publish_timeout_s)
             ),
+            redis_timeout_s=float(env.get("OMNIHUB_REDIS_TIMEOUT_S", defaults.redis_timeout_s)),
             access_log=env.get("OMNIHUB_ACCESS_LOG", "on").strip().lower()
             not in ("off", "0", "false", "no"),
         )

@@ -15,8 +15,8 @@ _TRACEPARENT = re.compile(r"^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-
 def _random_hex(bits: int) -> str:
     """Random ids for traces and spans: unique, not secret (W3C asks for randomness, not
     for a cryptographic source). `random`'s generator is seeded from the OS and seeded
-    anew in a forked child, and it costs no system call: on sandboxed kernels (gVisor)
-    two `os.urandom` calls per request were a visible share of the gateway's CPU."""
+    anew in a forked child, and it costs no system call (`os.urandom` does, twice per
+    request)."""
     return f"{random.getrandbits(bits) or 1:0{bits // 4}x}"
 
 

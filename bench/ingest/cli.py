@@ -57,8 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--only",
-        default="raw,full,baseline",
-        help="scenarios: any of raw, full, baseline, uvloop, granian (default: the first three)",
+        default="raw,full,public,baseline",
+        help=(
+            "scenarios: any of raw, full, public (fast paths off), public-redis, baseline, "
+            "uvloop, granian (default: the first four)"
+        ),
     )
     p.add_argument(
         "--source",
@@ -104,6 +107,10 @@ def _scenarios(only: set[str], processes: list[int]) -> list[Scenario]:
     for n in processes:
         if "full" in only:
             plan.append(Scenario("full", "gateway", n))
+        if "public" in only:  # the same gateway with every adapter's fast path off
+            plan.append(Scenario("full", "gateway", n, fast_paths="0"))
+        if "public-redis" in only:  # only Redis on its public API (the aiormq adapter on)
+            plan.append(Scenario("full", "gateway", n, fast_paths="aiormq"))
         if "uvloop" in only:
             plan.append(Scenario("full", "uvloop", n))
         if "granian" in only:
@@ -212,7 +219,7 @@ def _open_loop(source: Source, env: BenchEnvironment, load: Load, args: Namespac
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     only = {s.strip() for s in args.only.split(",") if s.strip()}
-    unknown = only - {"raw", "full", "baseline", "uvloop", "granian"}
+    unknown = only - {"raw", "full", "public", "public-redis", "baseline", "uvloop", "granian"}
     if unknown:
         print(f"bench: unknown scenario(s) {', '.join(sorted(unknown))}", file=sys.stderr)
         return EXIT_SETUP

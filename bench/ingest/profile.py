@@ -58,7 +58,7 @@ PHASES: tuple[tuple[str, str], ...] = (
     ("AMQP: publish + confirm", r"Publisher\.publish|PendingPublishes|Outbox\."),
     ("Redis: event-loop callbacks (send, read)", r"redis/"),
     ("AMQP: event-loop callbacks (frames, confirms)", r"aiormq/|aio_pika/|pamqp/"),
-    ("handler: auth, body, decode, envelope, response", r"IngestHandler"),
+    ("handler: auth, body, decode, envelope, response", r"IngestFlow|JsonBody|Accepting"),
     ("fast lane: ASGI request and response outside the handler", r"FastLane"),
     ("Litestar outside the handler (routing, headers, response)", r"litestar/"),
     ("uvicorn + httptools", r"uvicorn/"),

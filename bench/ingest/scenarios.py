@@ -50,10 +50,12 @@ class Scenario(msgspec.Struct, frozen=True):
     kind: str  # "full", "baseline" or "raw"
     server: str  # "gateway" (omnihub gateway), "uvloop", "granian", "baseline", "raw"
     processes: int = 1
+    fast_paths: str = "1"  # the gateway's OMNIHUB_FAST_PATHS: "1" all on, "0" all off, a list
 
     @property
     def slug(self) -> str:
-        return f"{self.kind}-{self.server}-{self.processes}"
+        paths = "" if self.fast_paths == "1" else f"-paths-{self.fast_paths.replace(',', '+')}"
+        return f"{self.kind}-{self.server}-{self.processes}{paths}"
 
     @property
     def title(self) -> str:
@@ -66,7 +68,10 @@ class Scenario(msgspec.Struct, frozen=True):
         }
         if self.kind == "raw":
             return titles["raw"]
-        return f"{titles[self.server]} x{self.processes}"
+        paths = {"1": "", "0": ", public APIs"}.get(
+            self.fast_paths, f", fast paths: {self.fast_paths}"
+        )
+        return f"{titles[self.server]} x{self.processes}{paths}"
 
 
 def _threads(ports: int, connections: int) -> int:
@@ -149,6 +154,7 @@ def _server_env(scenario: Scenario, env: BenchEnvironment, prefix: str) -> dict[
             "BENCH_RATE": HIGH_LIMIT,
         }
     return {
+        "OMNIHUB_FAST_PATHS": scenario.fast_paths,
         "OMNIHUB_AMQP_URL": env.amqp_url,
         "OMNIHUB_REDIS_URL": env.redis_url,
         "OMNIHUB_PREFIX": prefix,

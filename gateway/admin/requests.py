@@ -105,3 +105,7 @@ def decode_body(body: bytes, kind: type[T]) -> T:
         raise ProblemError(
             400, f"the body is not valid JSON: {exc}", kind="malformed-json"
         ) from None
+    except RecursionError:
+        raise ProblemError(
+            400, "the body is nested too deeply to read", kind="malformed-json"
+        ) from None

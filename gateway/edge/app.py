@@ -19,6 +19,8 @@ from litestar import Litestar, Request, Response, get
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from gateway.admin.api import AdminApi
 from gateway.admin.message_status import message_status_route
@@ -38,16 +40,16 @@ from gateway.edge.openapi import describe_api
 from gateway.edge.operator import OperatorApp
 from gateway.edge.problems import exception_handlers
 from gateway.edge.readiness import Readiness
+from gateway.edge.request_reply import Reply
 from gateway.edge.request_telemetry import EdgeObservability
 from gateway.edge.versions import unknown_version
 from gateway.ingest.admission import Admission
-from gateway.ingest.autopipeline import AutoPipeline
-from gateway.ingest.backpressure import PendingPublishes
-from gateway.ingest.edi_handler import EdiIngestHandler, edi_route
-from gateway.ingest.json_codec import Inbound, compile_tables
-from gateway.ingest.json_handler import IngestHandler
+from gateway.ingest.edi_body import EdiBody
+from gateway.ingest.flow import IngestFlow
+from gateway.ingest.json_codec import Inbound, JsonBody, compile_tables
 from gateway.ingest.rate_tiers import TierLimits
-from gateway.ingest.route_services import EdgeServices
+from gateway.ingest.redis_batch import redis_commands
+from gateway.ingest.route_services import EdgeServices, PendingPublishes
 from omnihub.broker import Publisher, declare_topology, plan_topology
 from omnihub.config.model import HubConfig, HubTokenIssuer, JwksTokenIssuer
 from omnihub.edi_counters import RedisControlNumbers
@@ -74,18 +76,38 @@ def create_publisher(config: HubConfig, settings: Settings) -> Publisher:
     )
 
 
-def _ingest_route(handler: IngestHandler) -> HTTPRouteHandler:
+def _response(reply: Reply) -> Response[bytes]:
+    return Response(
+        reply.body,
+        status_code=reply.status_code,
+        media_type=reply.media_type,
+        headers=reply.headers,
+    )
+
+
+def _edi_route(handler: IngestFlow[EdiBody]) -> HTTPRouteHandler:
+    """The Litestar route of one EDI route version (its body is not JSON: not in OpenAPI)."""
+
+    async def ingest_edi(request: Request[Any, Any, Any]) -> Response[bytes]:
+        return _response(await handler(request))
+
+    route = handler.route
+    return HTTPRouteHandler(
+        path=f"/{handler.version}{route.path}",
+        http_method=route.method,
+        status_code=200,
+        request_max_body_size=route.max_body,
+        name=f"{handler.route_id}:{handler.version}",
+        include_in_schema=False,
+    )(ingest_edi)
+
+
+def _ingest_route(handler: IngestFlow[JsonBody]) -> HTTPRouteHandler:
     """The route version in Litestar: its OpenAPI operation, and a request that the fast
     lane does not match exactly (a trailing slash) still gets the same handler."""
 
     async def ingest(request: Request[Any, Any, Any]) -> Response[bytes]:
-        reply = await handler(request)
-        return Response(
-            reply.body,
-            status_code=reply.status_code,
-            media_type=reply.media_type,
-            headers=reply.headers,
-        )
+        return _response(await handler(request))
 
     route = handler.route
     return HTTPRouteHandler(
@@ -146,8 +168,13 @@ def create_app(
     owns_tracing = tracing is None
     tracing = tracing if tracing is not None else tracing_from_env("omnihub-gateway")
     metrics = metrics if metrics is not None else HubMetrics()
-    redis = aioredis.Redis.from_url(settings.redis_url)
-    pipeline = AutoPipeline(redis)
+    redis = aioredis.Redis.from_url(
+        settings.redis_url,
+        socket_timeout=settings.redis_timeout_s,
+        socket_connect_timeout=settings.redis_timeout_s,
+        retry=Retry(NoBackoff(), 0),  # a command once written may have run: never resent
+    )
+    pipeline = redis_commands(redis)
     journeys = JourneyStore(redis, settings.names, config.broker.archive_max_age)
     observability = EdgeObservability(
         tracing, metrics, redis, settings.names, config.broker.archive_max_age, pipeline
@@ -164,42 +191,47 @@ def create_app(
         settings.retry_after_s,
         observability,
     )
-    ingest: list[IngestHandler] = []
-    edi: list[EdiIngestHandler] = []
+    ingest: list[IngestFlow[JsonBody]] = []
+    edi: list[IngestFlow[EdiBody]] = []
     control_numbers = RedisControlNumbers(redis, settings.names)
     paths: dict[str, tuple[set[str], set[str]]] = {}
     for route_id, route in config.routes.items():
         auth = RouteAuthenticator(route, credentials)
         methods, versions = paths.setdefault(route.path, (set(), set()))
         methods.add(route.method)
+        edi_body = (
+            EdiBody(route_id, route, config.partners, control_numbers, settings.retry_after_s)
+            if route.edi is not None
+            else None
+        )
         for version, spec in route.versions.items():
             versions.add(version)
-            if route.edi is not None:
+            tier = tiers[route.tier]
+            if edi_body is not None:
                 edi.append(
-                    EdiIngestHandler(
+                    IngestFlow(
                         route_id=route_id,
                         route=route,
                         version=version,
+                        codec=edi_body,
                         auth=auth,
-                        tier=tiers[route.tier],
+                        tier=tier,
                         services=services,
-                        partners=config.partners,
-                        allocator=control_numbers,
                     )
                 )
                 continue
             ingest.append(
-                IngestHandler(
+                IngestFlow(
                     route_id=route_id,
                     route=route,
                     version=version,
-                    inbound=Inbound(route_id, route, version, spec, tables),
+                    codec=JsonBody(Inbound(route_id, route, version, spec, tables)),
                     auth=auth,
-                    tier=tiers[route.tier],
+                    tier=tier,
                     services=services,
                 )
             )
-    handlers: list[Any] = [_ingest_route(h) for h in ingest] + [edi_route(h) for h in edi]
+    handlers: list[Any] = [_ingest_route(h) for h in ingest] + [_edi_route(h) for h in edi]
     handlers += [
         _unknown_version_route(path, methods, sorted(versions))
         for path, (methods, versions) in paths.items()

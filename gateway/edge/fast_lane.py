@@ -1,17 +1,18 @@
-"""The ingest routes served straight from ASGI, in front of the Litestar app.
+"""The JSON ingest routes served straight from ASGI, in front of the Litestar app.
 
-A JSON ingest request is the gateway's hot path, and the profile of issue 8 put 10-17 %
-of its CPU in Litestar's machinery around the handler (routing, `Request`, `Headers`,
-exception middleware, `Response`). The handlers need none of it: they read headers and
-the body and answer bytes. `FastLane` looks a request up by exact method and path among
-the JSON ingest route versions, serves it with the same `IngestHandler`, and passes
-everything else (other paths, trailing slashes, other methods, lifespan) to Litestar,
-which still routes those versions too and describes them in the OpenAPI document.
+The JSON ingest route versions are the gateway's hot path and need none of Litestar's
+machinery around a handler (routing, `Request`, `Headers`, exception middleware,
+`Response`): the flow reads headers and the body and answers bytes. `FastLane` looks a
+request up by exact method and path among those route versions, serves it with the same
+`IngestFlow`, and passes everything else (other paths, trailing slashes, other methods,
+lifespan) to Litestar, which still routes those versions too and describes them in the
+OpenAPI document.
 
-What Litestar did for these routes is done here the same way: a body over the route's
+What Litestar does for these routes is done here the same way: a body over the route's
 limit is 413 (refused from its Content-Length before reading, or as soon as it grows
-past the limit), `ProblemError` is rendered as problem+json with the path as `instance`,
-and any other exception is logged and answered 500 problem+json.
+past the limit), and errors are rendered by `gateway.edge.problems.render`, as Litestar's
+exception handlers render them: `ProblemError` as problem+json with the path as
+`instance`, any other exception logged and answered the same 500 problem+json.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from typing import Any
 
 from litestar import Litestar
 
-from gateway.edge.problems import PROBLEM_JSON, ProblemError, problem_body
+from gateway.edge.problems import PROBLEM_JSON, ProblemError, internal_error, render
 from gateway.edge.request_reply import AsgiRequest, ClientGone, Reply
-from gateway.ingest.json_handler import IngestHandler
+from gateway.ingest.flow import IngestFlow
+from gateway.ingest.json_codec import JsonBody
 
 __all__ = ["FastLane"]
 
@@ -38,30 +40,16 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 def _problem(exc: ProblemError, path: str) -> Reply:
-    body = problem_body(
-        exc.status, exc.detail, kind=exc.kind, title=exc.title, instance=path, extra=exc.extra
-    )
-    return Reply(exc.status, body, PROBLEM_JSON, exc.headers)
-
-
-def _internal_error(path: str) -> Reply:
-    body = problem_body(
-        500,
-        "the hub failed to handle this request; nothing was accepted, send it again later",
-        kind="internal-server-error",
-        title="Internal Server Error",
-        instance=path,
-    )
-    return Reply(500, body, PROBLEM_JSON, {})
+    return Reply(exc.status, render(exc, path), PROBLEM_JSON, exc.headers)
 
 
 class FastLane:
     """An ASGI app: the JSON ingest routes itself, everything else through `app`."""
 
-    def __init__(self, app: Litestar, handlers: Iterable[IngestHandler]) -> None:
+    def __init__(self, app: Litestar, handlers: Iterable[IngestFlow[JsonBody]]) -> None:
         self.app = app
         self._next: Any = app  # Litestar's ASGI types are narrower than these plain dicts
-        self._routes: dict[tuple[str, str], IngestHandler] = {
+        self._routes: dict[tuple[str, str], IngestFlow[JsonBody]] = {
             (h.route.method.upper(), f"/{h.version}{h.route.path}"): h for h in handlers
         }
 
@@ -74,7 +62,7 @@ class FastLane:
         await self._next(scope, receive, send)
 
     async def _serve(
-        self, handler: IngestHandler, scope: Scope, receive: Receive, send: Send
+        self, handler: IngestFlow[JsonBody], scope: Scope, receive: Receive, send: Send
     ) -> None:
         path = scope["path"]
         request = AsgiRequest(scope, receive, handler.route.max_body)
@@ -86,7 +74,7 @@ class FastLane:
             return
         except Exception:
             log.exception("unhandled error on %s %s", scope["method"], path)
-            reply = _internal_error(path)
+            reply = _problem(internal_error(), path)
         headers = [
             (b"content-type", reply.media_type.encode()),
             (b"content-length", str(len(reply.body)).encode()),

@@ -29,7 +29,8 @@ from litestar.openapi.spec import (
 
 from gateway.auth.token_endpoint import FORM, JWKS_PATH, TOKEN_PATH, TokenResponse
 from gateway.edge.problems import PROBLEM_JSON
-from gateway.ingest.json_handler import Accepted, IngestHandler
+from gateway.ingest.flow import Accepted, IngestFlow
+from gateway.ingest.json_codec import JsonBody
 from gateway.ingest.rate_tiers import TierLimits
 from omnihub.config.model import HubConfig, Idempotency
 
@@ -141,7 +142,7 @@ def _security_schemes(config: HubConfig, oauth: bool) -> dict[str, SecuritySchem
     return schemes
 
 
-def _security(handler: IngestHandler) -> list[dict[str, list[str]]]:
+def _security(handler: IngestFlow[JsonBody]) -> list[dict[str, list[str]]]:
     route = handler.route
     out: list[dict[str, list[str]]] = []
     for method in route.auth:
@@ -156,7 +157,7 @@ def _security(handler: IngestHandler) -> list[dict[str, list[str]]]:
     return out
 
 
-def _parameters(handler: IngestHandler) -> list[Any]:
+def _parameters(handler: IngestFlow[JsonBody]) -> list[Any]:
     route = handler.route
     params: list[Any] = [
         Parameter(
@@ -192,7 +193,7 @@ def _parameters(handler: IngestHandler) -> list[Any]:
     return params
 
 
-def _responses(handler: IngestHandler) -> dict[str, Any]:
+def _responses(handler: IngestFlow[JsonBody]) -> dict[str, Any]:
     version = handler.policy.headers
     lifecycle = {
         name: _header(
@@ -232,13 +233,13 @@ def _responses(handler: IngestHandler) -> dict[str, Any]:
 def describe_api(
     app: Litestar,
     config: HubConfig,
-    handlers: Sequence[IngestHandler],
+    handlers: Sequence[IngestFlow[JsonBody]],
     tiers: dict[str, TierLimits],
     *,
     oauth: bool,
 ) -> None:
     openapi = app.openapi_schema
-    types = sorted({h.inbound.schema for h in handlers}, key=lambda t: t.__name__)
+    types = sorted({h.codec.inbound.schema for h in handlers}, key=lambda t: t.__name__)
     _, components = msgspec.json.schema_components(
         [*types, Accepted, TokenResponse], ref_template=REF
     )
@@ -255,13 +256,13 @@ def describe_api(
             continue
         spec = handler.route.versions[handler.version]
         tier = tiers[handler.route.tier]
-        if handler.inbound.pipeline is None:
-            body: dict[str, Any] = {"$ref": REF.format(name=handler.inbound.schema.__name__)}
+        if handler.codec.inbound.pipeline is None:
+            body: dict[str, Any] = {"$ref": REF.format(name=handler.codec.inbound.schema.__name__)}
         else:
             body = {
                 "type": "object",
                 "description": f"The partner's format; the hub's pipeline turns it into "
-                f"a {handler.inbound.schema.__name__}.",
+                f"a {handler.codec.inbound.schema.__name__}.",
             }
         notes = [handler.route.description, f"Rate limit tier '{tier.name}': {tier.policy_header}."]
         if spec.deprecated is not None:

@@ -1,25 +1,32 @@
 """RFC 9457 problem details: every error a partner can cause is answered this way.
 
-Handlers raise `ProblemError`; `exception_handlers()` turns it, and Litestar's own HTTP
-errors (404, 405, 413, ...), into ``application/problem+json`` responses.
+Handlers raise `ProblemError`; `render` turns one into its document, for Litestar's
+exception handlers (`exception_handlers()`, which also answer Litestar's own HTTP errors,
+404, 405, 413, ..., and any unhandled exception as a 500) and for the fast lane alike.
 """
 
 from __future__ import annotations
 
+import logging
 from http import HTTPStatus
 from typing import Any
 
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 __all__ = [
     "PROBLEM_JSON",
     "ProblemError",
     "exception_handlers",
+    "internal_error",
     "problem_body",
     "problem_response",
+    "render",
 ]
+
+log = logging.getLogger("omnihub.gateway")
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://omnihub.dev/problems/"
@@ -72,6 +79,22 @@ def problem_body(
     return _encoder.encode(body)
 
 
+def render(exc: ProblemError, instance: str) -> bytes:
+    """The problem+json document of ``exc`` for the request at path ``instance``."""
+    return problem_body(
+        exc.status, exc.detail, kind=exc.kind, title=exc.title, instance=instance, extra=exc.extra
+    )
+
+
+def internal_error() -> ProblemError:
+    """What a request that hit a bug gets (the bug itself is logged, never shown)."""
+    return ProblemError(
+        500,
+        "the hub failed to handle this request; nothing was accepted, send it again later",
+        kind="internal-server-error",
+    )
+
+
 def problem_response(
     status: int,
     detail: str,
@@ -92,15 +115,15 @@ def problem_response(
 
 def _on_problem(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     assert isinstance(exc, ProblemError)
-    return problem_response(
-        exc.status,
-        exc.detail,
-        kind=exc.kind,
-        title=exc.title,
-        instance=request.url.path,
-        headers=exc.headers,
-        extra=exc.extra,
-    )
+    body = render(exc, request.url.path)
+    return Response(body, status_code=exc.status, media_type=PROBLEM_JSON, headers=exc.headers)
+
+
+def _on_unhandled(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    if isinstance(exc, HTTPException):  # Litestar's own 500s
+        return _on_http(request, exc)
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _on_problem(request, internal_error())
 
 
 def _on_http(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
@@ -126,4 +149,8 @@ def _on_http(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]
 
 
 def exception_handlers() -> dict[type[Exception] | int, Any]:
-    return {ProblemError: _on_problem, HTTPException: _on_http}
+    return {
+        ProblemError: _on_problem,
+        HTTPException: _on_http,
+        HTTP_500_INTERNAL_SERVER_ERROR: _on_unhandled,
+    }

@@ -15,8 +15,8 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from gateway.ingest.autopipeline import AutoPipeline
 from gateway.ingest.journal_batch import JournalBatch
+from gateway.ingest.redis_batch import RedisCommands
 from omnihub.envelope import Envelope
 from omnihub.naming import Names
 from omnihub.telemetry import HubMetrics, Tracing
@@ -37,7 +37,7 @@ class EdgeObservability:
         redis: aioredis.Redis,
         names: Names,
         retention: timedelta,
-        pipeline: AutoPipeline | None = None,
+        pipeline: RedisCommands | None = None,
     ) -> None:
         self.tracing = tracing
         self.metrics = metrics

@@ -10,16 +10,18 @@ were handed to the broker leaves their ids in the record (`release`): the broker
 have routed them although no confirm came back, so the partner's retry with the same key
 publishes under the same ids (state `retry`) and the targets de-duplicate it. Storing
 the response (`complete`) and opening a failed request's key (`release`) are written in
-the background: every command goes through the process's `AutoPipeline`, so they share
-round trips with other requests' admissions and reach Redis in the order they were
-issued.
+the background: every command goes through the process's batched Redis commands
+(`redis_batch.redis_commands`), so they share round trips with other requests'
+admissions and reach Redis in the order they were issued.
 
 The idempotency record is one string, so that reserving a key is one `SET NX GET`:
 a kind (`-` reserved, `d` done, `r` failed after publishing), the request's fingerprint
 and a newline, then for `d` the traceparent, a newline and the stored response, for `r`
-the comma-separated message ids. A record still in the hash layout of earlier releases
-(fields fp, resp, tp, ids) is rewritten in this one, with its time to live, when its key
-comes back.
+the comma-separated message ids.
+
+What an admission means for the request that asked is here too: the 429 of a throttled
+one, the rate-limit headers of an admitted one, and the `Reservation` it completes
+(response stored) or releases (failed) once it knows how it ended.
 
 Chosen over the `limits` package: its moving window needs several round trips per
 request and cannot share one with the idempotency check.
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import math
 import os
 from collections.abc import Sequence
 from typing import Any, Literal
@@ -38,39 +41,23 @@ import redis.asyncio as aioredis
 from redis.exceptions import NoScriptError, RedisError
 
 from gateway.edge.problems import ProblemError
-from gateway.ingest.autopipeline import AutoPipeline
-from gateway.ingest.rate_tiers import TierLimits
+from gateway.ingest.idempotency_keys import RESERVED
+from gateway.ingest.rate_tiers import TierLimits, ratelimit_header
+from gateway.ingest.redis_batch import RedisCommands
 from omnihub.naming import Names
 
-__all__ = ["Admission", "IdempotencyState", "Verdict"]
+__all__ = [
+    "Admission",
+    "IdempotencyState",
+    "Reservation",
+    "Verdict",
+    "limit_headers",
+    "rate_limited",
+]
 
 IdempotencyState = Literal["none", "new", "retry", "inflight", "mismatch", "done"]
 
 _SCRIPT = r"""
--- A record written as a hash (fp, resp, tp, ids) before 2026-12-03, in today's form
--- and with its time to live; nil if there is none.
-local function from_hash(key)
-  local old = redis.call('HMGET', key, 'fp', 'resp', 'tp', 'ids')
-  if not old[1] then
-    return nil
-  end
-  local rec
-  if old[2] then
-    rec = 'd' .. old[1] .. '\n' .. (old[3] or '') .. '\n' .. old[2]
-  elseif old[4] then
-    rec = 'r' .. old[1] .. '\n' .. old[4]
-  else
-    rec = '-' .. old[1] .. '\n'
-  end
-  local ttl = redis.call('PTTL', key)
-  if ttl > 0 then
-    redis.call('SET', key, rec, 'PX', ttl)
-  else
-    redis.call('SET', key, rec)
-  end
-  return rec
-end
-
 local n = tonumber(ARGV[1])
 local member = ARGV[2]
 local has_idem = ARGV[3] == '1'
@@ -101,10 +88,7 @@ local tp = ''
 if has_idem then
   local key = KEYS[n + 1]
   local head = fp .. '\n'
-  local rec = redis.pcall('SET', key, '-' .. head, 'NX', 'GET', 'PX', lock_ms)
-  if type(rec) == 'table' and rec.err then
-    rec = from_hash(key)
-  end
+  local rec = redis.call('SET', key, '-' .. head, 'NX', 'GET', 'PX', lock_ms)
   if not rec then
     state = 'new'
   elseif string.sub(rec, 2, #head + 1) ~= head then
@@ -163,7 +147,7 @@ def _unavailable() -> ProblemError:
 class Admission:
     """The gateway's Redis: admit (throttle + idempotency), complete, release."""
 
-    def __init__(self, redis: aioredis.Redis, names: Names, pipeline: AutoPipeline) -> None:
+    def __init__(self, redis: aioredis.Redis, names: Names, pipeline: RedisCommands) -> None:
         self._redis = redis
         self._names = names
         self._pipeline = pipeline
@@ -247,3 +231,62 @@ class Admission:
             return
         record = f"r{fingerprint}\n{','.join(issued)}"
         self._pipeline.send("SET", key, record, "PX", ttl_ms)
+
+
+def rate_limited(partner: str, tier: TierLimits, verdict: Verdict) -> ProblemError:
+    """The 429 for a request the throttle refused, with when to send it again."""
+    retry = max(1, math.ceil(verdict.retry_after_ms / 1000))
+    return ProblemError(
+        429,
+        f"partner '{partner}' is over the '{tier.name}' rate limit; send it again after {retry} s",
+        kind="rate-limited",
+        headers={
+            "Retry-After": str(retry),
+            "RateLimit-Policy": tier.policy_header,
+            "RateLimit": f'"{tier.windows[0].policy}";r=0;t={retry}',
+        },
+    )
+
+
+def limit_headers(tier: TierLimits, verdict: Verdict) -> dict[str, str]:
+    """`RateLimit-Policy` and `RateLimit` of an admitted request."""
+    return {
+        "RateLimit-Policy": tier.policy_header,
+        "RateLimit": ratelimit_header(tier, verdict.remaining, verdict.reset_ms),
+    }
+
+
+class Reservation:
+    """The idempotency key a request holds, if its admission reserved one (state `new`
+    or `retry`); with none, `complete` and `release` do nothing."""
+
+    __slots__ = ("_admission", "_digest", "_fingerprint", "_partner", "_ttl_ms")
+
+    def __init__(
+        self,
+        admission: Admission,
+        verdict: Verdict,
+        partner: str,
+        digest: str | None,
+        fingerprint: str,
+        ttl_ms: int,
+    ) -> None:
+        self._admission = admission
+        self._partner = partner
+        self._digest = digest if verdict.state in RESERVED else None
+        self._fingerprint = fingerprint
+        self._ttl_ms = ttl_ms
+
+    def complete(self, body: bytes, traceparent: str) -> None:
+        """Store the response, for replays of the key."""
+        if self._digest is not None:
+            self._admission.complete(
+                self._partner, self._digest, self._fingerprint, body, traceparent, self._ttl_ms
+            )
+
+    def release(self, handed_out: Sequence[str]) -> None:
+        """Open the key again after a failure, keeping the ids given to the broker."""
+        if self._digest is not None:
+            self._admission.release(
+                self._partner, self._digest, self._fingerprint, handed_out, self._ttl_ms
+            )

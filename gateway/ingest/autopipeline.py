@@ -1,21 +1,17 @@
-"""Redis commands of concurrent requests sent together: automatic pipelining.
+"""The redis adapter: the Redis commands of concurrent requests pipelined on one
+connection whose transport it reads itself.
 
-At 64 requests in flight, a connection pool gives every command its own connection, its
-own write and its own read wake-up, and redis-py's per-command path (pool checkout,
-retry wrapper, parser) costs more client CPU than Redis spends running the command. Here
-the commands issued during one turn of the event loop go out together, in one write, as
-one non-transactional pipeline on one connection, and further batches follow while
-earlier ones still await their replies. Redis runs a connection's commands in the order
-they arrive, so commands run in the order they were issued (a response stored by `send`
-is in Redis before any later admission of the same process looks for it).
+Used where `use_autopipeline` says so (a redis-py release in `KNOWN`, ``OMNIHUB_FAST_PATHS``
+allowing it): it relies on redis-py's connection keeping its stream writer as `_writer`.
+Otherwise `redis_batch.RedisBatch` sends the same commands through redis-py's pipeline.
 
-The connection is made by the client's pool (so it has the client's address, TLS,
-credentials, database and timeouts, and redis-py does the handshake); then its transport
-is read by `_Link`, a protocol that feeds what arrives to hiredis and hands each reply
-to the command that waits for it, in order, from the socket's callback: no reader task,
-no coroutine per reply. redis-py's `Pipeline` would add a command stack, a retry wrapper
-and reply callbacks per command, which cost more than the socket work at these rates;
-batches are packed by `gateway/ingest/resp.py`, not redis-py's general `pack_command`.
+The commands issued during one turn of the event loop go out in one write (packed by
+`gateway/ingest/resp.py`), and further batches follow while earlier ones still await
+their replies. Redis runs a connection's commands in the order they arrive, so they run
+in the order they were issued. The connection is made by the client's pool (address,
+TLS, credentials, database, timeouts, handshake); then `_Link` reads its transport,
+feeding hiredis and handing each reply to the command that waits for it, in order, from
+the socket's callback: no reader task, no coroutine per reply.
 
 `execute` awaits a command's reply; `send` is fire-and-forget, for writes whose failure
 the caller has already decided to tolerate (counted through `on_send_failure`). An error
@@ -41,8 +37,11 @@ from redis.exceptions import NoScriptError, RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from gateway.ingest.resp import pack_commands
+from omnihub.fast_paths import fast_path
 
-__all__ = ["AutoPipeline"]
+__all__ = ["KNOWN", "AutoPipeline", "use_autopipeline"]
+
+KNOWN = ("8.2.",)  # redis-py releases whose connection internals this module was written against
 
 log = logging.getLogger("omnihub.gateway.redis")
 
@@ -166,6 +165,14 @@ class _Link(asyncio.Protocol):
         return not self._sent
 
 
+def use_autopipeline() -> bool:
+    """Whether the gateway's Redis commands may go through `AutoPipeline` (decided once
+    per process and logged once; otherwise redis-py's public pipeline is used)."""
+    return fast_path(
+        "redis", "redis", KNOWN, usable=lambda: hasattr(AbstractConnection, "_connect")
+    )
+
+
 class AutoPipeline:
     """One per gateway process (one event loop), over the app's Redis client."""
 
@@ -220,11 +227,13 @@ class AutoPipeline:
     async def _reconnect(self) -> None:
         try:
             self._link = await self._connect()
-        except (RedisError, OSError) as exc:
+        except Exception as exc:  # whatever went wrong, the queued commands must not wait
+            if not isinstance(exc, (RedisError, OSError)):
+                log.error("connecting the Redis pipeline failed: %s", exc)
             failed, self._queue = self._queue, []
             self._fail(
                 [future for _, future in failed],
-                exc if isinstance(exc, RedisError) else RedisError(exc),
+                exc if isinstance(exc, RedisError) else RedisError(str(exc)),
             )
             return
         finally:

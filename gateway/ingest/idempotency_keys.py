@@ -12,9 +12,19 @@ from __future__ import annotations
 import hashlib
 
 from gateway.edge.problems import ProblemError
+from omnihub.config.model import Idempotency, Route
 from omnihub.ids import new_message_id
 
-__all__ = ["MAX_KEY_LENGTH", "RESERVED", "IssuedIds", "digest", "fingerprint", "parse_key"]
+__all__ = [
+    "MAX_KEY_LENGTH",
+    "RESERVED",
+    "IssuedIds",
+    "digest",
+    "fingerprint",
+    "idempotency_problem",
+    "parse_key",
+    "request_key",
+]
 
 RESERVED = ("new", "retry")  # admission states in which this request holds the key
 
@@ -70,3 +80,46 @@ class IssuedIds:
     def handed_out(self) -> list[str]:
         """Every id given so far, and the earlier attempt's ids this one did not reach."""
         return [*self._given, *self._previous[len(self._given) :]]
+
+
+def request_key(
+    route: Route, noun: str, header: str | None, webhook_id: str | None
+) -> tuple[str | None, str | None]:
+    """A request's key (its ``Idempotency-Key``, else a signed webhook's id) and the digest
+    its record is stored under (none when the route's idempotency is off); 400 when the
+    route requires a key and there is none."""
+    key = parse_key(header)
+    key_digest = None
+    if key is not None:
+        key_digest = digest("idem", key)
+    elif webhook_id is not None:
+        key, key_digest = webhook_id, digest("webhook", webhook_id)
+    elif route.idempotency is Idempotency.REQUIRED:
+        raise ProblemError(
+            400,
+            "this route requires an Idempotency-Key header: send a unique key per "
+            f"{noun} (a UUID) and the same key when you send it again",
+            kind="idempotency-key-missing",
+        )
+    if route.idempotency is Idempotency.OFF:
+        key_digest = None
+    return key, key_digest
+
+
+def idempotency_problem(state: str, noun: str) -> ProblemError:
+    """The answer to a key still held by its first request (409) or used for another
+    request (422)."""
+    if state == "inflight":
+        return ProblemError(
+            409,
+            f"a {noun} with this Idempotency-Key is still being processed; "
+            "send it again in a moment to get its response",
+            kind="idempotency-key-in-flight",
+            headers={"Retry-After": "1"},
+        )
+    return ProblemError(
+        422,
+        f"this Idempotency-Key was already used for a different {noun}; "
+        f"use a new key for a new {noun}",
+        kind="idempotency-key-reused",
+    )

@@ -1,13 +1,11 @@
 """Journey starts written in batches: the messages accepted within a few milliseconds are
 journaled by one server-side script call (one round trip).
 
-CPU per message matters on the ingest path (issue 8): a redis-py pipeline of the seven
-commands a start needs costs about 0.5 ms of client CPU, one `EVALSHA` about 0.25 ms,
-most of it per round trip; one call per batch spreads that over the batch. The script
-touches several keys, so on a Redis Cluster they would need one hash slot (not so today).
-The command is built by `JourneyStore.start_many_command`, so the key layout lives in one
-place, and sent through the gateway's `AutoPipeline`, sharing round trips with the
-admissions.
+One `EVALSHA` per batch instead of the seven commands a start needs per message: the
+client's cost is mostly per command and per round trip. The script touches several keys,
+so on a Redis Cluster they would need one hash slot (not so today). The command is built
+by `JourneyStore.start_many_command`, so the key layout lives in one place, and sent
+through the gateway's batched Redis commands, sharing round trips with the admissions.
 """
 
 from __future__ import annotations
@@ -19,7 +17,7 @@ from datetime import datetime, timedelta
 import redis.asyncio as aioredis
 from redis.exceptions import NoScriptError, RedisError
 
-from gateway.ingest.autopipeline import AutoPipeline
+from gateway.ingest.redis_batch import RedisCommands, redis_commands
 from omnihub.envelope import Envelope
 from omnihub.journey import JourneyEntry, JourneyMeta, JourneyStore, Stage
 from omnihub.naming import Names
@@ -61,11 +59,11 @@ class JournalBatch:
         names: Names,
         retention: timedelta,
         on_failure: Callable[[int], None],
-        pipeline: AutoPipeline | None = None,
+        pipeline: RedisCommands | None = None,
     ) -> None:
         self._store = JourneyStore(redis, names, retention)
         self._owned = pipeline is None  # tests build a batch without the app's pipeline
-        self._pipeline = pipeline if pipeline is not None else AutoPipeline(redis)
+        self._pipeline = pipeline if pipeline is not None else redis_commands(redis)
         self._on_failure = on_failure
         self._buffer: list[_Item] = []
         self._pending: set[asyncio.Task[None]] = set()

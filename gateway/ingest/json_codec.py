@@ -1,10 +1,14 @@
-"""A request body becomes canonical payloads: decode, upgrade pipeline, validate.
+"""The JSON codec of the ingest flow: orders and other canonical events sent as JSON, by
+a partner's client or as a signed webhook (`JsonBody`), and how such a body becomes
+canonical payloads (`Inbound`): decode, upgrade pipeline, validate.
 
-A version without a pipeline decodes the body straight into its canonical struct (one
-msgspec pass). A version with one decodes plain JSON, runs the pipeline compiled at app
-build (old partners keep their format while the model moves on), and validates each
-output against the canonical struct. Every failure is a 422 naming each failing field as
-a JSON pointer (and, for a pipeline, the route and step label); bad JSON is a 400.
+`application/json` only (415 otherwise); each payload is published as one envelope and
+the answer is 202 `Accepted`. A version without a pipeline decodes the body straight
+into its canonical struct (one msgspec pass). A version with one decodes plain JSON,
+runs the pipeline compiled at app build (old partners keep their format while the model
+moves on), and validates each output against the canonical struct. Every failure is a
+422 naming each failing field as a JSON pointer (and, for a pipeline, the route and step
+label); bad JSON, or JSON nested too deeply to read, is a 400.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import msgspec
 from gateway.edge.problems import ProblemError
 from gateway.ingest.business_keys import key_reader
 from gateway.ingest.field_errors import FieldError, collect_errors, pointer
+from gateway.ingest.flow import Accepting, Outcome
 from omnihub.config.model import Route, RouteVersion
 from transforms.model import CANONICAL_TYPES
 from transforms.pipeline import (
@@ -29,7 +34,7 @@ from transforms.pipeline import (
     compile_pipeline,
 )
 
-__all__ = ["Canonical", "Inbound", "compile_tables"]
+__all__ = ["JSON", "Canonical", "Inbound", "JsonBody", "compile_tables"]
 
 
 class Canonical(msgspec.Struct, frozen=True):
@@ -86,6 +91,12 @@ class Inbound:
         return Canonical(event, payload, key if isinstance(key, str) else None)
 
     def convert(self, body: bytes, partner: str, now: datetime) -> list[Canonical]:
+        try:
+            return self._convert(body, partner, now)
+        except RecursionError:  # the decoder, a pipeline or the field walk went too deep
+            raise _too_deep() from None
+
+    def _convert(self, body: bytes, partner: str, now: datetime) -> list[Canonical]:
         if self.pipeline is None:
             try:
                 return [self._canonical(self.event, self._decoder.decode(body))]
@@ -143,3 +154,44 @@ class Inbound:
 
     def _schema_problem(self, errors: list[FieldError]) -> ProblemError:
         return _invalid(f"the {self.schema.__name__} is not valid: {self._summary(errors)}", errors)
+
+
+def _too_deep() -> ProblemError:
+    return ProblemError(400, "the body is nested too deeply to read", kind="malformed-json")
+
+
+JSON = "application/json"
+
+
+class JsonBody:
+    """The ingest flow's codec for JSON bodies of one route version."""
+
+    noun = "request"
+
+    def __init__(self, inbound: Inbound) -> None:
+        self.inbound = inbound
+
+    def media(self, content_type: str | None) -> str:
+        media = (content_type or "").split(";")[0].strip().lower()
+        if media != JSON:
+            raise ProblemError(
+                415,
+                f"send the body as application/json (got '{media or 'none'}')",
+                kind="unsupported-media-type",
+            )
+        return media
+
+    def replay_status(self, partner: str, media: str) -> tuple[int, str]:
+        return 202, JSON
+
+    async def accept(self, accepting: Accepting) -> Outcome:
+        canonicals = self.inbound.convert(
+            accepting.body, accepting.principal.partner, accepting.now
+        )
+        for canonical in canonicals:
+            envelope = accepting.envelope(
+                canonical.event, canonical.payload, canonical.business_key
+            )
+            await accepting.publish(envelope)
+        event = canonicals[0].event if canonicals else self.inbound.event
+        return Outcome(202, accepting.accepted(event), JSON)

@@ -1,12 +1,11 @@
-"""Redis commands encoded as RESP by the gateway (issue 8).
+"""Redis commands encoded as RESP for the redis adapter's `AutoPipeline`.
 
 redis-py's `pack_command` handles every case a client may meet (a command name with a
 space in it, memoryviews, chunking of large values for zero-copy writes) and encodes each
-argument through its `Encoder`: about a tenth of the gateway's CPU per request went
-there. The gateway's commands are a name and plain arguments, so this packs them in one
-pass: bytes as they are, str as UTF-8, int and float by `repr`, as redis-py does; a bool
-or anything else is refused like redis-py refuses it. `tests/gateway/test_resp.py` holds
-the output against redis-py's own.
+argument through its `Encoder`. The gateway's commands are a name and plain arguments,
+so this packs them in one pass: bytes as they are, str as UTF-8, int and float by
+`repr`, as redis-py does; a bool or anything else is refused like redis-py refuses it.
+`tests/gateway/test_resp.py` holds the output against redis-py's own.
 """
 
 from __future__ import annotations

@@ -1,33 +1,55 @@
-"""What every route version handler shares: the edge's services, and one observation
-(route, partner, status, latency) per request with the version's headers on its errors."""
+"""What every route version handler shares: the edge's services (publisher, admission,
+the bound on publishes awaiting a confirm), and one observation (route, partner, status,
+latency) per request with the version's headers on its errors."""
 
 from __future__ import annotations
 
 import logging
 import time
-from typing import Generic, Protocol, TypeVar
 
 from gateway.edge.problems import ProblemError
-from gateway.edge.request_reply import IncomingRequest
+from gateway.edge.request_reply import IncomingRequest, Reply
 from gateway.edge.request_telemetry import UNKNOWN_PARTNER, EdgeObservability
 from gateway.edge.versions import VersionPolicy
 from gateway.ingest.admission import Admission
-from gateway.ingest.backpressure import PendingPublishes
 from omnihub.broker import Publisher
 from omnihub.log_throttle import LogThrottle
 
-__all__ = ["EdgeServices", "ObservedRoute"]
+__all__ = ["EdgeServices", "ObservedRoute", "PendingPublishes"]
 
 log = logging.getLogger("omnihub.gateway")
 
 
-class _HasStatus(Protocol):
-    @property
-    def status_code(self) -> int | None: ...
+class PendingPublishes:
+    """Back-pressure: counts the unconfirmed publishes of one gateway process (one event
+    loop). When the broker slows down, confirms take longer and requests pile up inside
+    the gateway; past the bound, new requests get 503 with Retry-After at once instead of
+    queueing without limit (memory, latency, timeouts that the partner retries anyway)."""
 
+    __slots__ = ("bound", "count", "retry_after_s")
 
-Q = TypeVar("Q", bound=IncomingRequest)
-R = TypeVar("R", bound=_HasStatus)
+    def __init__(self, bound: int, retry_after_s: int) -> None:
+        if bound < 1:
+            raise ValueError(f"the bound on pending publishes must be at least 1, got {bound}")
+        self.bound = bound
+        self.retry_after_s = retry_after_s
+        self.count = 0
+
+    def check(self) -> None:
+        if self.count >= self.bound:
+            raise ProblemError(
+                503,
+                f"the hub is busy ({self.count} messages waiting for the broker); nothing was "
+                f"accepted, send it again after {self.retry_after_s} s",
+                kind="overloaded",
+                headers={"Retry-After": str(self.retry_after_s)},
+            )
+
+    def __enter__(self) -> None:
+        self.count += 1
+
+    def __exit__(self, *_: object) -> None:
+        self.count -= 1
 
 
 class EdgeServices:
@@ -50,22 +72,22 @@ class EdgeServices:
         self.publish_failures = LogThrottle(log)  # an outage fails every request's publish
 
 
-class ObservedRoute(Generic[Q, R]):
+class ObservedRoute:
     """What every route version handler shares: version headers on its errors, and one
     observation (route, partner, status, latency) per request. Subclasses set
-    `route_id`, `policy` and `services` and implement `_handle`; `Q` is the request they
-    read (Litestar's, or the fast lane's), `R` what they answer."""
+    `route_id`, `policy` and `services` and implement `_handle`; the request is
+    Litestar's or the fast lane's."""
 
     route_id: str
     policy: VersionPolicy
     services: EdgeServices
 
-    async def __call__(self, request: Q) -> R:
+    async def __call__(self, request: IncomingRequest) -> Reply:
         started = time.perf_counter()
         status = 500
         try:
             response = await self._handle(request)
-            status = response.status_code or 200
+            status = response.status_code
             return response
         except ProblemError as exc:
             status = exc.status
@@ -78,5 +100,5 @@ class ObservedRoute(Generic[Q, R]):
                 self.route_id, partner, status, time.perf_counter() - started
             )
 
-    async def _handle(self, request: Q) -> R:
+    async def _handle(self, request: IncomingRequest) -> Reply:
         raise NotImplementedError

@@ -1,11 +1,11 @@
 """The AMQP 0-9-1 frames of one envelope's publish, encoded by hand.
 
-pamqp builds a publish from generic property and field-table encoders: about 45 µs per
-message on the benchmark machine, a fifth of the gateway's AMQP cost (issue 8). An
-envelope's message always has the same shape (docs/envelope.md: content type, headers
-of three strings, persistent, message id, timestamp, type, app id), so its frames are
-put together here from a few `struct` calls, byte for byte what pamqp writes for the
-same properties (`tests/omnihub/test_frames.py` holds them side by side).
+Used by the aiormq adapter's `Outbox`. pamqp builds a publish from generic property
+and field-table encoders; an envelope's message always has the same shape
+(docs/envelope.md: content type, headers of three strings, persistent, message id,
+timestamp, type, app id), so its frames are put together here from a few `struct`
+calls, byte for byte what pamqp writes for the same properties
+(`tests/omnihub/test_frames.py` holds them side by side).
 
 Frame layout (AMQP 0-9-1 §4.2.3, §4.2.6): type octet, channel short, payload size
 long, payload, 0xCE. Basic.Publish is class 60 method 40; the content header carries

@@ -9,13 +9,13 @@ The connection is opened lazily and re-opened after a failure (at most one attem
 recovers on the next request without a restart. On every (re)connect the topology is
 declared, idempotently.
 
-A publish skips aio-pika's `Message` and aiormq's `basic_publish` (issue 8: together
-about a quarter of the gateway's CPU per request): `Outbox` encodes its frames by hand,
-does `basic_publish`'s bookkeeping on aiormq's channel and writes the publishes of one
-loop iteration together, so confirms, nacks and returns arrive exactly as before. The
-confirm timeout is one watchdog per publisher instead of a timer per publish: when the
-oldest unconfirmed publish is older than `confirm_timeout`, the connection is dropped
-and every publish waiting on it fails with "did not confirm in time".
+A publish goes through aio-pika's public `Exchange.publish`, or, where the aiormq
+adapter's fast path is on (`omnihub/adapters/aiormq_publish.py`), through its `Outbox`,
+which writes the publishes of one loop iteration together on aiormq's channel; confirms,
+nacks and returns arrive the same way on both paths. The confirm timeout is one
+watchdog per publisher instead of a timer per publish: when the oldest unconfirmed
+publish is older than `confirm_timeout`, the connection is dropped and every publish
+waiting on it fails with "did not confirm in time".
 """
 
 from __future__ import annotations
@@ -31,12 +31,12 @@ from typing import Any
 
 import aio_pika
 import aiormq
-from aio_pika.abc import AbstractChannel, AbstractConnection, DeliveryMode
+from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractExchange, DeliveryMode
 from aiormq.exceptions import ChannelInvalidStateError, DeliveryError
 
+from omnihub.adapters.aiormq_publish import Outbox, use_outbox
 from omnihub.broker.errors import MAPPED, map_broker_errors, unavailable
 from omnihub.broker.frames import APP_ID, CONTENT_TYPE, envelope_headers
-from omnihub.broker.outbox import Outbox
 from omnihub.envelope import Envelope, encode_envelope
 from omnihub.errors import BrokerUnavailable
 
@@ -87,6 +87,23 @@ async def _confirmed(confirmation: asyncio.Future[Any]) -> None:
         raise ChannelInvalidStateError("the channel closed before the broker confirmed") from None
 
 
+class ExchangePublish:
+    """The public path: each publish through aio-pika's `Exchange.publish`, mandatory,
+    its confirm (or nack, or return) awaited by the task it runs in."""
+
+    def __init__(self, exchange: AbstractExchange) -> None:
+        self._exchange = exchange
+
+    def publish(self, envelope: Envelope, body: bytes) -> asyncio.Future[Any]:
+        message = envelope_message(envelope, body)
+        return asyncio.ensure_future(
+            self._exchange.publish(message, routing_key=envelope.event, mandatory=True)
+        )
+
+    def close(self) -> None:
+        """Nothing of its own to stop: the channel fails what is still waiting."""
+
+
 class Publisher:
     def __init__(
         self,
@@ -104,12 +121,13 @@ class Publisher:
         self._reconnect_interval = reconnect_interval
         self._connection: AbstractConnection | None = None
         self._channel: AbstractChannel | None = None
-        self._outbox: Outbox | None = None
+        self._outbox: Outbox | ExchangePublish | None = None
         self._lock = asyncio.Lock()
         self._last_attempt = 0.0
         self._tokens = itertools.count()
         self._waiting: dict[int, float] = {}  # publishes awaiting a confirm: start, oldest first
-        self._timed_out: Outbox | None = None  # the outbox whose confirms were too late
+        # the outbox whose confirms came too late
+        self._timed_out: Outbox | ExchangePublish | None = None
         self._watchdog: asyncio.Task[None] | None = None
 
     @property
@@ -123,7 +141,7 @@ class Publisher:
         with contextlib.suppress(BrokerUnavailable):
             await self._ensure()
 
-    async def _ensure(self) -> Outbox:
+    async def _ensure(self) -> Outbox | ExchangePublish:
         if self.connected and self._outbox is not None:
             return self._outbox
         async with self._lock:
@@ -142,8 +160,11 @@ class Publisher:
                     publisher_confirms=True, on_return_raises=True
                 )
                 underlay = await self._channel.get_underlay_channel()
-                assert isinstance(underlay, aiormq.Channel)
-                self._outbox = Outbox(underlay, self._exchange_name)
+                if isinstance(underlay, aiormq.Channel) and use_outbox(underlay):
+                    self._outbox = Outbox(underlay, self._exchange_name)
+                else:
+                    exchange = await self._channel.get_exchange(self._exchange_name, ensure=False)
+                    self._outbox = ExchangePublish(exchange)
             if self._watchdog is None or self._watchdog.done():
                 self._watchdog = asyncio.create_task(self._watch(), name="publish-confirm-watchdog")
             return self._outbox

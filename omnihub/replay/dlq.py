@@ -219,7 +219,7 @@ class DeadLetterQueue:
                         detail=f"from {report.source}",
                     ),
                 )
-            lane = Lane(item.lane) if item.lane in Lane._value2member_map_ else Lane.PRIORITY
+            lane = Lane(item.lane) if item.lane in {m.value for m in Lane} else Lane.PRIORITY
             async with map_broker_errors(f"replaying {item.message_id}"):
                 await channel.default_exchange.publish(
                     again, routing_key=self._names.target_queue(self.target, lane), mandatory=True

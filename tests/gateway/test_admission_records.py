@@ -1,4 +1,4 @@
-"""The idempotency record behind one admission: its states, and records of the old layout."""
+"""The idempotency record behind one admission: its states."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 import redis.asyncio as aioredis
 
 from gateway.ingest.admission import Admission
-from gateway.ingest.autopipeline import AutoPipeline
 from gateway.ingest.rate_tiers import TierLimits
+from gateway.ingest.redis_batch import RedisCommands, redis_commands
 from omnihub.config.model import RateLimitTier
 from omnihub.naming import Names
 
@@ -21,8 +21,8 @@ TTL_MS = 3_600_000
 
 
 @pytest.fixture
-async def pipeline(redis_client: aioredis.Redis) -> AsyncIterator[AutoPipeline]:
-    own = AutoPipeline(redis_client)
+async def pipeline(redis_client: aioredis.Redis) -> AsyncIterator[RedisCommands]:
+    own = redis_commands(redis_client)  # the fast path or the public one, as the run says
     yield own
     await own.close()
 
@@ -33,7 +33,7 @@ def names(redis_prefix: str) -> Names:
 
 
 @pytest.fixture
-def admission(redis_client: aioredis.Redis, names: Names, pipeline: AutoPipeline) -> Admission:
+def admission(redis_client: aioredis.Redis, names: Names, pipeline: RedisCommands) -> Admission:
     return Admission(redis_client, names, pipeline)
 
 
@@ -68,28 +68,3 @@ async def test_a_released_key_hands_its_ids_to_the_retry_once(
     assert await redis_client.pttl(names.idempotency_key("p", "k2")) <= LOCK_MS
     admission.release("p", "k2", FP, [], TTL_MS)
     assert (await _admit(admission, "k2")).state == "new"  # nothing handed out: gone
-
-
-async def test_records_of_the_hash_layout_are_read_and_rewritten_with_their_ttl(
-    admission: Admission, names: Names, redis_client: aioredis.Redis
-) -> None:
-    done_key, retry_key, held_key = (names.idempotency_key("p", d) for d in ("h1", "h2", "h3"))
-    await redis_client.hset(done_key, mapping={"fp": FP, "resp": b'{"a":1}', "tp": "00-x-01"})
-    await redis_client.hset(retry_key, mapping={"fp": FP, "ids": "id-9"})
-    await redis_client.hset(held_key, mapping={"fp": FP})
-    for key in (done_key, retry_key, held_key):
-        await redis_client.pexpire(key, 600_000)
-
-    done = await _admit(admission, "h1")
-    assert (done.state, done.stored_body, done.stored_traceparent) == (
-        "done",
-        b'{"a":1}',
-        "00-x-01",
-    )
-    assert await redis_client.type(done_key) == b"string"
-    assert 590_000 < await redis_client.pttl(done_key) <= 600_000
-    assert (await _admit(admission, "h1")).state == "done"  # and again, from the string
-    retry = await _admit(admission, "h2")
-    assert (retry.state, retry.previous_ids) == ("retry", ("id-9",))
-    assert (await _admit(admission, "h3")).state == "inflight"
-    assert (await _admit(admission, "h3", "c" * 32)).state == "mismatch"

@@ -123,3 +123,27 @@ async def test_a_trailing_slash_is_served_by_the_same_route_through_litestar(
     accepted = await gw.post("/v2/orders/", content=json.dumps(order()), headers=_auth(creds))
     assert accepted.status_code == 202, accepted.text
     assert await queued(settings) == 1
+
+
+async def test_an_unhandled_error_is_the_same_500_problem_on_both_http_stacks(
+    edge_config: HubConfig, settings: Settings, creds: Creds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gateway.ingest.json_codec import JsonBody
+
+    async def bug(self: JsonBody, accepting: object) -> None:
+        raise RuntimeError("a bug, with a secret-ish detail that must not be shown")
+
+    monkeypatch.setattr(JsonBody, "accept", bug)
+    async with running_gateway(edge_config, settings) as url, httpx.AsyncClient(base_url=url) as c:
+        body = json.dumps(order())
+        fast = await c.post("/v2/orders", content=body, headers=_auth(creds))  # the fast lane
+        slow = await c.post("/v2/orders/", content=body, headers=_auth(creds))  # Litestar
+    for response in (fast, slow):
+        assert response.status_code == 500
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert "secret-ish" not in response.text
+    assert fast.json()["instance"] == "/v2/orders"
+    assert {k: v for k, v in fast.json().items() if k != "instance"} == {
+        k: v for k, v in slow.json().items() if k != "instance"
+    }
+    assert await queued(settings) == 0

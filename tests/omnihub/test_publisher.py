@@ -9,7 +9,6 @@ import aio_pika
 import pytest
 
 from omnihub.broker import Publisher
-from omnihub.broker.outbox import Outbox
 from omnihub.envelope import Envelope
 from omnihub.errors import BrokerUnavailable
 from omnihub.settings import Settings
@@ -110,11 +109,3 @@ async def test_an_unconfirmed_publish_times_out_and_the_publisher_recovers(
         await proxy.stop()
     ids = [m.message_id for m in await _drain(settings, queue)]
     assert len(ids) == 5  # all five were routed; three of them unconfirmed
-
-
-async def test_an_aiormq_without_the_channel_internals_is_refused_clearly() -> None:
-    class Bare:
-        number = 1
-
-    with pytest.raises(RuntimeError, match=r"publish outbox needs aiormq 7\.2"):
-        Outbox(Bare(), "ex")  # type: ignore[arg-type]

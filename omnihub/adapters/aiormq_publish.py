@@ -1,11 +1,13 @@
-"""Publishes queued on aiormq's channel, written together once per loop iteration.
+"""The aiormq adapter: publishes queued on aiormq's channel, written together once per
+loop iteration.
 
 aiormq's `basic_publish` marshals each message through pamqp, arms a timer, takes the
 channel lock and hands one frame set per message to the connection's writer, which
 makes one socket write of it. The gateway's publishes all go out on one channel, many
-per loop iteration, so `Outbox` does the same work in bulk (issue 8):
+per loop iteration, so `Outbox` does the same work in bulk:
 
-- frames are encoded by `frames.publish_frames` (byte for byte what pamqp writes);
+- frames are encoded by `omnihub.broker.frames.publish_frames` (byte for byte what
+  pamqp writes);
 - each publish gets the bookkeeping `basic_publish` does: the next delivery tag, a
   confirmation future in `channel.confirmations`, the message id for a returned
   (unroutable) message; so aiormq resolves confirms, nacks and returns as before;
@@ -14,14 +16,17 @@ per loop iteration, so `Outbox` does the same work in bulk (issue 8):
   order it reads them). When the writer's queue is full, one task waits for room and
   takes whatever accumulated meanwhile, so the order holds.
 
-Only `Publisher` publishes on its channel; nothing else may use `basic_publish` there.
+This writes aiormq's channel state (`delivery_tag`, `confirmations`,
+`message_id_delivery_tag`, `write_queue`), so it is used only when `use_outbox` says so:
+an aiormq version it was written against (`KNOWN`), and ``OMNIHUB_FAST_PATHS`` allowing
+it. Otherwise the publisher uses aio-pika's public `Exchange.publish`. Only the
+`Publisher` publishes on its channel; nothing else may use `basic_publish` there.
 """
 
 from __future__ import annotations
 
 import asyncio
 from functools import partial
-from importlib.metadata import version
 from typing import Any
 
 import aiormq
@@ -30,8 +35,11 @@ from aiormq.exceptions import ChannelInvalidStateError
 
 from omnihub.broker.frames import publish_frames
 from omnihub.envelope import Envelope
+from omnihub.fast_paths import fast_path
 
-__all__ = ["Outbox"]
+__all__ = ["KNOWN", "Outbox", "use_outbox"]
+
+KNOWN = ("7.2.",)  # aiormq releases whose channel internals this module was written against
 
 
 def _forget(channel: aiormq.Channel, message_id: str, tag: int, _: asyncio.Future[Any]) -> None:
@@ -42,14 +50,16 @@ def _forget(channel: aiormq.Channel, message_id: str, tag: int, _: asyncio.Futur
 _NEEDED = ("delivery_tag", "confirmations", "message_id_delivery_tag", "write_queue")
 
 
+def use_outbox(channel: aiormq.Channel) -> bool:
+    """Whether publishes on ``channel`` may go through `Outbox` (decided once per process,
+    on the first channel, and logged once)."""
+    return fast_path(
+        "aiormq", "aiormq", KNOWN, usable=lambda: all(hasattr(channel, n) for n in _NEEDED)
+    )
+
+
 class Outbox:
     def __init__(self, channel: aiormq.Channel, exchange: str) -> None:
-        missing = [name for name in _NEEDED if not hasattr(channel, name)]
-        if missing:  # pyproject pins aiormq's minor version; this says why, if it moves
-            raise RuntimeError(
-                f"aiormq {version('aiormq')} has no Channel.{', '.join(missing)}: the "
-                "publish outbox needs aiormq 7.2 (see omnihub/broker/outbox.py)"
-            )
         self.channel = channel
         self._exchange = exchange
         self._pending: list[bytes] = []
