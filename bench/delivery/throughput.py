@@ -29,7 +29,16 @@ from omnihub.ids import new_message_id
 from omnihub.settings import Settings
 from omnihub.tracecontext import TraceParent
 
-__all__ = ["SCENARIOS", "ScenarioRuns", "run_rounds", "write_config"]
+__all__ = [
+    "SCENARIOS",
+    "ScenarioRuns",
+    "cleanup",
+    "fill",
+    "median",
+    "ratio_to",
+    "run_rounds",
+    "write_config",
+]
 
 # scenario name -> middleware left out ("baseline" is the bare loop)
 SCENARIOS: dict[str, frozenset[str] | None] = {
