@@ -34,9 +34,14 @@ import aiormq
 from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractExchange, DeliveryMode
 from aiormq.exceptions import ChannelInvalidStateError, DeliveryError
 
-from omnihub.adapters.aiormq_publish import Outbox, use_outbox
+from omnihub.adapters.aiormq_publish import (
+    APP_ID,
+    CONTENT_TYPE,
+    Outbox,
+    envelope_headers,
+    use_outbox,
+)
 from omnihub.broker.errors import MAPPED, map_broker_errors, unavailable
-from omnihub.broker.frames import APP_ID, CONTENT_TYPE, envelope_headers
 from omnihub.envelope import Envelope, encode_envelope
 from omnihub.errors import BrokerUnavailable
 
