@@ -38,7 +38,7 @@ from omnihub.config.model import Route
 from omnihub.envelope import Envelope, encode_envelope
 from omnihub.errors import BrokerError
 from omnihub.telemetry import SpanKind
-from omnihub.tracecontext import TraceParent
+from omnihub.telemetry.tracing import TraceParent
 
 __all__ = ["REPLAYED", "Accepted", "Accepting", "BodyCodec", "IngestFlow", "Outcome"]
 

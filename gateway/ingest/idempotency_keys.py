@@ -13,7 +13,7 @@ import hashlib
 
 from gateway.edge.problems import ProblemError
 from omnihub.config.model import Idempotency, Route
-from omnihub.ids import new_message_id
+from omnihub.envelope import new_message_id
 
 __all__ = [
     "MAX_KEY_LENGTH",
