@@ -29,9 +29,9 @@ from litestar.openapi.spec import (
 
 from gateway.auth.token_endpoint import FORM, JWKS_PATH, TOKEN_PATH, TokenResponse
 from gateway.edge.problems import PROBLEM_JSON
+from gateway.ingest.admission import TierLimits
 from gateway.ingest.flow import Accepted, IngestFlow
 from gateway.ingest.json_codec import JsonBody
-from gateway.ingest.rate_tiers import TierLimits
 from omnihub.config.model import HubConfig, Idempotency
 
 __all__ = ["describe_api"]

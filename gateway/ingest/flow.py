@@ -25,14 +25,16 @@ from gateway.auth import Principal, RouteAuthenticator, authorize
 from gateway.edge.problems import ProblemError
 from gateway.edge.request_reply import IncomingRequest, Reply
 from gateway.edge.versions import VersionPolicy
-from gateway.ingest.admission import Reservation, limit_headers, rate_limited
-from gateway.ingest.idempotency_keys import (
+from gateway.ingest.admission import (
     IssuedIds,
+    Reservation,
+    TierLimits,
     fingerprint,
     idempotency_problem,
+    limit_headers,
+    rate_limited,
     request_key,
 )
-from gateway.ingest.rate_tiers import TierLimits
 from gateway.ingest.route_services import EdgeServices, ObservedRoute
 from omnihub.config.model import Route
 from omnihub.envelope import Envelope, encode_envelope
