@@ -23,7 +23,6 @@ import msgspec
 
 from gateway.auth import Principal, RouteAuthenticator, authorize
 from gateway.edge.problems import ProblemError
-from gateway.edge.request_reply import IncomingRequest, Reply
 from gateway.edge.versions import VersionPolicy
 from gateway.ingest.admission import (
     IssuedIds,
@@ -35,7 +34,7 @@ from gateway.ingest.admission import (
     rate_limited,
     request_key,
 )
-from gateway.ingest.route_services import EdgeServices, ObservedRoute
+from gateway.ingest.route_services import EdgeServices, IncomingRequest, ObservedRoute, Reply
 from omnihub.config.model import Route
 from omnihub.envelope import Envelope, encode_envelope
 from omnihub.errors import BrokerError
