@@ -247,6 +247,18 @@ class Admission:
         self._sha = hashlib.sha1(_SCRIPT.encode()).hexdigest()
         self._instance = os.urandom(6).hex()
         self._counter = itertools.count()
+        # By partner and tier: the window keys and the idempotency keys' prefix, named
+        # once (partners and tiers are the configuration's: a bounded set).
+        self._keys: dict[tuple[str, str], tuple[list[str], str]] = {}
+
+    def _keys_of(self, partner: str, tier: TierLimits) -> tuple[list[str], str]:
+        names = self._names
+        keys = (
+            [names.rate_limit_key(partner, tier.name, w.ms) for w in tier.windows],
+            names.idempotency_key_prefix(partner),
+        )
+        self._keys[partner, tier.name] = keys
+        return keys
 
     async def admit(
         self,
@@ -257,9 +269,12 @@ class Admission:
         fingerprint: str,
         lock_ms: int,
     ) -> Verdict:
-        keys = [self._names.rate_limit_key(partner, tier.name, w.ms) for w in tier.windows]
+        window_keys, idem_prefix = self._keys.get((partner, tier.name)) or self._keys_of(
+            partner, tier
+        )
+        keys = [*window_keys]
         if idempotency_digest is not None:
-            keys.append(self._names.idempotency_key(partner, idempotency_digest))
+            keys.append(idem_prefix + idempotency_digest)
         args: list[Any] = [
             len(tier.windows),
             f"{self._instance}:{next(self._counter)}",

@@ -212,11 +212,15 @@ class IngestFlow(ObservedRoute, Generic[C]):
         self.tier = tier
         self.services = services
         self.policy = VersionPolicy(route_id, version, route.versions[version])
+        self._gone_at = self.policy.gone_at  # a comparison per request, no call
+        self._scopes = frozenset(route.scopes)  # a subset test per request; `authorize`
+        # only for a caller that lacks one, to say which
         self._ttl_ms = int(route.idempotency_ttl.total_seconds() * 1000)
 
     async def _handle(self, request: IncomingRequest) -> Reply:
         now = datetime.now(UTC)
-        self.policy.check(now)
+        if self._gone_at is not None and now >= self._gone_at:
+            raise self.policy.retired()
         headers = request.headers
         webhook_id: str | None = None
         if self.auth.needs_body:
@@ -225,11 +229,13 @@ class IngestFlow(ObservedRoute, Generic[C]):
             signed = await self.auth.authenticate_signed(headers, body)
             principal, webhook_id = signed.principal, signed.webhook_id
             request.scope.setdefault("state", {})["partner"] = principal.partner  # a 403 too
-            authorize(principal, self.route.scopes)
+            if not self._scopes <= principal.scopes:
+                authorize(principal, self.route.scopes)
         else:
             principal = await self.auth.authenticate(headers)
             request.scope.setdefault("state", {})["partner"] = principal.partner  # a 403 too
-            authorize(principal, self.route.scopes)
+            if not self._scopes <= principal.scopes:
+                authorize(principal, self.route.scopes)
             media = self.codec.media(headers.get("content-type"))
             body = await request.body()
         self.services.pending.check()
