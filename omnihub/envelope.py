@@ -20,10 +20,13 @@ from typing import Any
 import msgspec
 
 __all__ = [
+    "APP_ID",
+    "CONTENT_TYPE",
     "ENVELOPE_VERSION",
     "Envelope",
     "decode_envelope",
     "encode_envelope",
+    "envelope_headers",
     "new_message_id",
     "uuid7",
 ]
@@ -53,6 +56,8 @@ def new_message_id() -> str:
 
 
 ENVELOPE_VERSION = 1
+CONTENT_TYPE = "application/json"  # the AMQP properties every envelope's message carries
+APP_ID = "omnihub"
 
 
 class Envelope(msgspec.Struct, kw_only=True, frozen=True):
@@ -88,3 +93,12 @@ def encode_envelope(envelope: Envelope) -> bytes:
 def decode_envelope(body: bytes) -> Envelope:
     """Decode a broker body; raises msgspec.ValidationError / DecodeError on bad input."""
     return _decoder.decode(body)
+
+
+def envelope_headers(envelope: Envelope) -> dict[str, str]:
+    """The AMQP headers of an envelope's message."""
+    return {
+        "traceparent": envelope.traceparent,
+        "x-omnihub-partner": envelope.partner,
+        "x-omnihub-route": envelope.route,
+    }

@@ -14,8 +14,8 @@ per loop iteration, so `Outbox` does the same work in bulk:
   layout (AMQP 0-9-1 §4.2.3, §4.2.6): type octet, channel short, payload size long,
   payload, 0xCE; Basic.Publish is class 60 method 40; the content header carries class
   60, weight 0, body size and the property flags, then the present properties in flag
-  order. The message's headers and constant properties (`envelope_headers`, `APP_ID`,
-  `CONTENT_TYPE`) are the public path's too;
+  order. The message's headers and constant properties are the envelope's
+  (`omnihub/envelope.py`), the public path's too;
 - each publish gets the bookkeeping `basic_publish` does: the next delivery tag, a
   confirmation future in `channel.confirmations`, the message id for a returned
   (unroutable) message; so aiormq resolves confirms, nacks and returns as before;
@@ -43,22 +43,17 @@ import aiormq
 from aiormq.abc import ChannelFrame
 from aiormq.exceptions import ChannelInvalidStateError
 
-from omnihub.envelope import Envelope
+from omnihub.envelope import APP_ID, CONTENT_TYPE, Envelope, envelope_headers
 from omnihub.fast_paths import fast_path
 
 __all__ = [
-    "APP_ID",
-    "CONTENT_TYPE",
     "KNOWN",
     "Outbox",
-    "envelope_headers",
     "publish_frames",
     "use_outbox",
 ]
 
 
-CONTENT_TYPE = "application/json"
-APP_ID = "omnihub"
 PERSISTENT = 2
 
 _FRAME_END = b"\xce"
@@ -69,15 +64,6 @@ _frame_start = struct.Struct(">BHI").pack
 _header_start = struct.Struct(">HHQH").pack
 _long = struct.Struct(">I").pack
 _longlong = struct.Struct(">Q").pack
-
-
-def envelope_headers(envelope: Envelope) -> dict[str, str]:
-    """The AMQP headers of an envelope's message."""
-    return {
-        "traceparent": envelope.traceparent,
-        "x-omnihub-partner": envelope.partner,
-        "x-omnihub-route": envelope.route,
-    }
 
 
 def _shortstr(value: str) -> bytes:

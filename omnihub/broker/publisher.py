@@ -34,15 +34,9 @@ import aiormq
 from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractExchange, DeliveryMode
 from aiormq.exceptions import ChannelInvalidStateError, DeliveryError
 
-from omnihub.adapters.aiormq_publish import (
-    APP_ID,
-    CONTENT_TYPE,
-    Outbox,
-    envelope_headers,
-    use_outbox,
-)
+from omnihub.adapters.aiormq_publish import Outbox, use_outbox
 from omnihub.broker.errors import MAPPED, map_broker_errors, unavailable
-from omnihub.envelope import Envelope, encode_envelope
+from omnihub.envelope import APP_ID, CONTENT_TYPE, Envelope, encode_envelope, envelope_headers
 from omnihub.errors import BrokerUnavailable
 
 __all__ = ["Publisher", "envelope_message", "envelope_properties"]
