@@ -1,7 +1,8 @@
 """A tiny HTTP health endpoint per worker process (no framework: asyncio streams).
 
 GET /health    200 (or 503 when not connected to the broker) with the WorkerStatus JSON:
-               breaker state, consuming or paused, in-flight count, counters
+               breaker state, consuming or paused, in-flight count, counters, the
+               ordered partitions it holds
 GET /healthz   the same (the name the gateway uses)
 GET /metrics   the counters and breaker state in Prometheus text format
 
@@ -35,6 +36,8 @@ class WorkerStatus(msgspec.Struct, frozen=True, kw_only=True):
     in_flight: int
     counts: dict[str, int]
     disabled_subscriptions: list[str] = []
+    ordered_partitions: list[int] = []  # the ordered partitions this worker subscribes to
+    ordered_in_hand: int = 0  # ordered messages it holds (waiting, retrying, in flight)
 
 
 StatusProvider = Callable[[], Awaitable[WorkerStatus]]

@@ -21,7 +21,16 @@ from omnihub.envelope import Envelope
 from omnihub.history import AttemptRecord, decode_history, read_retries
 from omnihub.telemetry import SpanScope
 
-__all__ = ["Ack", "DeadLetter", "Decision", "Job", "Requeue", "Retry", "ReturnToLane"]
+__all__ = [
+    "Ack",
+    "DeadLetter",
+    "Decision",
+    "Job",
+    "Requeue",
+    "Retry",
+    "ReturnToLane",
+    "Superseded",
+]
 
 
 class Ack(msgspec.Struct, frozen=True, tag=True):
@@ -53,7 +62,13 @@ class ReturnToLane(msgspec.Struct, frozen=True, tag=True):
     reason: str
 
 
-Decision = Ack | Retry | DeadLetter | Requeue | ReturnToLane
+class Superseded(msgspec.Struct, frozen=True, tag=True):
+    """Not delivered: a newer snapshot of its ordering key was delivered already (ack)."""
+
+    reason: str
+
+
+Decision = Ack | Retry | DeadLetter | Requeue | ReturnToLane | Superseded
 
 
 @dataclass(slots=True, eq=False)

@@ -17,6 +17,8 @@ class WorkerOptions(msgspec.Struct, frozen=True, kw_only=True):
     confirm_timeout_s: float = 5.0  # broker confirm of a copy to a rung / the DLQ
     probe_poll_s: float = 1.0  # a half-open breaker looks for a message to probe this often
     journeys: bool = True  # record attempts and outcomes in each message's journey (Redis)
+    ordering_heartbeat_s: float = 1.0  # ordered lanes: membership renewed this often
+    ordering_member_ttl_s: float = 5.0  # a worker silent this long loses its partitions
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> WorkerOptions:

@@ -1,6 +1,7 @@
 """Carry out a job's decision: ack only once the message is safe elsewhere.
 
     Ack           ack
+    Superseded    ack (a stale snapshot of an ordered delivery: not delivered)
     Retry         publish a copy to the retry rung (expiration = the delay), confirmed; ack
     DeadLetter    publish a copy to the target's DLQ with the reason, confirmed; ack
     ReturnToLane  publish a copy to the tail of the lane queue, confirmed; ack
@@ -19,9 +20,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aio_pika
-from aio_pika.abc import AbstractChannel, AbstractConnection, DeliveryMode
+from aio_pika.abc import (
+    AbstractChannel,
+    AbstractConnection,
+    AbstractIncomingMessage,
+    DeliveryMode,
+)
 
-from connectors.job import Ack, DeadLetter, Job, Requeue, Retry, ReturnToLane
+from connectors.job import Ack, DeadLetter, Job, Requeue, Retry, ReturnToLane, Superseded
 from omnihub.broker import map_broker_errors
 from omnihub.errors import BrokerUnavailable
 from omnihub.history import (
@@ -36,12 +42,38 @@ from omnihub.history import (
 )
 from omnihub.naming import Names
 
-__all__ = ["Settler"]
+__all__ = ["Settler", "copy_message", "own_headers"]
 
 log = logging.getLogger("omnihub.worker")
 
 # Headers the broker adds on delivery or dead-lettering; a copy starts without them.
 _BROKER_HEADERS = ("x-death", "x-first-death-", "x-last-death-", "x-delivery-count")
+
+
+def own_headers(message: AbstractIncomingMessage) -> dict[str, Any]:
+    """The message's headers without those the broker added (a copy starts without them)."""
+    return {k: v for k, v in (message.headers or {}).items() if not k.startswith(_BROKER_HEADERS)}
+
+
+def copy_message(
+    message: AbstractIncomingMessage,
+    headers: dict[str, Any],
+    expiration: timedelta | None = None,
+) -> aio_pika.Message:
+    """A persistent copy: the same body and AMQP properties, with ``headers``."""
+    return aio_pika.Message(
+        message.body,
+        headers=headers,
+        content_type=message.content_type,
+        content_encoding=message.content_encoding,
+        delivery_mode=DeliveryMode.PERSISTENT,
+        message_id=message.message_id,
+        correlation_id=message.correlation_id,
+        timestamp=message.timestamp,
+        type=message.type,
+        app_id=message.app_id,
+        expiration=expiration,
+    )
 
 
 class Settler:
@@ -58,7 +90,7 @@ class Settler:
         decision = job.decision
         message = job.message
         match decision:
-            case Ack():
+            case Ack() | Superseded():
                 await message.ack()
             case Requeue(reason=reason):
                 log.error("%s given back to the broker: %s", job.message_id, reason)
@@ -91,28 +123,14 @@ class Settler:
         extra: dict[str, Any] | None = None,
     ) -> None:
         message = job.message
-        headers = {
-            k: v for k, v in (message.headers or {}).items() if not k.startswith(_BROKER_HEADERS)
-        }
+        headers = own_headers(message)
         headers[ATTEMPTS_HEADER] = encode_history(job.history)
         headers[RETRIES_HEADER] = retries
         headers[LANE_HEADER] = job.lane.value
         if job.delivery_id:
             headers[DELIVERY_HEADER] = job.delivery_id
         headers.update(extra or {})
-        copy = aio_pika.Message(
-            message.body,
-            headers=headers,
-            content_type=message.content_type,
-            content_encoding=message.content_encoding,
-            delivery_mode=DeliveryMode.PERSISTENT,
-            message_id=message.message_id,
-            correlation_id=message.correlation_id,
-            timestamp=message.timestamp,
-            type=message.type,
-            app_id=message.app_id,
-            expiration=expiration,
-        )
+        copy = copy_message(message, headers, expiration)
         try:
             if self._channel is None:
                 raise BrokerUnavailable("the worker's publishing channel is not open")

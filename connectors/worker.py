@@ -26,6 +26,7 @@ from typing import Any
 
 import aio_pika
 import httpx
+import msgspec
 import redis.asyncio as aioredis
 from aio_pika.abc import (
     AbstractChannel,
@@ -48,6 +49,7 @@ from connectors.middleware.metrics import MetricHook, Metrics
 from connectors.middleware.retries import Retries
 from connectors.middleware.tracing import AttemptTracing
 from connectors.options import WorkerOptions
+from connectors.ordering import OrderedLanes
 from connectors.outcome import DeliveryFailed
 from connectors.settle import Settler
 from connectors.subscriptions import SubscriptionStore
@@ -110,6 +112,7 @@ class Worker:
         self.breaker = CircuitBreaker(spec.breaker)
         self.metrics = Metrics(target, prometheus, metric_hook)
         journeys = JourneyStore(self._redis, self.names, config.broker.archive_max_age)
+        self.delivery_limit = config.broker.delivery_limit
         self.settler = Settler(self.names, target, confirm_timeout=self.options.confirm_timeout_s)
         deliveries = config.deliveries_for(target)
         rungs = {
@@ -144,6 +147,24 @@ class Worker:
         self._probe_task: asyncio.Task[None] | None = None
         self._stopping = False
         self.health: HealthServer | None = None
+        self.ordered: OrderedLanes | None = None
+        if config.ordered_deliveries_for(target):
+            self.ordered = OrderedLanes(
+                config,
+                self.names,
+                target,
+                self._redis,
+                self,
+                heartbeat_s=self.options.ordering_heartbeat_s,
+                member_ttl_s=self.options.ordering_member_ttl_s,
+                confirm_timeout_s=self.options.confirm_timeout_s,
+                handover_timeout_s=self.options.shutdown_timeout_s,
+            )
+
+    @property
+    def semaphore(self) -> asyncio.Semaphore:
+        """Bounds the attempts in flight, of every lane (ordered partitions included)."""
+        return self._semaphore
 
     def _store(self) -> SubscriptionStore:
         if self.subscriptions is None:
@@ -168,6 +189,8 @@ class Worker:
                 queue = await channel.get_queue(self.names.target_queue(self.target, lane))
                 self._lanes.append(_LaneConsumer(lane, channel, queue))
             await self._consume()
+            if self.ordered is not None:
+                await self.ordered.start(self._connection)
         if self.options.health_port is not None:
             self.health = HealthServer(
                 self.target,
@@ -187,6 +210,8 @@ class Worker:
             self._probe_task.cancel()
         with contextlib.suppress(Exception):
             await self._cancel_consumers()
+        if self.ordered is not None:
+            await self.ordered.stop(timeout)
         if self._in_flight:
             _, pending = await asyncio.wait(set(self._in_flight), timeout=timeout)
             if pending:
@@ -274,8 +299,16 @@ class Worker:
 
     async def _attempt(self, message: AbstractIncomingMessage, lane: Lane, *, probe: bool) -> None:
         job = Job.from_message(message, lane, probe=probe)
+        await self.attempt(job)
+        await self.finish(job)
+
+    # The steps of one message, also run by the ordered partitions (`ordering.Attempts`).
+    async def attempt(self, job: Job) -> None:
+        """Route, deliver, and decide (``job.decision``) through the middleware."""
         try:
             plan = self.dispatcher.route(job)
+            if plan.delivery.ordering is not None:
+                job.lane = plan.delivery.lane  # its retry policy's lane, for the decision
             if job.envelope is not None:  # what the log lines of this delivery carry
                 add_log_context(
                     trace_id=job.envelope.trace_id,
@@ -288,16 +321,37 @@ class Worker:
             job.failure = failure
         except Exception as exc:
             job.crash = exc
+        await self._decide(job)
+
+    async def refuse(self, job: Job, failure: DeliveryFailed) -> None:
+        """Decide on a message that failed before any attempt (no key, not an envelope)."""
+        with contextlib.suppress(DeliveryFailed, msgspec.DecodeError, msgspec.ValidationError):
+            self.dispatcher.route(job)
+        job.failure = failure
+        await self._decide(job)
+
+    async def _decide(self, job: Job) -> None:
         try:
             await self.chain.after_attempt(job)
         except Exception as exc:
             log.exception("middleware failed after the attempt on %s", job.message_id)
             job.crash, job.decision = exc, Requeue(f"middleware error: {exc}")
+
+    async def finish(self, job: Job) -> None:
+        """Settle the decision, then ``after_settle``."""
+        if await self.settle(job):
+            await self.chain.after_settle(job)
+
+    async def settle(self, job: Job) -> bool:
+        """Carry out the decision; False if it could not be (the broker delivers it again)."""
         try:
             await self.settler.settle(job)
         except Exception as exc:
             log.error("%s not settled (%s): the broker will deliver it again", job.message_id, exc)
-            return
+            return False
+        return True
+
+    async def after_settle(self, job: Job) -> None:
         await self.chain.after_settle(job)
 
     # ------------------------------------------------------------ health
@@ -324,6 +378,8 @@ class Worker:
             consuming=consuming,
             breaker=snapshot,
             in_flight=len(self._in_flight),
+            ordered_partitions=self.ordered.held if self.ordered else [],
+            ordered_in_hand=self.ordered.in_hand if self.ordered else 0,
             counts=dict(self.metrics.counts),
             disabled_subscriptions=disabled,
         )

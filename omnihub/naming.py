@@ -46,6 +46,16 @@ class Names(msgspec.Struct, frozen=True):
         """Delay queue for the `rung`-th retry (1-based); dead-letters back to the lane queue."""
         return f"{self.target_queue(target, lane)}.retry.{rung}"
 
+    def ordered_intake_queue(self, target: str) -> str:
+        """Where a target's ordered deliveries' events arrive, in acceptance order (single
+        active consumer: the worker holding it shares them out to the partitions)."""
+        return f"{self.prefix}.target.{target}.ordered"
+
+    def ordered_partition_queue(self, target: str, partition: int) -> str:
+        """One ordered partition of a target (single active consumer): a key's messages all
+        travel in one partition, chosen by the hash of the key."""
+        return f"{self.ordered_intake_queue(target)}.{partition}"
+
     def dead_letter_queue(self, target: str) -> str:
         """Parking-lot queue of a target: messages that will not be retried automatically."""
         return f"{self.prefix}.target.{target}.dlq"
@@ -54,6 +64,14 @@ class Names(msgspec.Struct, frozen=True):
     def webhook_disabled_key(self, target: str) -> str:
         """Hash of a webhook target's disabled subscriptions: partner id -> why and when."""
         return self.redis_key("webhooks", target, "disabled")
+
+    def ordering_members_key(self, target: str) -> str:
+        """Sorted set of the workers sharing a target's ordered partitions (score: expiry)."""
+        return self.redis_key("ordering", target, "workers")
+
+    def ordering_versions_key(self, target: str, delivery: str) -> str:
+        """Hash of the last snapshot version delivered per ordering key (stale-write guard)."""
+        return self.redis_key("ordering", target, delivery, "versions")
 
     def redis_key(self, *parts: str) -> str:
         """A Redis key under the prefix, e.g. ``redis_key("idem", partner, key)``."""

@@ -34,7 +34,7 @@ def decide_failure(system: SystemState) -> InjectedFailure | None:
             system.fail_next_remaining -= 1
             reason = f"fail_next ({system.fail_next_remaining} more to fail)"
             return _failure(mode.fixed_status or DEFAULT_FAILURE_STATUS, reason, system)
-    elif mode.fixed_status is not None:
+    elif mode.fixed_status is not None and mode.error_rate == 0:
         return _failure(mode.fixed_status, "fixed_status", system)
     if mode.error_rate > 0 and system.rng.random() < mode.error_rate:
         status = mode.fixed_status or system.rng.choice(RANDOM_FAILURE_STATUSES)

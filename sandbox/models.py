@@ -51,8 +51,8 @@ class FailureMode(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     - ``latency_ms``: delay added before every answer (also before failures).
     - ``error_rate``: share of requests (0..1) answered 500 or 503 (``fixed_status`` if set),
       drawn from a RNG seeded with ``seed`` so a run is repeatable.
-    - ``fixed_status``: answer this status to every request (unless ``fail_next`` is set,
-      in which case it is the status of those failures).
+    - ``fixed_status``: answer this status to every request (unless ``fail_next`` or
+      ``error_rate`` is set, in which case it is the status of those failures).
     - ``retry_after_s``: with a 429 or 503 failure, send ``Retry-After`` with this value.
     - ``fail_next``: the next N requests fail (``fixed_status`` or 503), then normal service.
     - ``down``: the connection is dropped without an answer (see docs/sandbox.md).

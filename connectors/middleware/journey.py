@@ -1,6 +1,7 @@
 """Write each attempt and its outcome into the message's journey (Redis).
 
     attempt n (status, latency, error)  then  delivered | retried | dead_lettered
+    superseded                          a stale snapshot, not sent (no attempt)
 
 Journey writes never fail a delivery: a failed write is logged and counted by the store.
 The first attempt also writes the message's identity (``JourneyMeta``, from the envelope),
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from connectors.job import Ack, DeadLetter, Job, Retry
+from connectors.job import Ack, DeadLetter, Job, Retry, Superseded
 from connectors.middleware.base import Middleware
 from omnihub.journey import JourneyEntry, JourneyMeta, JourneyStore, Stage
 
@@ -26,6 +27,15 @@ class Journeys(Middleware):
 
     async def after_settle(self, job: Job) -> None:
         if job.envelope is None:
+            return
+        if isinstance(job.decision, Superseded):
+            entry = JourneyEntry(
+                at=datetime.now(UTC),
+                stage=Stage.SUPERSEDED,
+                target=self.target,
+                detail=job.decision.reason[:300],
+            )
+            await self._write(job, entry)
             return
         failure = job.failure
         delivered = job.delivered
@@ -72,7 +82,11 @@ class Journeys(Middleware):
                     error=decision.reason[:300],
                 )
             )
+        await self._write(job, *entries)
+
+    async def _write(self, job: Job, *entries: JourneyEntry) -> None:
         env = job.envelope
+        assert env is not None
         if job.attempt == 1 and not job.probe:
             meta = JourneyMeta(
                 message_id=env.id,

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 
 from connectors.breaker import BreakerState
-from connectors.job import Ack, DeadLetter, Job, Requeue, Retry, ReturnToLane
+from connectors.job import Ack, DeadLetter, Job, Requeue, Retry, ReturnToLane, Superseded
 from connectors.middleware.base import Middleware
 from omnihub.telemetry import HubMetrics
 
@@ -28,6 +28,7 @@ _EVENT = {
     DeadLetter: "dead_lettered",
     Requeue: "requeued",
     ReturnToLane: "returned",
+    Superseded: "superseded",
 }
 _BREAKER_VALUE = {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerState.OPEN: 2}
 

@@ -8,6 +8,11 @@
     queue     ....retry.<k>         quorum delay rung k: x-message-ttl = 100ms * 2**k,
                                     dead-letters back to the lane queue (declared by the
                                     target's worker: ``plan_topology(..., ladders=[t])``)
+    per target with ordered deliveries (``ordering`` in routes.yaml):
+    queue     <p>.target.<t>.ordered      quorum, single active consumer, bound by the
+                                          ordered deliveries' event types (the intake)
+    queue     <p>.target.<t>.ordered.<i>  quorum, single active consumer: partition i of
+                                          ``targets.<t>.ordered.partitions``
     per target:
     queue     <p>.target.<t>.dlq    quorum parking lot
 
@@ -145,7 +150,9 @@ def plan_topology(config: HubConfig, names: Names, *, ladders: Iterable[str] = (
     for target in sorted(config.targets):
         deliveries = config.deliveries_for(target).values()
         for lane in Lane:
-            events = sorted({e for d in deliveries if d.lane is lane for e in d.events})
+            events = sorted(
+                {e for d in deliveries if d.lane is lane and d.ordering is None for e in d.events}
+            )
             queue = names.target_queue(target, lane)
             dlq = names.dead_letter_queue(target)
             queues.append(
@@ -167,8 +174,27 @@ def plan_topology(config: HubConfig, names: Names, *, ladders: Iterable[str] = (
                         _quorum(**ttl, **_dead_letter_to(queue)),
                     )
                 )
+        queues += _ordered_queues(config, names, target)
         queues.append(QueueSpec(names.dead_letter_queue(target), _quorum()))
     return Topology(exchange=names.events_exchange, queues=tuple(queues))
+
+
+def _ordered_queues(config: HubConfig, names: Names, target: str) -> list[QueueSpec]:
+    """The intake and the partitions of a target's ordered deliveries (none without)."""
+    ordered = config.ordered_deliveries_for(target).values()
+    if not ordered:
+        return []
+    args = _quorum(
+        **{"x-single-active-consumer": True, "x-delivery-limit": config.broker.delivery_limit},
+        **_dead_letter_to(names.dead_letter_queue(target)),
+    )
+    events = tuple(sorted({e for d in ordered for e in d.events}))
+    intake = QueueSpec(names.ordered_intake_queue(target), args, events)
+    partitions = config.targets[target].ordered.partitions
+    return [
+        intake,
+        *(QueueSpec(names.ordered_partition_queue(target, i), args) for i in range(partitions)),
+    ]
 
 
 async def declare_topology(connection: AbstractConnection, topology: Topology) -> None:

@@ -42,6 +42,8 @@ __all__ = [
     "JwksTokenIssuer",
     "Lane",
     "OAuthClient",
+    "OrderedLanes",
+    "Ordering",
     "Partner",
     "PartnerEdi",
     "PoliciesFile",
@@ -51,6 +53,7 @@ __all__ = [
     "RouteVersion",
     "RoutesFile",
     "SigningKey",
+    "StaleGuard",
     "Target",
     "TargetAuth",
     "TargetKind",
@@ -140,6 +143,35 @@ class DeliveryRequest(_Strict, kw_only=True, frozen=True):
     headers: dict[str, str] = {}
 
 
+_SEGMENT = r"[A-Za-z_][A-Za-z0-9_]*(\[[0-9]+\])?"
+FieldPath = Annotated[str, msgspec.Meta(pattern=rf"^{_SEGMENT}(\.{_SEGMENT})*$")]
+"""A field of the canonical payload: ``location_id``, ``lines[0].sku``."""
+
+
+class StaleGuard(_Strict, kw_only=True, frozen=True):
+    """The stale-write guard of an ordered delivery (snapshot events only).
+
+    A snapshot whose ``version`` is older than the last snapshot delivered for its key is
+    not delivered: it is acked and shows as ``superseded`` in its journey. Events of the
+    delivery not listed in ``events`` are deltas (a sale, a movement): never skipped.
+    """
+
+    events: Annotated[list[EventType], msgspec.Meta(min_length=1)]
+    version: FieldPath  # a source timestamp (RFC 3339) or a sequence number
+
+
+class Ordering(_Strict, kw_only=True, frozen=True):
+    """Per-key ordering of a delivery: messages of one key reach the target in the order
+    the hub accepted them, across retries (see docs/delivery.md#ordering)."""
+
+    key: FieldPath | Annotated[list[FieldPath], msgspec.Meta(min_length=1)]
+    snapshots: StaleGuard | None = None
+
+    @property
+    def key_fields(self) -> tuple[str, ...]:
+        return (self.key,) if isinstance(self.key, str) else tuple(self.key)
+
+
 class Delivery(_Strict, kw_only=True, frozen=True):
     """Which events go to which target, through which pipeline, with which retry policy."""
 
@@ -152,6 +184,9 @@ class Delivery(_Strict, kw_only=True, frozen=True):
     lane: Lane = Lane.PRIORITY
     retry: Identifier = "default"
     pipeline: list[Step] = []  # outbound steps (canonical -> target format)
+    # Per-key ordering (and the stale-write guard): its events travel in the target's
+    # ordered partitions instead of the lane queue.
+    ordering: Ordering | None = None
 
 
 class RoutesFile(_Strict, kw_only=True, frozen=True):
@@ -330,6 +365,20 @@ class WebhookSubscription(_Strict, kw_only=True, frozen=True):
     events: list[EventType] = []  # empty: every event of the deliveries to this target
 
 
+class OrderedLanes(_Strict, kw_only=True, frozen=True):
+    """A target's ordered partitions: how many, and how many messages each holds in hand.
+
+    A key waiting for a retry holds back only its own later messages while its partition
+    has fewer than ``prefetch`` messages in hand; past that, the partition waits.
+    """
+
+    partitions: Annotated[int, msgspec.Meta(ge=1, le=256)] = 8
+    prefetch: Annotated[int, msgspec.Meta(ge=1, le=5000)] = 256
+    # Messages the intake shares out before their confirms came back (its throughput is
+    # about this window divided by the broker's confirm latency).
+    intake_window: Annotated[int, msgspec.Meta(ge=1, le=20000)] = 2000
+
+
 class Target(_Strict, kw_only=True, frozen=True):
     """A system omnihub delivers to (ERP, WMS, carrier, partner webhook endpoint)."""
 
@@ -342,6 +391,7 @@ class Target(_Strict, kw_only=True, frozen=True):
     prefetch: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 16
     concurrency: Annotated[int, msgspec.Meta(ge=1, le=256)] = 8
     breaker: BreakerPolicy = BreakerPolicy()
+    ordered: OrderedLanes = OrderedLanes()  # used by deliveries with `ordering`
 
 
 class SigningKey(_Strict, kw_only=True, frozen=True):
@@ -426,3 +476,7 @@ class HubConfig(msgspec.Struct, kw_only=True, frozen=True):
 
     def deliveries_for(self, target: str) -> dict[str, Delivery]:
         return {k: d for k, d in self.deliveries.items() if d.target == target}
+
+    def ordered_deliveries_for(self, target: str) -> dict[str, Delivery]:
+        """The deliveries of ``target`` with an ordering key (its ordered partitions)."""
+        return {k: d for k, d in self.deliveries_for(target).items() if d.ordering is not None}

@@ -16,6 +16,7 @@ from omnihub.config.edi_rules import (
 )
 from omnihub.config.event_rules import delivery_events_are_produced
 from omnihub.config.model import HubTokenIssuer, JwksTokenIssuer
+from omnihub.config.ordering_rules import ordering_keys_name_canonical_fields
 from omnihub.config.problems import ConfigProblem
 from omnihub.config.rule_types import Finding, Rule, RuleContext, suggest
 from omnihub.config.yamlpos import Path, YamlDocument
@@ -285,6 +286,7 @@ RULES: tuple[Rule, ...] = (
     pipelines_compile,
     edi_route_versions_name_their_standard,
     edi_targets_are_complete,
+    ordering_keys_name_canonical_fields,
 )
 
 

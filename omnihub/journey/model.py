@@ -19,6 +19,7 @@ class Stage(StrEnum):
     DELIVERED = "delivered"  # the target confirmed
     REPLAYED = "replayed"  # sent again by an operator (from DLQ or archive)
     DISCARDED = "discarded"  # removed from a DLQ by an operator, with a reason
+    SUPERSEDED = "superseded"  # a newer message of the same ordering key made it stale
 
 
 class JourneyEntry(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True):

@@ -53,6 +53,13 @@ def test_error_rate_uses_fixed_status_when_set() -> None:
     assert set(statuses(state, 10)) == {502}
 
 
+def test_error_rate_with_fixed_status_fails_only_that_share_of_requests() -> None:
+    got = statuses(system_with(FailureMode(error_rate=0.1, fixed_status=500, seed=19)), 1000)
+
+    assert set(got) == {500, None}
+    assert 50 < got.count(500) < 150
+
+
 def test_same_seed_gives_same_sequence() -> None:
     mode = FailureMode(error_rate=0.3, seed=99)
 

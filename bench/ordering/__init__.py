@@ -1,0 +1,1 @@
+"""Benchmark: ordered delivery throughput against unordered delivery, in one run."""
