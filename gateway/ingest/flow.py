@@ -212,9 +212,9 @@ class IngestFlow(ObservedRoute, Generic[C]):
         self.tier = tier
         self.services = services
         self.policy = VersionPolicy(route_id, version, route.versions[version])
-        self._gone_at = self.policy.gone_at  # a comparison per request, no call
-        self._scopes = frozenset(route.scopes)  # a subset test per request; `authorize`
-        # only for a caller that lacks one, to say which
+        # Per request a comparison and a subset test; `authorize` only names what is missing.
+        self._gone_at = self.policy.gone_at
+        self._scopes = frozenset(route.scopes)
         self._ttl_ms = int(route.idempotency_ttl.total_seconds() * 1000)
 
     async def _handle(self, request: IncomingRequest) -> Reply:
