@@ -81,6 +81,17 @@ _JOURNEYS_SCHEMA = {
 }
 
 
+_INSIGHTS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["since", "until", "rows"],
+    "properties": {
+        "since": {"type": "string", "format": "date-time"},
+        "until": {"type": "string", "format": "date-time"},
+        "rows": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
 def _ok(description: str, schema: dict[str, Any], example: Any) -> OpenAPIResponse:
     return OpenAPIResponse(
         description=description, content=media(schema, examples={"example": (description, example)})
@@ -205,6 +216,27 @@ def describe_admin(paths: Mapping[str, PathItem], config: HubConfig) -> None:
         problems=[not_found["journey"]],
         parameters=[_query("partner", "Only this partner's messages.")],
         responses={"200": _ok("Journeys found for the key", _JOURNEYS_SCHEMA, [_JOURNEY])},
+    )
+    _set(
+        paths,
+        "/admin/insights",
+        "get",
+        description="Per route, target and hour: time from 202 to delivery (p50/p95/p99), "
+        "success and retry rates and the slowest stage, from the journey store.",
+        problems=[not_found["range"]],
+        parameters=[
+            _query("since", "From this time (default: a day before until).", time=True),
+            _query("until", "Up to this time (default: now).", time=True),
+            _query("route", "Only this route."),
+            _query("target", "Only this target."),
+        ],
+        responses={
+            "200": _ok(
+                "Insights for the window",
+                _INSIGHTS_SCHEMA,
+                {"since": "2026-11-22T10:00:00Z", "until": "2026-11-23T10:00:00Z", "rows": []},
+            )
+        },
     )
     _set(
         paths,

@@ -76,7 +76,7 @@ async def test_schemathesis_reaches_202_on_every_json_route_and_no_5xx(
             "--max-examples",
             "3",
             "--workers",
-            "2",
+            "1",
             "--seed",
             "7",
             "--request-timeout",

@@ -93,7 +93,7 @@ async def test_schemathesis_finds_no_server_error_and_no_contradiction(
             "--max-examples",
             "15",
             "--workers",
-            "4",
+            "1",
             "--request-timeout",
             "20",
             "--seed",
