@@ -138,6 +138,7 @@ def create_console_app(
             StoreUnavailable: _away,
         },
         openapi_config=None,
+        logging_config=None,  # the process configures logging (omnihub.logs), not the app
     )
     app.state.console = services
     return app
