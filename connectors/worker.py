@@ -13,6 +13,7 @@ Each lane has its own channel and prefetch (bulk master data never takes the pri
 lane's capacity); one semaphore bounds concurrent deliveries. The connection is robust:
 after a broker restart it reconnects and consumes again by itself. The circuit breaker
 pauses consumption (cancels the consumers) and probes with one message at a time.
+With a cluster's nodes in ``OMNIHUB_AMQP_URL`` it reconnects to the next node that answers.
 """
 
 from __future__ import annotations
@@ -25,10 +26,8 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-import aio_pika
 import httpx
 import msgspec
-import redis.asyncio as aioredis
 from aio_pika.abc import (
     AbstractChannel,
     AbstractIncomingMessage,
@@ -56,6 +55,7 @@ from connectors.outcome import DeliveryFailed
 from connectors.settle import Settler
 from connectors.subscriptions import SubscriptionStore
 from omnihub.broker import declare_topology, map_broker_errors, plan_topology
+from omnihub.broker.nodes import NodeCursor, connect_robust_any
 from omnihub.broker.topology import retry_policy, rungs_for
 from omnihub.config.model import HubConfig, Lane, TargetKind
 from omnihub.edi_counters import RedisControlNumbers
@@ -63,6 +63,7 @@ from omnihub.journey import JourneyStore
 from omnihub.logs import add_log_context, log_context
 from omnihub.monitor.breaker_state import breaker_closed, breaker_opened
 from omnihub.monitor.sent_groups import SentGroups
+from omnihub.redis_client import close_redis, connect_redis
 from omnihub.settings import Settings
 from omnihub.telemetry import HubMetrics, Tracing, tracing_from_env
 
@@ -100,7 +101,7 @@ class Worker:
         self.names = settings.names
         self.options = options if options is not None else WorkerOptions.from_env()
         self.core = HttpCore(target, spec, transport=transport, max_connections=spec.concurrency)
-        self._redis = aioredis.Redis.from_url(settings.redis_url)
+        self._redis = connect_redis(settings)
         self.subscriptions: SubscriptionStore | None = None
         if spec.kind is TargetKind.WEBHOOK:
             self.subscriptions = SubscriptionStore(self._redis, self.names, target)
@@ -185,7 +186,9 @@ class Worker:
     # ------------------------------------------------------------ lifecycle
     async def start(self) -> None:
         async with map_broker_errors(f"starting worker for {self.target}"):
-            self._connection = await aio_pika.connect_robust(self.settings.amqp_url, timeout=5)
+            self._connection = await connect_robust_any(
+                NodeCursor(self.settings.amqp_urls), timeout=5
+            )
             plan = plan_topology(self.config, self.names, ladders=[self.target])
             await declare_topology(self._connection, plan)
             await self.settler.open(self._connection)
@@ -234,7 +237,7 @@ class Worker:
             await self._connection.close()  # unacked messages return to their queue
         await self.core.close()
         await self.journeys.close()  # writes the journeys still buffered
-        await self._redis.aclose()
+        await close_redis(self._redis)
         if self._owns_tracing:
             self.tracing.shutdown()
 

@@ -30,7 +30,7 @@ else
   cat >&2 <<MSG
 RabbitMQ is not running on 127.0.0.1:$AMQP_PORT and is not installed here.
   Debian/Ubuntu:  sudo apt-get install rabbitmq-server   (then run this again)
-  Docker:         docker compose up -d rabbitmq
+  Docker:         docker run -d --name omnihub-rabbitmq -p 5672:5672 rabbitmq:3.13
   Elsewhere:      point OMNIHUB_AMQP_URL at a RabbitMQ 3.10+ (quorum queues, streams)
 MSG
   exit 1
@@ -77,7 +77,7 @@ else
   cat >&2 <<MSG
 Redis is not running on 127.0.0.1:$REDIS_PORT and is not installed here.
   Debian/Ubuntu:  sudo apt-get install redis-server   (then run this again)
-  Docker:         docker compose up -d redis
+  Docker:         docker run -d --name omnihub-redis -p 6379:6379 redis:7
   Elsewhere:      point OMNIHUB_REDIS_URL at a Redis 6+
 MSG
   exit 1

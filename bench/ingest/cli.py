@@ -75,6 +75,11 @@ def _parser() -> argparse.ArgumentParser:
         help="markdown file whose results section is rewritten",
     )
     p.add_argument("--no-docs", action="store_true", help="print only; leave the docs alone")
+    p.add_argument(
+        "--amqp-url",
+        default="amqp://guest:guest@127.0.0.1:5672/",
+        help="the broker, or a cluster's nodes comma-separated (bench.cluster sets it)",
+    )
     p.add_argument("--out", type=Path, default=REPO / "bench" / "ingest" / "out")
     p.add_argument(
         "--quiet-wait",
@@ -197,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         require_wrk()
         with (
             measured_source(args.source) as source,
-            BenchEnvironment(config_from=source.root) as env,
+            BenchEnvironment(config_from=source.root, amqp_url=args.amqp_url) as env,
         ):
             print(f"bench: code {source.revision}; prefix {env.prefix}; {len(plan)} scenarios")
             try:

@@ -108,7 +108,7 @@ class BenchEnvironment:
 
     def _check(self) -> None:
         for name, url, default_port in (
-            ("RabbitMQ", self.amqp_url, 5672),
+            ("RabbitMQ", self.amqp_url.split(",")[0], 5672),
             ("Redis", self.redis_url, 6379),
         ):
             parts = urlsplit(url)

@@ -85,7 +85,11 @@ def _measured(
             run_id=f"{run_id}-w",
             max_requests=load.max_requests,
         )
-        broker = pids_listening(urlsplit(env.amqp_url).port or 5672)
+        broker = [  # every node of a cluster (`bench.cluster`)
+            pid
+            for url in env.amqp_url.split(",")
+            for pid in pids_listening(urlsplit(url).port or 5672)
+        ]
         redis = pids_listening(urlsplit(env.redis_url).port or 6379)
         subject = group.pids
         before = (cpu_by_pid(subject), cpu_by_pid(broker), cpu_by_pid(redis))
@@ -160,8 +164,9 @@ def _raw_publisher(
     source: Source, env: BenchEnvironment, prefix: str, *args: str, timeout: float
 ) -> str:
     command = [
-        sys.executable, "-m", "bench.ingest.raw_publisher", "--amqp-url", env.amqp_url,
-        "--prefix", prefix, "--config", str(env.config_dir), *args,
+        sys.executable, "-m", "bench.ingest.raw_publisher",
+        "--amqp-url", env.amqp_url.split(",")[0], "--prefix", prefix,
+        "--config", str(env.config_dir), *args,
     ]  # fmt: skip
     done = subprocess.run(
         command,

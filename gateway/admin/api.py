@@ -40,6 +40,7 @@ from gateway.admin.requests import (
 from gateway.auth import Principal
 from gateway.auth.callers import Callers
 from gateway.edge.problems import ProblemError
+from omnihub.broker.nodes import NodeCursor, connect_any
 from omnihub.config.model import HubConfig
 from omnihub.errors import BrokerError
 from omnihub.journey import JourneyStore, StoreUnavailable, insights
@@ -100,7 +101,7 @@ class AdminApi:
     @contextlib.asynccontextmanager
     async def _broker(self) -> AsyncIterator[AbstractConnection]:
         try:
-            connection = await aio_pika.connect(self._settings.amqp_url, timeout=5)
+            connection = await connect_any(NodeCursor(self._settings.amqp_urls), timeout=5)
         except (OSError, aio_pika.exceptions.AMQPError) as exc:
             raise _broker_problem(type(exc).__name__) from None
         try:

@@ -25,7 +25,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import redis.asyncio as aioredis
 from litestar import Litestar, Request, Response, get
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
@@ -42,6 +41,7 @@ from gateway.console.sessions import Sessions
 from gateway.console.views import view_handlers
 from omnihub.config.model import HubConfig
 from omnihub.journey import JourneyStore, StoreUnavailable
+from omnihub.redis_client import close_redis, connect_redis
 from omnihub.settings import Settings
 
 __all__ = ["create_console_app"]
@@ -87,7 +87,7 @@ def create_console_app(
     """``scrape``: Prometheus endpoints of the hub's gateways and workers to chart;
     ``checks``: what `routes check` runs besides loading the configuration."""
     journeys = JourneyStore.open(config, settings, part="console")
-    redis = aioredis.Redis.from_url(settings.redis_url)
+    redis = connect_redis(settings)
     keys = ApiKeyIndex(config)
     watcher = PolicyKeyWatcher(config.directory, keys, redis, settings.names)
     sampler = Sampler(config, settings, journeys.database, scrape or [])
@@ -110,7 +110,7 @@ def create_console_app(
             await sampler.stop()
             await watcher.stop()
             await journeys.close()
-            await redis.aclose()
+            await close_redis(redis)
 
     @get("/", include_in_schema=False)
     async def root() -> Redirect:

@@ -20,6 +20,7 @@ from aio_pika.abc import AbstractConnection
 from prometheus_client.parser import text_string_to_metric_families
 
 from gateway.console.samples import INTERVAL_S, Ring, Sample, TargetSample, TrafficSample
+from omnihub.broker.nodes import NodeCursor, connect_any
 from omnihub.broker.topology import plan_topology
 from omnihub.config.model import HubConfig
 from omnihub.journey import JourneyDatabase, StoreUnavailable
@@ -73,6 +74,7 @@ class Sampler:
         self._counters: dict[tuple[str, str, str], float] = {}
         self._last_at: float | None = None
         self._connection: AbstractConnection | None = None
+        self._nodes = NodeCursor(settings.amqp_urls)
         self._task: asyncio.Task[None] | None = None
         self.unreachable: list[str] = []  # sources that did not answer at the last sample
 
@@ -143,7 +145,7 @@ class Sampler:
     async def _depths(self) -> dict[str, dict[str, int]]:
         try:
             if self._connection is None or self._connection.is_closed:
-                self._connection = await aio_pika.connect(self._settings.amqp_url, timeout=3)
+                self._connection = await connect_any(self._nodes, timeout=3)
             channel = await self._connection.channel()
         except (OSError, aio_pika.exceptions.AMQPError):
             self.unreachable.append("broker")

@@ -17,6 +17,7 @@ from gateway.console.audit import AuditLog
 from gateway.console.on_disk import ConfigOnDisk, ExtraChecks
 from gateway.console.sampler import Sampler
 from gateway.console.sessions import Sessions
+from omnihub.broker.nodes import NodeCursor, connect_any
 from omnihub.config.model import HubConfig
 from omnihub.envelope import Envelope
 from omnihub.journey import JourneyStore
@@ -55,7 +56,7 @@ class ConsoleServices:
     @contextlib.asynccontextmanager
     async def broker(self) -> AsyncIterator[AbstractConnection]:
         try:
-            connection = await aio_pika.connect(self.settings.amqp_url, timeout=5)
+            connection = await connect_any(NodeCursor(self.settings.amqp_urls), timeout=5)
         except (OSError, aio_pika.exceptions.AMQPError) as exc:
             raise BrokerAway(type(exc).__name__) from None
         try:

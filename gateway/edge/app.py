@@ -14,7 +14,6 @@ from contextlib import asynccontextmanager
 from typing import Any, cast
 
 import httpx
-import redis.asyncio as aioredis
 from litestar import Litestar, Request, Response, get
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
@@ -58,6 +57,7 @@ from omnihub.config.model import HubConfig, HubTokenIssuer, JwksTokenIssuer
 from omnihub.edi_counters import RedisControlNumbers
 from omnihub.journey import JourneyStore
 from omnihub.monitor.sent_groups import SentGroups
+from omnihub.redis_client import close_redis, connect_redis
 from omnihub.settings import Settings
 from omnihub.telemetry import HubMetrics, Tracing, tracing_from_env
 
@@ -158,8 +158,8 @@ def create_app(
     owns_tracing = tracing is None
     tracing = tracing if tracing is not None else tracing_from_env("omnihub-gateway")
     metrics = metrics if metrics is not None else HubMetrics()
-    redis = aioredis.Redis.from_url(
-        settings.redis_url,
+    redis = connect_redis(
+        settings,
         socket_timeout=settings.redis_timeout_s,
         socket_connect_timeout=settings.redis_timeout_s,
         retry=Retry(NoBackoff(), 0),  # a command once written may have run: never resent
@@ -267,7 +267,7 @@ def create_app(
             await observability.drain()  # writes the buffered journeys, closes the store
             await pipeline.close()
             await publisher.close()
-            await redis.aclose()
+            await close_redis(redis)
             if owns_tracing:
                 tracing.shutdown()
             await http.aclose()

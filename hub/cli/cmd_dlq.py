@@ -28,6 +28,7 @@ from hub.cli.cmd_replay import parse_when
 from hub.cli.common import EXIT_CONFIG, EXIT_RUNTIME, add_config_arg, load_or_exit, settings_for
 from hub.cli.dlq_render import describe, listing, render_inspection
 from hub.cli.output import confirm
+from omnihub.broker.nodes import NodeCursor, connect_any
 from omnihub.errors import BrokerError, BrokerUnavailable
 from omnihub.journey import JourneyStore
 from omnihub.replay.dlq import DeadLetter, DeadLetterFilter, DeadLetterQueue
@@ -126,7 +127,7 @@ def _run(args: argparse.Namespace, work: Callable[[DeadLetterQueue, str], Awaita
 
     async def run() -> int:
         try:
-            connection = await aio_pika.connect(settings.amqp_url, timeout=5)
+            connection = await connect_any(NodeCursor(settings.amqp_urls), timeout=5)
         except (OSError, aio_pika.exceptions.AMQPError) as exc:
             raise BrokerUnavailable(f"cannot connect to the broker: {type(exc).__name__}") from exc
         journeys = JourneyStore.open(config, settings)

@@ -12,6 +12,7 @@ gateway process that reads these files, without a restart.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -87,16 +88,22 @@ def _add_key(args: argparse.Namespace) -> int:
 
 def _last_used(settings: Settings, partner: str) -> dict[str, float] | None:
     """Key id -> epoch seconds, as the gateways recorded it; None when Redis is unreachable."""
-    import redis
     from redis.exceptions import RedisError
 
-    client = redis.Redis.from_url(settings.redis_url, socket_timeout=3, socket_connect_timeout=3)
+    from omnihub.redis_client import close_redis, connect_redis
+
+    async def read() -> Any:
+        client = connect_redis(settings, socket_timeout=3, socket_connect_timeout=3)
+        try:
+            key = settings.names.api_key_usage_key(partner)
+            return await client.zrange(key, 0, -1, withscores=True)
+        finally:
+            await close_redis(client)
+
     try:
-        pairs = client.zrange(settings.names.api_key_usage_key(partner), 0, -1, withscores=True)
+        pairs = asyncio.run(read())
     except (RedisError, OSError):
         return None
-    finally:
-        client.close()
     return {bytes(member).decode(): float(score) for member, score in cast(Any, pairs)}
 
 

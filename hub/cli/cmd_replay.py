@@ -23,6 +23,7 @@ from aio_pika.abc import AbstractConnection
 
 from hub.cli.common import EXIT_CONFIG, EXIT_RUNTIME, add_config_arg, load_or_exit, settings_for
 from hub.cli.output import confirm
+from omnihub.broker.nodes import NodeCursor, connect_any
 from omnihub.errors import BrokerUnavailable
 from omnihub.journey import JourneyStore
 from omnihub.naming import Names
@@ -115,7 +116,7 @@ def _archive(args: argparse.Namespace) -> int:
 
     async def run() -> int:
         try:
-            connection = await aio_pika.connect(settings.amqp_url, timeout=5)
+            connection = await connect_any(NodeCursor(settings.amqp_urls), timeout=5)
         except (OSError, aio_pika.exceptions.AMQPError) as exc:
             raise BrokerUnavailable(f"cannot connect to the broker: {type(exc).__name__}") from exc
         journeys = JourneyStore.open(config, settings)

@@ -289,6 +289,8 @@ def _dev(args: argparse.Namespace) -> int:
     parts.append(console_part(config, settings, console, scrape))
 
     def ready() -> None:
+        from omnihub.broker.nodes import redact
+
         lines = [
             "",
             "omnihub dev is running (Ctrl-C stops everything):",
@@ -311,17 +313,8 @@ def _dev(args: argparse.Namespace) -> int:
             f"  monitor  {len(config.slas)} SLAs, http://{args.operator_host}:{port_of(monitor)}"
             "/metrics   (omnihub exceptions list)"
         )
-        lines.append(f"  broker   {_redact(settings.amqp_url)}  prefix '{settings.prefix}'")
+        broker = ", ".join(map(redact, settings.amqp_urls))
+        lines.append(f"  broker   {broker}  prefix '{settings.prefix}'")
         print("\n".join(lines) + "\n", flush=True)
 
     return _run(parts, on_ready=ready)
-
-
-def _redact(url: str) -> str:
-    """Drop the password from a URL before printing it."""
-    scheme, sep, rest = url.partition("://")
-    creds, at, host = rest.rpartition("@")
-    if not at:
-        return url
-    user = creds.split(":")[0]
-    return f"{scheme}{sep}{user}:***@{host}"

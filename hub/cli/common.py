@@ -9,7 +9,7 @@ from pathlib import Path
 import msgspec
 
 from omnihub.config import ConfigError, HubConfig, load_config
-from omnihub.settings import Settings
+from omnihub.settings import Settings, split_urls
 
 __all__ = ["EXIT_CONFIG", "EXIT_RUNTIME", "add_config_arg", "load_or_exit", "settings_for"]
 
@@ -27,7 +27,13 @@ def add_config_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def settings_for(args: argparse.Namespace) -> Settings:
-    settings = Settings.from_env()
+    """The settings from the environment; a value that cannot be one stops here, in a line."""
+    try:
+        settings = Settings.from_env()
+        split_urls(settings.amqp_url)  # an empty node list is refused now, not at first use
+    except ValueError as exc:
+        print(f"omnihub: cannot start: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_CONFIG) from None
     if getattr(args, "config", None) is not None:
         settings = msgspec.structs.replace(settings, config_dir=args.config)
     return settings

@@ -6,8 +6,9 @@
 
 The connection is opened lazily and re-opened after a failure (at most one attempt per
 `reconnect_interval`), so a gateway started while the broker was down, or that lost it,
-recovers on the next request without a restart. On every (re)connect the topology is
-declared, idempotently.
+recovers on the next request without a restart. ``url`` may list the nodes of a cluster
+(comma-separated): a lost connection is re-opened to the next node that answers. On every
+(re)connect the topology is declared, idempotently.
 
 A publish goes through aio-pika's public `Exchange.publish`, or, where the aiormq
 adapter's fast path is on (`omnihub/adapters/aiormq_publish.py`), through its `Outbox`,
@@ -37,8 +38,10 @@ from aiormq.exceptions import ChannelInvalidStateError, DeliveryError
 from omnihub.adapters.aiormq_publish import Outbox, use_outbox
 from omnihub.broker.errors import MAPPED, map_broker_errors, unavailable
 from omnihub.broker.frames import APP_ID, CONTENT_TYPE, envelope_headers
+from omnihub.broker.nodes import NodeCursor, connect_any
 from omnihub.envelope import Envelope, encode_envelope
 from omnihub.errors import BrokerUnavailable
+from omnihub.settings import split_urls
 
 __all__ = ["Publisher", "envelope_message", "envelope_properties"]
 
@@ -114,7 +117,7 @@ class Publisher:
         confirm_timeout: float = 5.0,
         reconnect_interval: float = 1.0,
     ) -> None:
-        self._url = url
+        self._nodes = NodeCursor(split_urls(url))
         self._exchange_name = exchange
         self._on_connect = on_connect
         self._confirm_timeout = confirm_timeout
@@ -151,9 +154,11 @@ class Publisher:
             if now - self._last_attempt < self._reconnect_interval:
                 raise BrokerUnavailable("broker unreachable (reconnect pending)")
             self._last_attempt = now
+            if self._connection is not None:  # lost: start with the next node
+                self._nodes.advance()
             await self._drop()
             async with map_broker_errors("connecting to the broker"):
-                self._connection = await aio_pika.connect(self._url, timeout=self._confirm_timeout)
+                self._connection = await connect_any(self._nodes, timeout=self._confirm_timeout)
                 if self._on_connect is not None:
                     await self._on_connect(self._connection)
                 self._channel = await self._connection.channel(

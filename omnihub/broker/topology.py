@@ -25,6 +25,15 @@ waits more than ``2 * d`` (or 100 ms), whatever the jitter, a target's ``Retry-A
 several retry policies sharing a lane. A lane declares the rungs its retry policies can
 reach (``rungs_for``); `rung_for_delay` picks one, clamped into that range.
 
+With ``broker.quorum_replicas`` set, every quorum queue is declared with
+``x-quorum-initial-group-size`` and the archive with ``x-initial-cluster-size``: on a
+cluster of more nodes, that many hold each queue (a 202 needs a majority of them).
+
+Many processes declare at once when a fleet starts: declaring what exists with the same
+arguments is a no-op, and first declarations of the same queues racing from processes on
+every node of a cluster all succeed (tests/cluster/test_cluster_topology.py). Only a
+real difference of arguments fails (406), as `TopologyConflict`.
+
 Dead-lettering between quorum queues uses ``at-least-once`` (with ``reject-publish``
 overflow), so a message is never dropped on its way back from a rung, or to the DLQ.
 """
@@ -71,8 +80,13 @@ class Topology(msgspec.Struct, frozen=True):
     queues: tuple[QueueSpec, ...]
 
 
-def _quorum(**extra: Any) -> dict[str, Any]:
-    return {"x-queue-type": "quorum", **extra}
+def _quorum(config: HubConfig, **extra: Any) -> dict[str, Any]:
+    return {"x-queue-type": "quorum", **_replicas(config, "x-quorum-initial-group-size"), **extra}
+
+
+def _replicas(config: HubConfig, argument: str) -> dict[str, Any]:
+    replicas = config.broker.quorum_replicas
+    return {} if replicas is None else {argument: replicas}
 
 
 def _dead_letter_to(queue: str) -> dict[str, Any]:
@@ -137,12 +151,14 @@ def plan_topology(config: HubConfig, names: Names, *, ladders: Iterable[str] = (
     thousands of idle rungs is slower to start and to delete a vhost.)
     """
     with_ladder = set(ladders)
+
     queues: list[QueueSpec] = [
         QueueSpec(
             names.archive_stream,
             {
                 "x-queue-type": "stream",
                 "x-max-age": f"{int(config.broker.archive_max_age.total_seconds())}s",
+                **_replicas(config, "x-initial-cluster-size"),
             },
             ("#",),
         )
@@ -159,6 +175,7 @@ def plan_topology(config: HubConfig, names: Names, *, ladders: Iterable[str] = (
                 QueueSpec(
                     queue,
                     _quorum(
+                        config,
                         **{"x-delivery-limit": config.broker.delivery_limit},
                         **_dead_letter_to(dlq),
                     ),
@@ -171,11 +188,11 @@ def plan_topology(config: HubConfig, names: Names, *, ladders: Iterable[str] = (
                 queues.append(
                     QueueSpec(
                         names.retry_queue(target, lane, rung),
-                        _quorum(**ttl, **_dead_letter_to(queue)),
+                        _quorum(config, **ttl, **_dead_letter_to(queue)),
                     )
                 )
         queues += _ordered_queues(config, names, target)
-        queues.append(QueueSpec(names.dead_letter_queue(target), _quorum()))
+        queues.append(QueueSpec(names.dead_letter_queue(target), _quorum(config)))
     return Topology(exchange=names.events_exchange, queues=tuple(queues))
 
 
@@ -185,6 +202,7 @@ def _ordered_queues(config: HubConfig, names: Names, target: str) -> list[QueueS
     if not ordered:
         return []
     args = _quorum(
+        config,
         **{"x-single-active-consumer": True, "x-delivery-limit": config.broker.delivery_limit},
         **_dead_letter_to(names.dead_letter_queue(target)),
     )

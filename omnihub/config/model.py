@@ -465,6 +465,9 @@ TokenIssuer = HubTokenIssuer | JwksTokenIssuer
 class BrokerPolicy(_Strict, kw_only=True, frozen=True):
     archive_max_age: Duration = Duration(days=7)
     delivery_limit: Annotated[int, msgspec.Meta(ge=1)] = 20  # poison-message guard
+    # Replicas of each quorum queue and of the archive stream on a cluster (3 is usual);
+    # None: the broker's default (RabbitMQ 3.x: every node). Fixed when a queue is made.
+    quorum_replicas: Annotated[int, msgspec.Meta(ge=1)] | None = None
 
 
 class RetentionClass(_Strict, kw_only=True, frozen=True):

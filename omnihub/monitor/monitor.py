@@ -18,13 +18,12 @@ import contextlib
 import logging
 from datetime import UTC, datetime
 
-import aio_pika
 import httpx
 from aio_pika.abc import AbstractConnection
 from aiormq.exceptions import ChannelNotFoundEntity
-from redis.asyncio import Redis
 
 from omnihub.broker.errors import map_broker_errors
+from omnihub.broker.nodes import NodeCursor, connect_any
 from omnihub.config.model import HubConfig
 from omnihub.errors import BrokerError
 from omnihub.journey.database import JourneyDatabase, StoreUnavailable
@@ -33,6 +32,7 @@ from omnihub.monitor.checks import Checks
 from omnihub.monitor.exceptions import RESOLUTION_SENT, ExceptionStore
 from omnihub.monitor.leader import LeaderLease
 from omnihub.monitor.metrics import MonitorMetrics
+from omnihub.redis_client import close_redis, connect_redis
 from omnihub.settings import Settings
 
 __all__ = ["Monitor", "RoundReport"]
@@ -56,7 +56,7 @@ class Monitor:
         self.config = config
         self.settings = settings
         self.database = JourneyDatabase(settings.postgres_url, pool_size=2)
-        self.redis = Redis.from_url(settings.redis_url)
+        self.redis = connect_redis(settings)
         self.store = ExceptionStore(self.database)
         self.checks = Checks(config, self.database, self.redis, settings.names, self.queue_depth)
         self.alerts = AlertSender(config.alerts, transport)
@@ -66,13 +66,14 @@ class Monitor:
         )
         self.metrics = MonitorMetrics()
         self._amqp: AbstractConnection | None = None
+        self._nodes = NodeCursor(settings.amqp_urls)
         self._stop = asyncio.Event()
 
     async def queue_depth(self, queue: str) -> int:
         """Messages in `queue` (passive declare); 0 when the queue was never declared."""
         async with map_broker_errors(f"reading the depth of {queue}"):
             if self._amqp is None or self._amqp.is_closed:
-                self._amqp = await aio_pika.connect(self.settings.amqp_url, timeout=5)
+                self._amqp = await connect_any(self._nodes, timeout=5)
             channel = await self._amqp.channel()
             try:
                 declared = await channel.declare_queue(queue, passive=True)
@@ -164,5 +165,5 @@ class Monitor:
         if self._amqp is not None and not self._amqp.is_closed:
             with contextlib.suppress(Exception):
                 await self._amqp.close()
-        await self.redis.aclose()
+        await close_redis(self.redis)
         await self.database.close()

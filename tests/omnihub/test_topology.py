@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import aio_pika
+import msgspec
 import pytest
 
 from omnihub.broker import declare_topology, plan_topology
 from omnihub.broker.topology import rung_bound, rung_for_delay, rungs_for
 from omnihub.config import Duration
-from omnihub.config.model import Lane, RetryPolicy
+from omnihub.config.model import BrokerPolicy, Lane, RetryPolicy
 from omnihub.errors import TopologyConflict
+from omnihub.naming import Names
 from omnihub.settings import Settings
 from tests.support.configs import example_config
 
@@ -37,6 +39,20 @@ def test_plan_has_lanes_rungs_dlq_and_archive() -> None:
     assert rungs == sorted(names.retry_queue("erp", Lane.PRIORITY, k) for k in expected)
     assert by_name[names.archive_stream].arguments["x-queue-type"] == "stream"
     assert by_name[names.archive_stream].bindings == ("#",)
+
+
+def test_quorum_replicas_set_the_group_size_of_every_quorum_queue_and_the_archive() -> None:
+    base = example_config()
+    config = msgspec.structs.replace(base, broker=BrokerPolicy(quorum_replicas=3))
+    plan = plan_topology(config, Names("t"), ladders=sorted(config.targets))
+    for q in plan.queues:
+        if q.arguments["x-queue-type"] == "quorum":
+            assert q.arguments["x-quorum-initial-group-size"] == 3, q.name
+        else:
+            assert q.arguments["x-initial-cluster-size"] == 3, q.name
+    unset = plan_topology(base, Names("t"), ladders=sorted(base.targets))
+    for q in unset.queues:  # the broker's default, and queues made before stay equivalent
+        assert not {"x-quorum-initial-group-size", "x-initial-cluster-size"} & set(q.arguments)
 
 
 def test_each_rung_expires_at_its_bound_back_into_its_lane() -> None:

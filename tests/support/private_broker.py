@@ -33,7 +33,7 @@ BOOT_TIMEOUT_S = 90
 OPEN_FILES = 20_000  # quorum queues take file handles; 1024 stalls the node
 
 
-def _bin_dir() -> Path:
+def rabbitmq_bin_dir() -> Path:
     """Where the real scripts are. Debian's /usr/sbin/rabbitmq-server is a wrapper that
     switches to the rabbitmq user (and its 1024 open files); the scripts behind it run
     as whoever calls them."""
@@ -57,7 +57,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _stop_leftovers() -> None:
+def stop_leftovers() -> None:
     """Kill nodes whose test run died without stopping them (its pid is gone)."""
     for directory in Path(tempfile.gettempdir()).glob(DIR_PREFIX + "*"):
         with contextlib.suppress(OSError, ValueError):
@@ -77,16 +77,25 @@ def _raise_open_files() -> None:
 
 
 class PrivateBroker:
-    """A running RabbitMQ node on 127.0.0.1:``port``, reached as guest/guest."""
+    """A running RabbitMQ node on 127.0.0.1:``port``, reached as guest/guest.
 
-    def __init__(self, directory: Path, bin_dir: Path) -> None:
+    Nodes that are to form a cluster get their names and one Erlang ``cookie`` from
+    `tests/support/broker_cluster.py`."""
+
+    def __init__(
+        self, directory: Path, bin_dir: Path, *, node: str | None = None, cookie: str | None = None
+    ) -> None:
         self.directory = directory
-        self.node = f"omnihub-{uuid.uuid4().hex[:8]}@localhost"
+        self.node = node or f"omnihub-{uuid.uuid4().hex[:8]}@localhost"
         self.port = free_port()
         self.dist_port = free_port()
         self._bin = bin_dir
         home = directory / "home"
         home.mkdir()
+        if cookie is not None:
+            cookie_file = home / ".erlang.cookie"
+            cookie_file.write_text(cookie)
+            cookie_file.chmod(0o400)
         (directory / "enabled_plugins").write_text("[].\n")
         (directory / "rabbitmq.conf").write_text(
             f"listeners.tcp.default = 127.0.0.1:{self.port}\nloopback_users = none\n"
@@ -143,6 +152,26 @@ class PrivateBroker:
         except OSError:
             return False
 
+    @property
+    def pid(self) -> int | None:
+        """The Erlang VM's process id while the node runs."""
+        with contextlib.suppress(OSError, ValueError):
+            pid = int((self.directory / "node.pid").read_text())
+            return pid if _alive(pid) else None
+        return None
+
+    def kill(self) -> None:
+        """SIGKILL the node (no goodbye to its peers or clients); `start` brings it back."""
+        pid = self.pid
+        if pid is not None:
+            os.kill(pid, signal.SIGKILL)
+        process, self._process = self._process, None
+        if process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(10)
+        (self.directory / "node.pid").unlink(missing_ok=True)
+
     def stop_app(self) -> None:
         self.ctl("stop_app")
 
@@ -171,8 +200,8 @@ class PrivateBroker:
 @contextlib.contextmanager
 def private_broker() -> Iterator[PrivateBroker]:
     """Start a node of this test's own; stop it and remove its files afterwards."""
-    bin_dir = _bin_dir()
-    _stop_leftovers()
+    bin_dir = rabbitmq_bin_dir()
+    stop_leftovers()
     directory = Path(tempfile.mkdtemp(prefix=DIR_PREFIX))
     broker = PrivateBroker(directory, bin_dir)
     try:
