@@ -7,9 +7,11 @@ Tests that need neither (pure transforms, config) do not touch them.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator, Iterator
 from urllib.parse import urlparse
 
+import msgspec
 import pytest
 import redis.asyncio as aioredis
 
@@ -89,6 +91,17 @@ def settings(vhost: Vhost, redis_prefix: str, postgres_url: str) -> Settings:
         publish_timeout_s=3.0,
         retry_after_s=2,
     )
+
+
+@pytest.fixture
+def own_settings(settings: Settings, run_name: str) -> Iterator[Settings]:
+    """`settings` with a PostgreSQL database of this test's own."""
+    database = TestDatabase(f"omnihub_test_{run_name.replace('-', '_')}_{secrets.token_hex(3)}")
+    database.create()
+    try:
+        yield msgspec.structs.replace(settings, postgres_url=database.url)
+    finally:
+        database.drop()
 
 
 @pytest.fixture

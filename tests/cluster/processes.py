@@ -26,6 +26,7 @@ def hub_env(settings: Settings, extra: Mapping[str, str]) -> dict[str, str]:
         **extra,
         "OMNIHUB_AMQP_URL": settings.amqp_url,
         "OMNIHUB_REDIS_URL": settings.redis_url,
+        "OMNIHUB_POSTGRES_URL": settings.postgres_url,
         "OMNIHUB_PREFIX": settings.prefix,
     }
 

@@ -1,6 +1,7 @@
 """2,000 orders through two gateways into a 3-node RabbitMQ cluster while the node that
 leads the ERP's quorum queue is SIGKILLed (and later started again) and one gateway is
-SIGKILLed: every order that got a 202 reaches the sandbox ERP, none twice.
+SIGKILLed: every order that got a 202 reaches the sandbox ERP, none twice, and the
+workers' journeys in PostgreSQL (a database of this test's own) say each was delivered.
 
 Everything runs as real processes on this machine: three RabbitMQ nodes of the test's own
 (`tests/support/broker_cluster.py`), two `omnihub gateway`, two `omnihub worker --target
@@ -14,13 +15,17 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import uuid
 from collections import Counter
 from pathlib import Path
 
 import httpx
 import msgspec
+import psycopg
+import pytest
 
 from omnihub.config.model import Lane
+from omnihub.journey import Stage
 from omnihub.settings import Settings
 from sandbox.control import SandboxClient
 from sandbox.testing import sandbox_process
@@ -36,6 +41,7 @@ KILL_LEADER_AT = 400  # accepted orders
 KILL_GATEWAY_AT = 900
 RESTART_NODE_AT = 1300
 RETRY_S = 0.2
+TIMEOUT_S = 420  # the run takes about 2-3 minutes on 2 busy cores, the cluster's start included
 
 
 class Partner:
@@ -88,13 +94,24 @@ def stall_after(times: list[float], event: float, window: float = 30.0) -> float
     return max((b - a for a, b in itertools.pairwise(marks)), default=window)
 
 
+def delivered_journeys(postgres_url: str, target: str) -> set[str]:
+    """Message ids whose journey holds a 'delivered' entry for ``target``."""
+    with psycopg.connect(postgres_url, connect_timeout=5) as conn:
+        rows = conn.execute(
+            "SELECT DISTINCT message_id FROM journey_entries WHERE stage = %s AND target = %s",
+            (Stage.DELIVERED.value, target),
+        ).fetchall()
+    return {str(message_id) for (message_id,) in rows}
+
+
 def slowest_around(waited: list[tuple[float, float]], event: float) -> float:
     """The longest a partner waited (retries included) for an order in flight at ``event``."""
     return max((end - start for start, end in waited if start <= event <= end), default=0.0)
 
 
+@pytest.mark.timeout(TIMEOUT_S)
 async def test_2000_orders_survive_a_killed_queue_leader_and_a_killed_gateway(
-    tmp_path: Path, cluster: BrokerCluster, settings: Settings
+    tmp_path: Path, cluster: BrokerCluster, own_settings: Settings
 ) -> None:
     config_dir = example_copy(tmp_path)
     edit(config_dir / "policies" / "tiers.yaml", '["50/second", "2000/minute"]', '["10000/second"]')
@@ -103,7 +120,7 @@ async def test_2000_orders_survive_a_killed_queue_leader_and_a_killed_gateway(
         "delivery_limit: 20",
         "delivery_limit: 20\n  quorum_replicas: 3",
     )
-    settings = msgspec.structs.replace(settings, amqp_url=cluster.url)
+    settings = msgspec.structs.replace(own_settings, amqp_url=cluster.url)
     queue = settings.names.target_queue("erp", Lane.PRIORITY)
     logs = tmp_path / "logs"
     logs.mkdir()
@@ -157,6 +174,7 @@ async def test_2000_orders_survive_a_killed_queue_leader_and_a_killed_gateway(
             for part in parts:
                 part.stop()
         records = control.records("erp")
+    journeys = delivered_journeys(settings.postgres_url, "erp")  # workers flush when stopped
     print(
         f"\ncluster failover: {len(partner.accepted)} accepted, {len(partner.unanswered)} "
         f"unanswered, statuses {dict(partner.statuses)}; after each event, the longest time "
@@ -176,3 +194,5 @@ async def test_2000_orders_survive_a_killed_queue_leader_and_a_killed_gateway(
     assert len(partner.accepted) + len(partner.unanswered) == ORDERS
     assert len(partner.accepted) >= ORDERS - 64, "more unanswered than the killed gateway held"
     assert back == members, f"the restarted node did not rejoin: {sorted(back)}"
+    missing = {str(uuid.UUID(m)) for m in expected} - journeys
+    assert not missing, f"{len(missing)} delivered orders without a 'delivered' journey entry"

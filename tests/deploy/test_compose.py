@@ -83,9 +83,32 @@ def test_redis_writes_an_append_only_file_to_named_volumes_and_sentinels_watch_i
     )
 
 
-def test_postgresql_keeps_its_data_in_a_named_volume() -> None:
+def test_postgresql_keeps_its_data_in_a_named_volume_and_every_hub_part_uses_it() -> None:
     postgres = _services()["postgres"]
     assert _volume_at(postgres, "/var/lib/postgresql/data") in _compose()["volumes"]
+    env = postgres["environment"]
+    for name, service in _hub_services().items():
+        if service["command"][0] == "sandbox":
+            continue
+        url = urlsplit(service["environment"].get("OMNIHUB_POSTGRES_URL", ""))
+        assert url.hostname == "postgres", f"{name}: no OMNIHUB_POSTGRES_URL to the service"
+        assert (url.username, url.password) == (env["POSTGRES_USER"], env["POSTGRES_PASSWORD"])
+        assert url.path == f"/{env['POSTGRES_DB']}", name
+        assert service["depends_on"]["postgres"] == {"condition": "service_healthy"}, name
+
+
+def test_the_sla_monitor_and_the_console_run_beside_the_gateways() -> None:
+    hub = _hub_services()
+    commands = {s["command"][0]: s for s in hub.values()}
+    assert commands["monitor"]["deploy"]["replicas"] == 2  # one leads, one waits to take over
+    scraped = build_parser().parse_args(commands["console"]["command"]).scrape
+    gateways = {n: s for n, s in hub.items() if s["command"][0] == "gateway"}
+    expected: set[str] = set()
+    for name, gateway in gateways.items():
+        args = build_parser().parse_args(gateway["command"])
+        assert args.operator_host == "0.0.0.0", f"{name}: the console cannot reach its metrics"
+        expected.add(f"http://{name}:{args.operator_port}/metrics")
+    assert set(scraped) == expected
 
 
 def test_two_gateways_behind_haproxy_and_two_workers_per_target() -> None:
@@ -124,6 +147,11 @@ def test_each_hub_healthcheck_asks_the_port_its_command_serves(name: str) -> Non
         assert url.port == int(env["OMNIHUB_WORKER_HEALTH_PORT"]) and url.path == "/health"
     elif args.command == "sandbox":
         assert url.port == args.port and url.path == "/_sandbox/health"
+    elif args.command == "monitor":
+        assert url.port == args.metrics_port and url.path == "/metrics"
+        assert args.metrics_host == "0.0.0.0"  # its /metrics reachable for a Prometheus
+    elif args.command == "console":
+        assert url.port == args.console_port and url.path == "/console/login"
     else:  # the gateway's readiness (broker and Redis answer), on its operator port
         assert url.port == args.operator_port and url.path == "/readyz"
     compile(service["healthcheck"]["test"][-1], f"{name} healthcheck", "exec")
@@ -135,11 +163,13 @@ def test_no_host_port_of_a_local_broker_is_taken() -> None:
         for name, s in _services().items()
         if "ports" in s
     }
-    assert set(published) == {"haproxy", "sandbox"}, published
+    assert set(published) == {"haproxy", "sandbox", "console"}, published
     for name, ports in published.items():
         for port in ports:
             host = int(re.sub(r"\$\{[^:]+:-(\d+)\}", r"\1", port).split(":")[-2])
             assert host not in LOCAL_SERVICE_PORTS, f"{name} publishes {port}"
+    # the console (an operator's tool) only on the host's loopback, never on every address
+    assert all(port.startswith("127.0.0.1:") for port in published["console"])
 
 
 def test_the_dockerfile_installs_the_locked_dependencies_before_the_code() -> None:
