@@ -100,7 +100,9 @@ async def test_list_show_replay_and_discard_from_the_command_line(
             dry = await cli(["dlq", "replay", *cfg, "--all", "--dry-run"])
             declined = await cli(["dlq", "replay", *cfg, "--all"], answer="n\n")
             replayed = await cli(["dlq", "replay", *cfg, first.id, "--actor", "ops@example.com"])
-            await wait_for(lambda: len(sandbox.control.records("erp", status=201)) == 1)
+            await wait_for(  # 10 s ran out once at load 9 (scripts/check-newest.sh run)
+                lambda: len(sandbox.control.records("erp", status=201)) == 1, 30, "replayed one"
+            )
             dry_discard = await cli(["dlq", "discard", *cfg, "--all", "--reason", "x", "--dry-run"])
             discard_eof = await cli(["dlq", "discard", *cfg, "--all", "--reason", "dup"])
             discarded = await cli(
