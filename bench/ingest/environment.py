@@ -59,7 +59,8 @@ def raise_tiers(policies: Path) -> None:
 class BenchEnvironment:
     """Use as a context manager; names and URLs are ready after ``__enter__``.
 
-    ``config_from`` holds the ``routes.yaml`` and ``policies/`` to copy.
+    ``config_from`` holds the ``routes.yaml``, ``policies/`` and ``pipeline-tests/fixtures/``
+    to copy.
     """
 
     def __init__(
@@ -91,6 +92,9 @@ class BenchEnvironment:
         self.config_dir.mkdir()
         shutil.copy(self._config_from / "routes.yaml", self.config_dir / "routes.yaml")
         shutil.copytree(self._config_from / "policies", self.config_dir / "policies")
+        # routes.yaml names example bodies in pipeline-tests/fixtures (its OpenAPI examples)
+        fixtures = Path("pipeline-tests") / "fixtures"
+        shutil.copytree(self._config_from / fixtures, self.config_dir / fixtures)
         raise_tiers(self.config_dir / "policies")
         return self
 
