@@ -113,7 +113,7 @@ else
 PostgreSQL is not running on 127.0.0.1:$PG_PORT and is not installed here.
   Debian/Ubuntu:  sudo apt-get install postgresql   (then run this again; the hub
                   connects as user postgres with trust or peer-free local auth)
-  Docker:         docker compose up -d postgres
+  Docker:         docker run -d --name omnihub-postgres -p 5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust postgres:16
   Elsewhere:      point OMNIHUB_POSTGRES_URL at a PostgreSQL 13+
 MSG
   exit 1
