@@ -97,3 +97,15 @@ def test_the_runtime_lock_has_the_versions_the_tests_ran_with() -> None:
     assert {n: d for n, d in differ.items() if d[0] != d[1]} == {}
     tools = {canonicalize_name(r.name) for r in _requirements("dev")}
     assert not tools & set(runtime), "the runtime lock (the image) carries the dev tools"
+
+
+def test_the_readme_commands_install_the_dev_lock() -> None:
+    """`./run.sh` and `./test.sh` go through scripts/bootstrap.sh, which installs the dev lock
+    with its hashes, and the project itself without resolving anything again."""
+    for script in ("run.sh", "test.sh"):
+        lines = (REPO / script).read_text().splitlines()
+        assert "scripts/bootstrap.sh" in lines, f"{script} does not run scripts/bootstrap.sh"
+    bootstrap = (REPO / "scripts" / "bootstrap.sh").read_text()
+    assert re.search(r"^lock=requirements-dev\.lock$", bootstrap, re.M)
+    assert re.search(r"pip install --quiet --require-hashes -r \"\$lock\"$", bootstrap, re.M)
+    assert re.search(r"pip install --quiet --no-deps -e \. ", bootstrap, re.M)
