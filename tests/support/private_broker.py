@@ -130,6 +130,7 @@ class PrivateBroker:
         self._process = subprocess.Popen(
             [str(self._bin / "rabbitmq-server")],
             env=self._env,
+            cwd=self.directory,  # a stray Mnesia.<node> folder once landed in the checkout
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
