@@ -5,8 +5,8 @@ Used where `use_autopipeline` says so (a redis-py release in `KNOWN`, ``OMNIHUB_
 allowing it): it relies on redis-py's connection keeping its stream writer as `_writer`.
 Otherwise `redis_batch.RedisBatch` sends the same commands through redis-py's pipeline.
 
-The commands issued during one turn of the event loop go out in one write (packed by
-`gateway/ingest/resp.py`), and further batches follow while earlier ones still await
+The commands issued during one turn of the event loop go out in one write (packed as
+RESP by `pack_commands`), and further batches follow while earlier ones still await
 their replies. Redis runs a connection's commands in the order they arrive, so they run
 in the order they were issued. The connection is made by the client's pool (address,
 TLS, credentials, database, timeouts, handshake); then `_Link` reads its transport,
@@ -19,6 +19,14 @@ reply fails only its own command. A connection that closes, or whose oldest batc
 answered within the client's `socket_timeout`, fails every command written on it and not
 answered, with a `RedisError`; the next batch goes out on a new connection. Commands are
 never written twice: once written they may have run.
+
+`pack_commands`: redis-py's `pack_command` handles every case a client may meet (a
+command name with a space in it, memoryviews, chunking of large values for zero-copy
+writes) and encodes each argument through its `Encoder`. The gateway's commands are a
+name and plain arguments, so they are packed in one pass: bytes as they are, str as
+UTF-8, int and float by `repr`, as redis-py does; a bool or anything else is refused
+like redis-py refuses it. `tests/gateway/test_resp.py` holds the output against
+redis-py's own.
 """
 
 from __future__ import annotations
@@ -26,20 +34,55 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, cast
 
 import hiredis
 import redis.asyncio as aioredis
 from redis.asyncio.connection import AbstractConnection
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import NoScriptError, RedisError, ResponseError
+from redis.exceptions import DataError, NoScriptError, RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from gateway.ingest.resp import pack_commands
 from omnihub.fast_paths import fast_path
 
-__all__ = ["KNOWN", "AutoPipeline", "use_autopipeline"]
+__all__ = ["KNOWN", "AutoPipeline", "pack_commands", "use_autopipeline"]
+
+
+def _arg(value: Any) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode()
+    if isinstance(value, bool) or not isinstance(value, (int, float, bytearray, memoryview)):
+        raise DataError(
+            f"Invalid input of type: '{type(value).__name__}'. "
+            "Convert to a bytes, string, int or float first."
+        )
+    if isinstance(value, (bytearray, memoryview)):
+        return bytes(value)
+    return repr(value).encode()
+
+
+def pack_commands(commands: Iterable[Sequence[Any]]) -> bytes:
+    """The RESP array of each command, joined: one buffer for one write."""
+    out: list[bytes] = []
+    append = out.append
+    for args in commands:
+        append(b"*%d\r\n" % len(args))
+        for value in args:
+            kind = type(value)  # the common kinds first, exactly (bool is not int here)
+            if kind is str:
+                raw = value.encode()
+            elif kind is bytes:
+                raw = value
+            elif kind is int:
+                raw = b"%d" % value
+            else:
+                raw = _arg(value)
+            append(b"$%d\r\n%b\r\n" % (len(raw), raw))
+    return b"".join(out)
+
 
 KNOWN = ("8.2.",)  # redis-py releases whose connection internals this module was written against
 

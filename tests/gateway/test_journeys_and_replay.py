@@ -17,7 +17,7 @@ from gateway import create_app
 from omnihub.journey import Journey, Stage
 from omnihub.settings import Settings
 from omnihub.telemetry import tracing_from_env
-from omnihub.tracecontext import TraceParent
+from omnihub.telemetry.tracing import TraceParent
 from sandbox.testing import SandboxServer, running_sandbox
 from tests.connectors.harness import declared, delete_declared, journeys, running, wait_depth
 from tests.connectors.harness import wait_for as wait_until
