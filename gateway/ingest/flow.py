@@ -34,6 +34,7 @@ from gateway.ingest.admission import (
     rate_limited,
     request_key,
 )
+from gateway.ingest.journal_batch import Published
 from gateway.ingest.route_services import EdgeServices, IncomingRequest, ObservedRoute, Reply
 from omnihub.config.model import Route
 from omnihub.envelope import Envelope, encode_envelope
@@ -94,14 +95,13 @@ class Accepting:
 
     __slots__ = (
         "body",
-        "details",
         "flow",
         "issued",
         "key",
         "media",
         "now",
         "principal",
-        "sent",
+        "published",
         "trace",
     )
 
@@ -124,8 +124,7 @@ class Accepting:
         self.now = now
         self.issued = issued
         self.trace = trace
-        self.sent: list[Envelope] = []
-        self.details: dict[str, str] = {}  # by message id: what its journey should say
+        self.published: list[Published] = []  # confirmed, in order
 
     def envelope(
         self, event: str, payload: Any, business_key: str | None, *, natural_key: str | None = None
@@ -147,10 +146,10 @@ class Accepting:
 
     async def publish(self, envelope: Envelope, detail: str | None = None) -> None:
         """Publish and wait for the broker's confirm; 503 problem otherwise. ``detail``
-        goes into the message's journey (an EDI set's findings)."""
+        goes into the message's journey (an EDI set's findings, a pipeline's flags)."""
         services = self.flow.services
         services.pending.check()  # no await until entered: the bound is exact
-        started = time.perf_counter()
+        sent_at, started = datetime.now(UTC), time.perf_counter()
         try:
             with services.pending:
                 await services.publisher.publish(envelope, encode_envelope(envelope))
@@ -167,22 +166,17 @@ class Accepting:
                 kind="broker-unavailable",
                 headers={"Retry-After": str(retry)},
             ) from None
-        services.observability.confirmed(time.perf_counter() - started)
-        self.sent.append(envelope)
-        if detail is not None:
-            self.details[envelope.id] = detail
+        confirm_s = time.perf_counter() - started
+        services.observability.confirmed(confirm_s)
+        self.published.append(Published(envelope, sent_at, confirm_s * 1000, detail))
 
     def journal(self, trace_id: str) -> None:
         """Start the journeys of what was published (in the background)."""
-        edge, now, details = self.flow.services.observability, datetime.now(UTC), self.details
-        edge.journal([e for e in self.sent if e.id not in details], trace_id, now)
-        for one in self.sent:
-            if one.id in details:
-                edge.journal([one], trace_id, now, detail=details[one.id])
+        self.flow.services.observability.journal(self.published, trace_id)
 
     def accepted(self, event: str) -> bytes:
         """The 202 body for what was published."""
-        ids = [e.id for e in self.sent]
+        ids = [p.envelope.id for p in self.published]
         first = ids[0] if ids else None
         return _encoder.encode(Accepted(first, self.trace.trace_id, event, ids))
 
