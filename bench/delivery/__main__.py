@@ -26,10 +26,9 @@ import aio_pika
 from bench.delivery.loops import run_baseline, run_worker
 from omnihub.broker import Publisher, declare_topology, plan_topology
 from omnihub.config import HubConfig, load_config
-from omnihub.envelope import Envelope
-from omnihub.ids import new_message_id
+from omnihub.envelope import Envelope, new_message_id
 from omnihub.settings import Settings
-from omnihub.tracecontext import TraceParent
+from omnihub.telemetry.tracing import TraceParent
 from sandbox.control import SandboxClient
 from sandbox.testing import sandbox_process
 
