@@ -1,13 +1,15 @@
-"""A benchmark run's own corner of RabbitMQ and Redis, and its configuration copy.
+"""A benchmark run's own corner of RabbitMQ, Redis and PostgreSQL, and its configuration
+copy.
 
 Everything a run creates is named after its run id: the prefix ``bench-<id>`` of its
-queues, exchange and Redis keys (``OMNIHUB_PREFIX``), on the broker's default vhost. The
-harness deletes the queues and exchange when it ends (`scenarios.delete_topology`); this
-class deletes the Redis keys containing ``bench-<id>`` (by SCAN) and the temporary copy
-of the example configuration whose rate-limit tiers are raised so throttling never
-rejects, and drops the run's journey database ``omnihub_bench_<id>`` (PostgreSQL: the
-gateway and workers create it on first use). It creates no vhost: starting and stopping
-a vhost is heavy work for a small broker shared with test runs.
+queues, exchange and Redis keys (``OMNIHUB_PREFIX``), on the broker's default vhost, and
+its journey database ``omnihub_bench_<id>`` (the gateway and workers create it on first
+use). The harness deletes the queues and exchange when it ends
+(`scenarios.delete_topology`); this class deletes the Redis keys containing
+``bench-<id>`` (by SCAN), drops the database, and removes the temporary copy of the
+example configuration (with the example bodies its routes name) whose rate-limit tiers
+are raised so throttling never rejects. It creates no vhost: starting and stopping a
+vhost is heavy work for a small broker shared with test runs.
 """
 
 from __future__ import annotations
@@ -109,6 +111,9 @@ class BenchEnvironment:
         self.config_dir.mkdir()
         shutil.copy(self._config_from / "routes.yaml", self.config_dir / "routes.yaml")
         shutil.copytree(self._config_from / "policies", self.config_dir / "policies")
+        fixtures = Path("pipeline-tests") / "fixtures"  # the routes' OpenAPI examples
+        if (self._config_from / fixtures).is_dir():
+            shutil.copytree(self._config_from / fixtures, self.config_dir / fixtures)
         raise_tiers(self.config_dir / "policies")
         return self
 
