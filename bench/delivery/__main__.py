@@ -8,7 +8,11 @@ alone first with wrk):
    everything on, and the worker without each middleware in turn, in ``--rounds``
    interleaved rounds of ``--messages`` each; msg/s and process CPU per message;
 2. end-to-end (`endtoend.py`): the full path's maximum, then open loops at
-   ``--fractions`` of it, latency from the intended send time to the responder's arrival.
+   ``--fractions`` of it, latency from the intended send time to the responder's arrival;
+3. ingest (`bench/ingest`'s open loop): ``omnihub gateway`` x1's maximum in a closed loop,
+   then an open loop at 50 % of it, latency from the intended send time to the 202.
+
+Services from OMNIHUB_AMQP_URL / _REDIS_URL / _POSTGRES_URL (defaults: localhost).
 
     python -m bench.delivery --messages 4000 --rounds 3 --seconds 10
 
@@ -26,11 +30,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.common import run_settings
-from bench.delivery.endtoend import EndToEnd, fmt, run_end_to_end
+from bench.delivery.endtoend import EndToEnd, fmt, ingest_open_loop, run_end_to_end
 from bench.delivery.target import Responder, measure_alone, responder
 from bench.delivery.throughput import ScenarioRuns, median, ratio_to, run_scenarios, write_config
 from bench.ingest.environment import BenchEnvironment
 from bench.ingest.openloop import run_async
+from bench.ingest.scenarios import OpenLoopResult
+from omnihub.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -99,6 +105,35 @@ def _e2e_report(e2e: EndToEnd) -> list[str]:
     return lines
 
 
+def _ingest_report(result: OpenLoopResult, seconds: float) -> list[str]:
+    lat = result.latency_ms
+    statuses = ", ".join(f"{k}: {v:,}" for k, v in sorted(result.statuses.items()))
+    met = "met" if lat["p99"] <= 20 else "missed"
+    return [
+        f"Ingest open loop (`omnihub gateway` x1, example configuration): closed loop "
+        f"(wrk, 64 connections) {result.max_rate:,.0f} req/s; open loop at "
+        f"{result.fraction:.0%} = {result.rate:,.0f} req/s for {seconds:g} s, "
+        f"{result.answered:,} of {result.sent:,} answered ({statuses})",
+        "",
+        "| p50 ms | p90 ms | p99 ms | max ms |",
+        "|---:|---:|---:|---:|",
+        f"| {fmt(lat['p50'])} | {fmt(lat['p90'])} | {fmt(lat['p99'])} | {fmt(lat['max'])} |",
+        "",
+        f"ingest p99 at 50 %: {fmt(lat['p99'])} ms (goal <= 20: {met})",
+    ]
+
+
+def _environment() -> BenchEnvironment:
+    """The run's names on the services of the environment (OMNIHUB_*_URL)."""
+    base = Settings.from_env()
+    return BenchEnvironment(
+        config_from=REPO,
+        amqp_url=base.amqp_url,
+        redis_url=base.redis_url,
+        postgres_url=base.postgres_url,
+    )
+
+
 async def _throughput(args: argparse.Namespace, target: Responder) -> list[ScenarioRuns]:
     settings = run_settings("delivery")
     with tempfile.TemporaryDirectory() as tmp:
@@ -151,12 +186,16 @@ def main(argv: list[str] | None = None) -> int:
                 *_throughput_report(runs, args.messages),
             ]
         if "e2e" in args.only:
-            with BenchEnvironment(config_from=REPO) as env:
+            with _environment() as env:
                 e2e = run_end_to_end(
                     env, target, REPO, out, seconds=args.seconds, fractions=args.fractions
                 )
             report += ["", "End-to-end (gateway x1, worker x1, example configuration):", ""]
             report += _e2e_report(e2e)
+    if "ingest" in args.only:
+        with _environment() as env:
+            ingest = ingest_open_loop(env, REPO, out, seconds=args.seconds, fraction=0.5)
+        report += ["", *_ingest_report(ingest, args.seconds)]
     report.append(f"- host load after the run (`uptime`): {_sh('uptime')}")
     print()
     print("\n".join(report))
@@ -180,8 +219,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--only",
         type=lambda s: set(s.split(",")),
-        default={"throughput", "e2e"},
-        help="throughput,e2e (default both)",
+        default={"throughput", "e2e", "ingest"},
+        help="throughput,e2e,ingest (default all three)",
     )
     return p
 

@@ -30,9 +30,17 @@ from bench.ingest.body import order_request
 from bench.ingest.environment import BenchEnvironment
 from bench.ingest.loadgen import run_wrk
 from bench.ingest.openloop import Sample, run_async, run_open_loop, summary
+from bench.ingest.scenarios import (
+    Load,
+    OpenLoopResult,
+    Scenario,
+    delete_topology,
+    run_open_loop_scenario,
+)
 from bench.ingest.servers import servers
+from bench.ingest.source import Source
 
-__all__ = ["EndToEnd", "Level", "run_end_to_end"]
+__all__ = ["EndToEnd", "Level", "ingest_open_loop", "run_end_to_end"]
 
 
 class Level(msgspec.Struct, frozen=True, kw_only=True):
@@ -120,12 +128,15 @@ def run_end_to_end(
         "OMNIHUB_ERP_URL": target.url,
         "PYTHONPATH": str(repo),
     }
-    with (
-        servers("gateway", 1, hub_env, out_dir / "e2e-gateway.log", repo) as gateway,
-        (out_dir / "e2e-worker.log").open("wb") as worker_log,
-        worker_processes(env.config_dir, env.settings, "erp", extra_env=hub_env, log=worker_log),
-    ):
-        return _measure(env, target, gateway.ports[0], seconds, fractions)
+    try:
+        with (
+            servers("gateway", 1, hub_env, out_dir / "e2e-gateway.log", repo) as gateway,
+            (out_dir / "e2e-worker.log").open("wb") as log,
+            worker_processes(env.config_dir, env.settings, "erp", extra_env=hub_env, log=log),
+        ):
+            return _measure(env, target, gateway.ports[0], seconds, fractions)
+    finally:
+        delete_topology(Source(root=repo, revision="worktree"), env)
 
 
 def _measure(
@@ -177,3 +188,18 @@ def _measure(
 
 def fmt(value: float) -> str:
     return "-" if math.isnan(value) else f"{value:.1f}"
+
+
+def ingest_open_loop(
+    env: BenchEnvironment, repo: Path, out_dir: Path, *, seconds: float, fraction: float
+) -> OpenLoopResult:
+    """``omnihub gateway`` x1: its maximum, then an open loop at ``fraction`` of it
+    (`bench.ingest.scenarios.run_open_loop_scenario`, on the code in ``repo``)."""
+    source = Source(root=repo, revision="worktree")
+    load = Load(seconds=seconds, warmup=min(3.0, seconds))
+    try:
+        return run_open_loop_scenario(
+            Scenario("full", "gateway", 1), source, env, load, out_dir, fraction=fraction
+        )
+    finally:
+        delete_topology(source, env)
