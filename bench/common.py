@@ -5,7 +5,8 @@
   ``cleanup(settings, config)`` deletes all of it afterwards.
 - ``write_hub_config``: a configuration directory with the given deliveries and targets
   and the retry policy ``std``.
-- ``publish``: pre-publish envelopes to the run's exchange (with confirms).
+- ``envelope`` and ``publish``: what a partner's accepted event becomes, pre-published to
+  the run's exchange (with confirms).
 - ``worker_processes``: ``omnihub worker`` processes as the CLI runs them, stopped after.
 - ``run_rounds``: scenarios interleaved in rounds (the host's speed drifts within a run,
   so figures are compared within a round).
@@ -24,6 +25,7 @@ import sys
 import textwrap
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TypeVar
 
@@ -36,11 +38,14 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from omnihub.broker import Publisher, declare_topology, plan_topology
 from omnihub.config import HubConfig, load_config
 from omnihub.envelope import Envelope
+from omnihub.ids import new_message_id
 from omnihub.settings import Settings
+from omnihub.tracecontext import TraceParent
 
 __all__ = [
     "cleanup",
     "drop_database",
+    "envelope",
     "hub_env",
     "machine",
     "publish",
@@ -94,6 +99,22 @@ def write_hub_config(directory: Path, *, deliveries: str, targets: str) -> HubCo
         "  std: {attempts: 5, initial_delay: 1s, max_delay: 1m, retry_after_cap: 1m}\n"
     )
     return load_config(directory, env={})
+
+
+def envelope(event: str, route: str, payload: dict[str, object]) -> Envelope:
+    """An accepted event of partner ``bench`` (API v1), received now, with a new trace."""
+    now = datetime.now(UTC)
+    return Envelope(
+        id=new_message_id(),
+        event=event,
+        route=route,
+        partner="bench",
+        api_version="v1",
+        occurred_at=now,
+        received_at=now,
+        traceparent=TraceParent.start().header(),
+        payload=payload,
+    )
 
 
 async def publish(

@@ -11,20 +11,16 @@ messages / wall time and the process CPU time per message. A ratio is taken per 
 from __future__ import annotations
 
 import statistics
-from datetime import UTC, datetime
 from pathlib import Path
 
 import msgspec
 
-from bench.common import cleanup, publish, run_rounds, write_hub_config
+from bench.common import cleanup, envelope, publish, run_rounds, write_hub_config
 from bench.delivery.loops import Drain, run_baseline, run_worker
 from bench.delivery.target import Responder
 from connectors.options import SWITCHABLE_MIDDLEWARE
 from omnihub.config import HubConfig
-from omnihub.envelope import Envelope
-from omnihub.ids import new_message_id
 from omnihub.settings import Settings
-from omnihub.tracecontext import TraceParent
 
 __all__ = [
     "SCENARIOS",
@@ -77,24 +73,8 @@ def _order(n: int) -> dict[str, object]:
 
 
 async def fill(settings: Settings, config: HubConfig, n: int) -> None:
-    now = datetime.now(UTC)
     await publish(
-        settings,
-        config,
-        (
-            Envelope(
-                id=new_message_id(),
-                event="order.created",
-                route="orders",
-                partner="bench",
-                api_version="v1",
-                occurred_at=now,
-                received_at=now,
-                traceparent=TraceParent.start().header(),
-                payload=_order(i),
-            )
-            for i in range(n)
-        ),
+        settings, config, (envelope("order.created", "orders", _order(i)) for i in range(n))
     )
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from bench.common import (
     cleanup,
+    envelope,
     machine,
     publish,
     run_rounds,
@@ -33,8 +34,6 @@ from bench.common import (
 )
 from omnihub.config import HubConfig
 from omnihub.envelope import Envelope
-from omnihub.ids import new_message_id
-from omnihub.tracecontext import TraceParent
 from sandbox.control import SandboxClient
 from sandbox.testing import sandbox_process
 
@@ -77,24 +76,14 @@ erp: {{kind: erp, base_url: '{erp_url}', prefetch: {args.prefetch},
 def event(kind: str, n: int, keys: int) -> Envelope:
     now = datetime.now(UTC)
     sku, location = n % keys // 20, n % keys % 20
-    payload = {
+    payload: dict[str, object] = {
         "event_id": f"B-{n}",
         "kind": "count_snapshot" if kind == "ordered" else "adjustment",
         "location_id": f"LOC-{location}",
         "occurred_at": (now + timedelta(microseconds=n)).isoformat(),
         "lines": [{"sku": f"SKU-{sku}", "quantity": {"value": str(n % 50 + 1)}}],
     }
-    return Envelope(
-        id=new_message_id(),
-        event=EVENTS[kind],
-        route="inventory",
-        partner="bench",
-        api_version="v1",
-        occurred_at=now,
-        received_at=now,
-        traceparent=TraceParent.start().header(),
-        payload=payload,
-    )
+    return envelope(EVENTS[kind], "inventory", payload)
 
 
 def round_rate(control: SandboxClient, n: int, timeout: float) -> float:
