@@ -43,6 +43,7 @@ from omnihub.settings import Settings
 from omnihub.tracecontext import TraceParent
 
 __all__ = [
+    "bench_database",
     "cleanup",
     "drop_database",
     "envelope",
