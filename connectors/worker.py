@@ -131,7 +131,11 @@ class Worker:
         self.chain = MiddlewareChain(
             [
                 self.metrics,
-                *([Journeys(target, self.journeys)] if self.options.journeys else []),
+                *(
+                    [Journeys(target, self.journeys, self.names.dead_letter_queue(target))]
+                    if self.options.journeys
+                    else []
+                ),
                 AttemptTracing(target, self.tracing),
                 AttemptHistory(),
                 BreakerMiddleware(target, self.breaker, self),
