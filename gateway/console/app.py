@@ -110,6 +110,7 @@ def create_console_app(
             warm.cancel()
             await jobs.stop()
             await verifier.stop()
+            await services.close()
             await sampler.stop()
             await watcher.stop()
             await journeys.close()

@@ -107,11 +107,14 @@ def view_handlers(
                 f'<p class="error">No target {esc(query.target)}.</p>',
                 404,
             )
-        check = not verifier.busy(query.target)
-        async with services.broker() as connection:
-            listing = await dlq_listing(
-                services, connection, query.target, query.to_filter(), check=check
-            )
+        connection = await services.kept_broker()
+        listing = await dlq_listing(
+            services,
+            connection,
+            query.target,
+            query.to_filter(),
+            check=not verifier.busy(query.target),
+        )
         verifier.viewed(query.target)
         body = dlq_body(
             services, query, listing, session.csrf, request.query_params.get("done", "")
@@ -131,12 +134,10 @@ def view_handlers(
                 f'<p class="error">No target {esc(target)}.</p>',
                 404,
             )
-        async with services.broker() as connection:
-            selection = DeadLetterFilter(message_ids=frozenset({message_id}))
-            check = not verifier.busy(target)
-            found = (
-                await dlq_listing(services, connection, target, selection, 1, check=check)
-            ).items
+        connection = await services.kept_broker()
+        selection = DeadLetterFilter(message_ids=frozenset({message_id}))
+        check = not verifier.busy(target)
+        found = (await dlq_listing(services, connection, target, selection, 1, check=check)).items
         if not found:
             body = (
                 f'<p class="empty">{esc(message_id)} is not in the dead-letter queue of '

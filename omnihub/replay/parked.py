@@ -37,7 +37,13 @@ import msgspec
 
 from omnihub.journey import JourneyEntry, JourneyMeta, JourneyStore, Stage, StoreUnavailable
 from omnihub.replay.dlq import DeadLetter, DeadLetterFilter, DeadLetterQueue
-from omnihub.replay.parked_query import Parked, error_class, parked_from_queue, query_parked
+from omnihub.replay.parked_query import (
+    JourneyDeadLetters,
+    Parked,
+    error_class,
+    parked_from_queue,
+    query_parked,
+)
 
 __all__ = ["RECONCILER", "DeadLetterListing", "list_parked"]
 
@@ -69,32 +75,27 @@ async def list_parked(
     deadline = time.monotonic() + settle_s
     try:
         await store.flush()
-        if not check and not verify:
-            known = await query_parked(
-                store.database, queue.name, queue.target, selection, limit=limit
-            )
-            return DeadLetterListing(
-                matching=known.matching, items=known.items, source="journeys", checked=False
-            )
         while not verify:
-            depth = await queue.depth()
-            known = await query_parked(
-                store.database, queue.name, queue.target, selection, limit=limit
-            )
+            reading = query_parked(store.database, queue.name, queue.target, selection, limit=limit)
+            if not check:
+                return _listed(await reading, checked=False)
+            depth, known = await asyncio.gather(queue.depth(), reading)  # both at once
             if depth.consumers == 0 and known.total == depth.messages:
-                return DeadLetterListing(
-                    matching=known.matching, items=known.items, source="journeys"
-                )
+                return _listed(known, checked=True)
             if time.monotonic() >= deadline:
-                if depth.consumers:
-                    return DeadLetterListing(
-                        matching=known.matching, items=known.items, source="journeys", checked=False
-                    )
+                if depth.consumers:  # another reader holds messages: cannot count them
+                    return _listed(known, checked=False)
                 break
             await asyncio.sleep(_RECHECK_S)
     except StoreUnavailable:
         return await _from_queue(queue, None, selection, limit)
     return await _from_queue(queue, store, selection, limit)
+
+
+def _listed(known: JourneyDeadLetters, *, checked: bool) -> DeadLetterListing:
+    return DeadLetterListing(
+        matching=known.matching, items=known.items, source="journeys", checked=checked
+    )
 
 
 async def _from_queue(

@@ -44,8 +44,7 @@ WITH dead AS (
     ORDER BY e.message_id, e.at DESC, array_position(%(precedence)s::text[], e.stage) DESC
 ), parked AS (
     SELECT m.class, m.day, m.message_id, m.event, m.route, m.partner, m.business_key,
-        m.received_at, l.at AS dead_at, l.error,
-        substring(l.error FROM %(class_re)s) AS error_class
+        m.received_at, l.at AS dead_at, l.error
     FROM latest l JOIN journey_messages m USING (class, day, message_id)
     WHERE l.stage = 'dead_lettered'
 ), matching AS (
@@ -53,13 +52,14 @@ WITH dead AS (
     WHERE (%(ids)s::uuid[] IS NULL OR message_id = ANY(%(ids)s::uuid[]))
       AND (%(partners)s::text[] IS NULL OR partner = ANY(%(partners)s::text[]))
       AND (%(routes)s::text[] IS NULL OR route = ANY(%(routes)s::text[]))
-      AND (%(errors)s::text[] IS NULL OR coalesce(error_class, '') = ANY(%(errors)s::text[]))
+      AND (%(errors)s::text[] IS NULL
+           OR coalesce(substring(error FROM %(class_re)s), '') = ANY(%(errors)s::text[]))
       AND (%(since)s::timestamptz IS NULL OR dead_at >= %(since)s::timestamptz)
       AND (%(until)s::timestamptz IS NULL OR dead_at < %(until)s::timestamptz)
 )
 SELECT (SELECT count(*) FROM parked), (SELECT count(*) FROM matching),
     r.message_id, r.event, r.route, r.partner, r.business_key, r.received_at, r.dead_at,
-    r.error_class, r.error, r.attempts
+    r.error, r.attempts
 FROM (SELECT 1) AS one LEFT JOIN LATERAL (
     SELECT p.*, (
         SELECT count(*) FROM journey_entries a
@@ -160,9 +160,9 @@ async def query_parked(
             business_key=r[6],
             received_at=r[7],
             dead_at=r[8],
-            error=r[9],
-            reason=r[10],
-            attempts=int(r[11]),
+            error=error_class(r[9]),
+            reason=r[9],
+            attempts=int(r[10]),
         )
         for r in rows
         if r[2] is not None
