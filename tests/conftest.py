@@ -14,6 +14,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from omnihub.settings import Settings
+from tests.support.janitor import QueueJanitor
 from tests.support.services import (
     AMQP_HOST,
     AMQP_PORT,
@@ -24,6 +25,7 @@ from tests.support.services import (
     require,
     run_id,
 )
+from tests.support.timeouts import pytest_timeout_set_timer  # noqa: F401  (a hook)
 
 
 @pytest.fixture(scope="session")
@@ -77,18 +79,32 @@ def postgres_url(run_name: str) -> Iterator[str]:
 _counter = {"n": 0}
 
 
+@pytest.fixture(scope="session")
+def queue_janitor(vhost: Vhost) -> Iterator[QueueJanitor]:
+    janitor = QueueJanitor(vhost)
+    try:
+        yield janitor
+    finally:
+        janitor.close()
+
+
 @pytest.fixture
-def settings(vhost: Vhost, redis_prefix: str, postgres_url: str) -> Settings:
-    """Settings with a prefix of this test's own inside the run's vhost."""
+def settings(
+    vhost: Vhost, redis_prefix: str, postgres_url: str, queue_janitor: QueueJanitor
+) -> Iterator[Settings]:
+    """Settings with a prefix of this test's own inside the run's vhost; the test's queues
+    are deleted soon after it ends (tests/support/janitor.py says why)."""
     _counter["n"] += 1
-    return Settings(
+    prefix = f"{redis_prefix}-{_counter['n']}"
+    yield Settings(
         amqp_url=vhost.url,
         redis_url=REDIS_URL,
         postgres_url=postgres_url,
-        prefix=f"{redis_prefix}-{_counter['n']}",
+        prefix=prefix,
         publish_timeout_s=3.0,
         retry_after_s=2,
     )
+    queue_janitor.finished(prefix)
 
 
 @pytest.fixture

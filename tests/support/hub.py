@@ -16,6 +16,8 @@ from omnihub.config.model import HubConfig
 from omnihub.settings import Settings
 from tests.support.ports import free_port
 
+SHUTDOWN_LIMIT_S = 30.0
+
 
 class _QuietServer(uvicorn.Server):
     @contextlib.contextmanager
@@ -30,7 +32,13 @@ async def running_app(app: Any, *, lifespan: str = "on", **options: Any) -> Asyn
     port = free_port()
     server = _QuietServer(
         uvicorn.Config(
-            app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan, **options
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan=lifespan,
+            timeout_graceful_shutdown=5,  # then open requests are cancelled
+            **options,
         )
     )
     task = asyncio.create_task(server.serve())
@@ -45,7 +53,13 @@ async def running_app(app: Any, *, lifespan: str = "on", **options: Any) -> Asyn
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        await task
+        try:
+            await asyncio.wait_for(task, SHUTDOWN_LIMIT_S)
+        except TimeoutError:
+            raise RuntimeError(
+                f"the test server on port {port} did not stop within {SHUTDOWN_LIMIT_S:g} s "
+                "(its lifespan shutdown hangs)"
+            ) from None
 
 
 @contextlib.asynccontextmanager

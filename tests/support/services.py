@@ -111,6 +111,9 @@ class Vhost:
     def delete(self) -> None:
         self._ctl("delete_vhost", self.name)
 
+    def queue_names(self) -> list[str]:
+        return self._ctl("list_queues", "-p", self.name, "name", attempts=1).split()
+
     @classmethod
     def delete_stale(cls) -> None:
         """Remove test vhosts that runs killed before their clean-up left behind."""

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import aio_pika
 import httpx
+import pytest
 import redis.asyncio as aioredis
 
 from omnihub.broker import Publisher, declare_topology, plan_topology
@@ -95,6 +96,7 @@ async def produce(settings: Settings, envelopes: list[Envelope]) -> None:
         await publisher.close()
 
 
+@pytest.mark.timeout(600)  # waits up to 420 s for the last delivery
 async def test_newest_snapshot_wins_per_key_under_failures_and_a_sigkill(
     tmp_path: Path, settings: Settings, redis_client: aioredis.Redis
 ) -> None:
