@@ -5,18 +5,59 @@ Wire encoding (see docs/envelope.md): the AMQP body is the envelope as JSON (msg
 without parsing the body: ``message_id`` = envelope id, ``type`` = event type,
 ``timestamp``, ``delivery_mode=2`` (persistent), ``app_id=omnihub``, and the headers
 ``traceparent``, ``x-omnihub-partner``, ``x-omnihub-route``.
+
+Message ids are time-ordered UUIDv7 (RFC 9562 §5.7): `new_message_id`, `uuid7`.
 """
 
 from __future__ import annotations
 
+import random
+import time
+import uuid
 from datetime import datetime
 from typing import Any
 
 import msgspec
 
-__all__ = ["ENVELOPE_VERSION", "Envelope", "decode_envelope", "encode_envelope"]
+__all__ = [
+    "APP_ID",
+    "CONTENT_TYPE",
+    "ENVELOPE_VERSION",
+    "Envelope",
+    "decode_envelope",
+    "encode_envelope",
+    "envelope_headers",
+    "new_message_id",
+    "uuid7",
+]
+
+
+def _uuid7_int(unix_ms: int | None) -> int:
+    ms = time.time_ns() // 1_000_000 if unix_ms is None else unix_ms
+    rand = random.getrandbits(74)  # seeded from the OS, anew in a forked child
+    value = (ms & ((1 << 48) - 1)) << 80
+    value |= 0x7 << 76  # version 7
+    value |= ((rand >> 62) & 0xFFF) << 64  # rand_a, 12 bits
+    value |= 0b10 << 62  # RFC 9562 variant
+    value |= rand & ((1 << 62) - 1)  # rand_b, 62 bits
+    return value
+
+
+def uuid7(unix_ms: int | None = None) -> uuid.UUID:
+    """A UUIDv7: 48-bit Unix milliseconds, version and variant bits, 74 random bits."""
+    return uuid.UUID(int=_uuid7_int(unix_ms))
+
+
+def new_message_id() -> str:
+    """A UUIDv7 in its canonical text form, formatted directly from its integer (no
+    `uuid.UUID` object in between: one is made per message)."""
+    h = f"{_uuid7_int(None):032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
 
 ENVELOPE_VERSION = 1
+CONTENT_TYPE = "application/json"  # the AMQP properties every envelope's message carries
+APP_ID = "omnihub"
 
 
 class Envelope(msgspec.Struct, kw_only=True, frozen=True):
@@ -52,3 +93,12 @@ def encode_envelope(envelope: Envelope) -> bytes:
 def decode_envelope(body: bytes) -> Envelope:
     """Decode a broker body; raises msgspec.ValidationError / DecodeError on bad input."""
     return _decoder.decode(body)
+
+
+def envelope_headers(envelope: Envelope) -> dict[str, str]:
+    """The AMQP headers of an envelope's message."""
+    return {
+        "traceparent": envelope.traceparent,
+        "x-omnihub-partner": envelope.partner,
+        "x-omnihub-route": envelope.route,
+    }

@@ -103,4 +103,8 @@ class Names(msgspec.Struct, frozen=True):
     def idempotency_key(self, partner: str, digest: str) -> str:
         """One partner's stored request fingerprint and response for one Idempotency-Key
         (or webhook id); `digest` is a hash of the key so any partner text is safe."""
-        return self.redis_key("idem", f"{{{partner}}}", digest)
+        return self.idempotency_key_prefix(partner) + digest
+
+    def idempotency_key_prefix(self, partner: str) -> str:
+        """What every `idempotency_key` of a partner starts with (the digest follows)."""
+        return self.redis_key("idem", f"{{{partner}}}", "")

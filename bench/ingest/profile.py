@@ -53,7 +53,10 @@ OTHER = "other (stdlib, native)"
 PHASES: tuple[tuple[str, str], ...] = (
     ("Redis: admit (throttle + idempotency script)", r"Admission\.admit"),
     ("Redis: complete (store the response)", r"Admission\.complete"),
-    ("Redis: auto-pipeline round trips (admissions, responses)", r"AutoPipeline\."),
+    (
+        "Redis: auto-pipeline round trips (admissions, responses)",
+        r"AutoPipeline\.|CommandQueue\.|RedisBatch\.",
+    ),
     ("journeys: buffered and written to PostgreSQL", r"JournalBatch|JourneyWriter|psycopg"),
     ("AMQP: publish + confirm", r"Publisher\.publish|PendingPublishes|Outbox\."),
     ("Redis: event-loop callbacks (send, read)", r"redis/"),

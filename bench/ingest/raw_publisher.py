@@ -34,10 +34,9 @@ from bench.ingest.cpu import (
 from bench.ingest.results import CpuShare, RunResult
 from omnihub.broker import declare_topology, envelope_message, plan_topology
 from omnihub.config import load_config
-from omnihub.envelope import Envelope, encode_envelope
-from omnihub.ids import new_message_id
+from omnihub.envelope import Envelope, encode_envelope, new_message_id
 from omnihub.naming import Names
-from omnihub.tracecontext import TraceParent
+from omnihub.telemetry.tracing import TraceParent
 from transforms.model import Order
 
 __all__ = [

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import msgspec
 
 from omnihub.config.model import JourneyPolicy
-from omnihub.ids import new_message_id
+from omnihub.envelope import new_message_id
 from omnihub.journey import (
     JourneyDatabase,
     JourneyEntry,

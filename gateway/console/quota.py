@@ -7,7 +7,7 @@ from __future__ import annotations
 import msgspec
 
 from gateway.console.services import ConsoleServices
-from gateway.ingest.rate_tiers import TierLimits
+from gateway.ingest.admission import TierLimits
 from omnihub.config.model import HubConfig, Partner
 
 __all__ = ["WindowUse", "partner_quota"]

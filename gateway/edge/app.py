@@ -43,16 +43,14 @@ from gateway.edge.openapi import describe_api
 from gateway.edge.operator import OperatorApp
 from gateway.edge.problems import exception_handlers
 from gateway.edge.readiness import Readiness
-from gateway.edge.request_reply import Reply
 from gateway.edge.request_telemetry import EdgeObservability
 from gateway.edge.versions import unknown_version
-from gateway.ingest.admission import Admission
+from gateway.ingest.admission import Admission, TierLimits
 from gateway.ingest.edi_body import EdiBody
 from gateway.ingest.flow import IngestFlow
 from gateway.ingest.json_codec import Inbound, JsonBody, compile_tables
-from gateway.ingest.rate_tiers import TierLimits
 from gateway.ingest.redis_batch import redis_commands
-from gateway.ingest.route_services import EdgeServices, PendingPublishes
+from gateway.ingest.route_services import EdgeServices, PendingPublishes, Reply
 from omnihub.broker import Publisher, declare_topology, plan_topology
 from omnihub.config.model import HubConfig, HubTokenIssuer, JwksTokenIssuer
 from omnihub.edi_counters import RedisControlNumbers

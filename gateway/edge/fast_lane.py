@@ -13,6 +13,7 @@ limit is 413 (refused from its Content-Length before reading, or as soon as it g
 past the limit), and errors are rendered by `gateway.edge.problems.render`, as Litestar's
 exception handlers render them: `ProblemError` as problem+json with the path as
 `instance`, any other exception logged and answered the same 500 problem+json.
+`AsgiRequest` reads the request straight from the ASGI scope and `receive`.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from typing import Any
 from litestar import Litestar
 
 from gateway.edge.problems import PROBLEM_JSON, ProblemError, internal_error, render
-from gateway.edge.request_reply import AsgiRequest, ClientGone, Reply
 from gateway.ingest.flow import IngestFlow
 from gateway.ingest.json_codec import JsonBody
+from gateway.ingest.route_services import Reply
 
 __all__ = ["FastLane"]
 
@@ -37,6 +38,53 @@ _NAMES: dict[str, bytes] = {}  # response header names as ASGI wants them, by sp
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class ClientGone(Exception):
+    """The client disconnected before its body arrived: there is nobody to answer."""
+
+
+def too_large() -> ProblemError:
+    return ProblemError(413, "the request body is larger than this route accepts")
+
+
+class AsgiRequest:
+    """An HTTP request read from its ASGI scope; the body at most `max_body` bytes (413)."""
+
+    __slots__ = ("_body", "_max_body", "_receive", "headers", "scope")
+
+    def __init__(self, scope: dict[str, Any], receive: Any, max_body: int) -> None:
+        self.scope = scope
+        # A repeated header: the first one counts, as with Litestar's `Headers.get`.
+        self.headers: dict[str, str] = {
+            name.decode("latin-1"): value.decode("latin-1")
+            for name, value in reversed(scope["headers"])
+        }
+        self._receive = receive
+        self._max_body = max_body
+        self._body: bytes | None = None
+
+    async def body(self) -> bytes:
+        if self._body is not None:
+            return self._body
+        declared = self.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self._max_body:
+            raise too_large()  # refused before reading a byte of it
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await self._receive()
+            if message["type"] == "http.disconnect":
+                raise ClientGone
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self._max_body:
+                raise too_large()
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        self._body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        return self._body
 
 
 def _problem(exc: ProblemError, path: str) -> Reply:

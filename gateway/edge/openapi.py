@@ -33,10 +33,10 @@ from gateway.edge.openapi_common import (
 from gateway.edge.openapi_examples import accepted_example, request_examples
 from gateway.edge.openapi_ingest import RATE, error_responses, ingest_parameters, lifecycle_headers
 from gateway.edge.openapi_routes import ROUTE_TYPES, describe_other_routes
+from gateway.ingest.admission import TierLimits
 from gateway.ingest.edi_body import EdiBody
 from gateway.ingest.flow import Accepted, IngestFlow
 from gateway.ingest.json_codec import JsonBody
-from gateway.ingest.rate_tiers import TierLimits
 from omnihub.config.model import HubConfig
 
 __all__ = ["describe_api"]

@@ -18,9 +18,8 @@ import msgspec
 from gateway.auth.principal import Principal, authorize, unauthenticated
 from gateway.edge.problems import ProblemError, problem_body
 from gateway.edge.versions import VersionPolicy
-from gateway.ingest.admission import Verdict, rate_limited
+from gateway.ingest.admission import TierLimits, Verdict, rate_limited
 from gateway.ingest.flow import Accepted
-from gateway.ingest.rate_tiers import TierLimits
 from omnihub.config.model import Route, RouteVersion
 
 __all__ = [
@@ -183,14 +182,9 @@ def ingest_problems(
             )
         },
     }
-    sunset = spec.sunset
-    if sunset is not None and spec.after_sunset == "gone":
-        policy = VersionPolicy(route_id, version, spec)
-        out["410"] = {
-            "version-retired": one(
-                _raised(lambda: policy.check(sunset)), "The version is past its sunset"
-            )
-        }
+    policy = VersionPolicy(route_id, version, spec)
+    if policy.gone_at is not None:
+        out["410"] = {"version-retired": one(policy.retired(), "The version is past its sunset")}
     return out
 
 

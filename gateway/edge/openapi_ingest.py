@@ -10,10 +10,10 @@ from litestar.openapi.spec import Parameter
 
 from gateway.edge.openapi_common import header, problem_response
 from gateway.edge.openapi_examples import ingest_problems
+from gateway.ingest.admission import TierLimits
 from gateway.ingest.edi_body import EdiBody
 from gateway.ingest.flow import IngestFlow
 from gateway.ingest.json_codec import JsonBody
-from gateway.ingest.rate_tiers import TierLimits
 from omnihub.config.model import Idempotency
 
 __all__ = ["RATE", "RETRY", "error_responses", "ingest_parameters", "lifecycle_headers"]

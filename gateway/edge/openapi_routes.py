@@ -29,9 +29,9 @@ from gateway.edge.openapi_common import (
 from gateway.edge.openapi_examples import MESSAGE_ID, TRACE_ID, accepted_example, problem_example
 from gateway.edge.openapi_ingest import RATE, error_responses, ingest_parameters, lifecycle_headers
 from gateway.edge.problems import ProblemError
+from gateway.ingest.admission import TierLimits
 from gateway.ingest.edi_body import MESSAGE_IDS, EdiBody
 from gateway.ingest.flow import IngestFlow
-from gateway.ingest.rate_tiers import TierLimits
 from omnihub.config.model import HubConfig
 from omnihub.journey.model import JourneyEntry, JourneyMeta
 from omnihub.replay import ReplayReport

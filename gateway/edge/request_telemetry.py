@@ -10,11 +10,9 @@ awaited when the gateway stops.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
-from gateway.ingest.journal_batch import JournalBatch
-from omnihub.envelope import Envelope
+from gateway.ingest.journal_batch import JournalBatch, Published
 from omnihub.journey import JourneyStore
 from omnihub.telemetry import HubMetrics, Tracing
 
@@ -57,17 +55,11 @@ class EdgeObservability:
     def confirmed(self, seconds: float) -> None:
         self.metrics.publish_confirm_seconds.observe(seconds)
 
-    def journal(
-        self,
-        envelopes: Sequence[Envelope],
-        trace_id: str,
-        published_at: datetime,
-        *,
-        detail: str | None = None,
-    ) -> None:
-        """Start the journeys of `envelopes` in the background (received, published)."""
-        if envelopes:
-            self._journal.add(list(envelopes), trace_id, published_at, detail)
+    def journal(self, published: Sequence[Published], trace_id: str) -> None:
+        """Start the journeys of what was published in the background (received,
+        published)."""
+        if published:
+            self._journal.add(published, trace_id)
 
     async def drain(self, timeout_s: float = 5.0) -> None:
         """Wait for journey writes still in flight (at shutdown)."""

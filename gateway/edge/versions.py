@@ -17,7 +17,7 @@ __all__ = ["VersionPolicy", "unknown_version"]
 
 
 class VersionPolicy:
-    __slots__ = ("_gone_at", "headers", "label")
+    __slots__ = ("gone_at", "headers", "label")
 
     def __init__(self, route_id: str, version: str, spec: RouteVersion) -> None:
         self.label = f"{route_id} {version}"
@@ -29,21 +29,19 @@ class VersionPolicy:
         if spec.migration is not None:
             headers["Link"] = f'<{spec.migration}>; rel="deprecation"; type="text/html"'
         self.headers = headers
-        self._gone_at = spec.sunset if spec.after_sunset == "gone" else None
+        # From when a request is refused with `retired()` (none when the route serves on).
+        self.gone_at: datetime | None = spec.sunset if spec.after_sunset == "gone" else None
 
-    def check(self, now: datetime) -> None:
-        """Raise 410 once the version is past its sunset (and the route retires it)."""
-        if self._gone_at is not None and now >= self._gone_at:
-            where = (
-                f"; see {self.headers['Link'].split('>')[0][1:]}" if "Link" in self.headers else ""
-            )
-            raise ProblemError(
-                410,
-                f"{self.label} was retired on {self.headers['Sunset']}: move to a newer version"
-                + where,
-                kind="version-retired",
-                headers=self.headers,
-            )
+    def retired(self) -> ProblemError:
+        """The 410 of a request past `gone_at`: the version's sunset, the route retiring it."""
+        where = f"; see {self.headers['Link'].split('>')[0][1:]}" if "Link" in self.headers else ""
+        return ProblemError(
+            410,
+            f"{self.label} was retired on {self.headers['Sunset']}: move to a newer version"
+            + where,
+            kind="version-retired",
+            headers=self.headers,
+        )
 
 
 def unknown_version(path: str, version: str, supported: list[str]) -> ProblemError:

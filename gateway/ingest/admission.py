@@ -23,6 +23,19 @@ What an admission means for the request that asked is here too: the 429 of a thr
 one, the rate-limit headers of an admitted one, and the `Reservation` it completes
 (response stored) or releases (failed) once it knows how it ended.
 
+The script is `admission.lua`, beside this module. The tiers are parsed once
+(`TierLimits`); the headers follow draft-ietf-httpapi-ratelimit-headers:
+``RateLimit-Policy`` lists every window of the tier (``"standard-1s";q=50;w=1``),
+``RateLimit`` reports the window closest to exhaustion (``"standard-1s";r=12;t=1``), and
+a refused request also gets ``Retry-After``.
+
+The request's key (draft-ietf-httpapi-idempotency-key-header) is scoped to the partner
+(the Redis key holds the partner id), so two partners using the same key never meet. A
+fingerprint of route, version and body tells a retry (same fingerprint: the stored
+response is replayed, ``Idempotent-Replayed: true``) from a reuse of the key for another
+request (422). `IssuedIds` gives a retry of a failed request the message ids its first
+attempt used.
+
 Chosen over the `limits` package: its moving window needs several round trips per
 request and cannot share one with the idempotency check.
 """
@@ -34,94 +47,174 @@ import itertools
 import math
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Literal
 
 import msgspec
 import redis.asyncio as aioredis
+from limits import parse_many
 from redis.exceptions import NoScriptError, RedisError
 
 from gateway.edge.problems import ProblemError
-from gateway.ingest.idempotency_keys import RESERVED
-from gateway.ingest.rate_tiers import TierLimits, ratelimit_header
 from gateway.ingest.redis_batch import RedisCommands
+from omnihub.config.model import Idempotency, RateLimitTier, Route
+from omnihub.envelope import new_message_id
 from omnihub.naming import Names
 
 __all__ = [
+    "MAX_KEY_LENGTH",
+    "RESERVED",
     "Admission",
     "IdempotencyState",
+    "IssuedIds",
     "Reservation",
+    "TierLimits",
     "Verdict",
+    "Window",
+    "digest",
+    "fingerprint",
+    "idempotency_problem",
     "limit_headers",
+    "parse_key",
     "rate_limited",
+    "ratelimit_header",
+    "request_key",
 ]
+
+
+RESERVED = ("new", "retry")  # admission states in which this request holds the key
+
+MAX_KEY_LENGTH = 255
+
+
+def parse_key(header: str | None) -> str | None:
+    """The key of an ``Idempotency-Key`` header (a structured-field string, quotes optional)."""
+    if header is None:
+        return None
+    key = header.strip()
+    if len(key) >= 2 and key[0] == key[-1] == '"':
+        key = key[1:-1]
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise ProblemError(
+            400,
+            f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable characters",
+            kind="bad-idempotency-key",
+        )
+    return key
+
+
+def digest(namespace: str, key: str) -> str:
+    """Fixed-length Redis-safe form of a partner's key (`namespace`: idem or webhook)."""
+    return hashlib.sha256(f"{namespace}\x00{key}".encode()).hexdigest()[:40]
+
+
+def fingerprint(route_id: str, version: str, body: bytes) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{route_id}\x00{version}\x00".encode())
+    h.update(body)
+    return h.hexdigest()
+
+
+class IssuedIds:
+    """Message ids for one attempt at a request: first those that an earlier, failed
+    attempt with the same key handed to the broker (it may have routed them), then new
+    ones. ``handed_out`` is what a failure leaves for the next attempt."""
+
+    __slots__ = ("_given", "_previous")
+
+    def __init__(self, previous: tuple[str, ...] = ()) -> None:
+        self._previous = previous
+        self._given: list[str] = []
+
+    def next(self) -> str:
+        index = len(self._given)
+        message_id = self._previous[index] if index < len(self._previous) else new_message_id()
+        self._given.append(message_id)
+        return message_id
+
+    @property
+    def handed_out(self) -> list[str]:
+        """Every id given so far, and the earlier attempt's ids this one did not reach."""
+        return [*self._given, *self._previous[len(self._given) :]]
+
+
+def request_key(
+    route: Route, noun: str, header: str | None, webhook_id: str | None
+) -> tuple[str | None, str | None]:
+    """A request's key (its ``Idempotency-Key``, else a signed webhook's id) and the digest
+    its record is stored under (none when the route's idempotency is off); 400 when the
+    route requires a key and there is none."""
+    key = parse_key(header)
+    key_digest = None
+    if key is not None:
+        key_digest = digest("idem", key)
+    elif webhook_id is not None:
+        key, key_digest = webhook_id, digest("webhook", webhook_id)
+    elif route.idempotency is Idempotency.REQUIRED:
+        raise ProblemError(
+            400,
+            "this route requires an Idempotency-Key header: send a unique key per "
+            f"{noun} (a UUID) and the same key when you send it again",
+            kind="idempotency-key-missing",
+        )
+    if route.idempotency is Idempotency.OFF:
+        key_digest = None
+    return key, key_digest
+
+
+def idempotency_problem(state: str, noun: str) -> ProblemError:
+    """The answer to a key still held by its first request (409) or used for another
+    request (422)."""
+    if state == "inflight":
+        return ProblemError(
+            409,
+            f"a {noun} with this Idempotency-Key is still being processed; "
+            "send it again in a moment to get its response",
+            kind="idempotency-key-in-flight",
+            headers={"Retry-After": "1"},
+        )
+    return ProblemError(
+        422,
+        f"this Idempotency-Key was already used for a different {noun}; "
+        f"use a new key for a new {noun}",
+        kind="idempotency-key-reused",
+    )
+
+
+class Window(msgspec.Struct, frozen=True):
+    amount: int
+    ms: int
+    policy: str  # the name in the headers, e.g. "standard-1s"
+
+
+class TierLimits(msgspec.Struct, frozen=True):
+    name: str
+    windows: tuple[Window, ...]
+    policy_header: str
+
+    @classmethod
+    def parse(cls, name: str, tier: RateLimitTier) -> TierLimits:
+        windows = []
+        for text in tier.limits:
+            for item in parse_many(text):
+                seconds = int(item.get_expiry())
+                windows.append(Window(int(item.amount), seconds * 1000, f"{name}-{seconds}s"))
+        policy = ", ".join(f'"{w.policy}";q={w.amount};w={w.ms // 1000}' for w in windows)
+        return cls(name, tuple(windows), policy)
+
+
+def ratelimit_header(
+    tier: TierLimits, remaining: tuple[int, ...], reset_ms: tuple[int, ...]
+) -> str:
+    """The ``RateLimit`` value for the window with the fewest remaining requests."""
+    i = min(range(len(remaining)), key=remaining.__getitem__)
+    seconds = max(0, math.ceil(reset_ms[i] / 1000))
+    return f'"{tier.windows[i].policy}";r={max(0, remaining[i])};t={seconds}'
+
 
 IdempotencyState = Literal["none", "new", "retry", "inflight", "mismatch", "done"]
 
-_SCRIPT = r"""
-local n = tonumber(ARGV[1])
-local member = ARGV[2]
-local has_idem = ARGV[3] == '1'
-local fp = ARGV[4]
-local lock_ms = tonumber(ARGV[5])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local counts = {}
-local retry = 0
-for i = 1, n do
-  local q = tonumber(ARGV[4 + 2 * i])
-  local w = tonumber(ARGV[5 + 2 * i])
-  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - w)
-  local c = redis.call('ZCARD', KEYS[i])
-  counts[i] = c
-  if c >= q then
-    local oldest = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
-    local wait = tonumber(oldest[2]) + w - now
-    if wait > retry then retry = wait end
-  end
-end
-if retry > 0 then
-  return {0, retry, 'none', '', ''}
-end
-local state = 'none'
-local resp = ''
-local tp = ''
-if has_idem then
-  local key = KEYS[n + 1]
-  local head = fp .. '\n'
-  local rec = redis.call('SET', key, '-' .. head, 'NX', 'GET', 'PX', lock_ms)
-  if not rec then
-    state = 'new'
-  elseif string.sub(rec, 2, #head + 1) ~= head then
-    state = 'mismatch'
-  else
-    local kind = string.sub(rec, 1, 1)
-    local rest = string.sub(rec, #head + 2)
-    if kind == 'd' then
-      state = 'done'
-      local nl = string.find(rest, '\n', 1, true)
-      tp = string.sub(rest, 1, nl - 1)
-      resp = string.sub(rest, nl + 1)
-    elseif kind == 'r' then
-      state = 'retry'
-      resp = rest
-      redis.call('SET', key, '-' .. head, 'PX', lock_ms)
-    else
-      state = 'inflight'
-    end
-  end
-end
-local out = {1, 0, state, resp, tp}
-for i = 1, n do
-  local q = tonumber(ARGV[4 + 2 * i])
-  local w = tonumber(ARGV[5 + 2 * i])
-  redis.call('ZADD', KEYS[i], now, member)
-  redis.call('PEXPIRE', KEYS[i], w)
-  local oldest = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
-  out[4 + 2 * i] = q - counts[i] - 1
-  out[5 + 2 * i] = tonumber(oldest[2]) + w - now
-end
-return out
-"""
+_SCRIPT = Path(__file__).with_name("admission.lua").read_text()
 
 
 class Verdict(msgspec.Struct, frozen=True):
@@ -154,6 +247,18 @@ class Admission:
         self._sha = hashlib.sha1(_SCRIPT.encode()).hexdigest()
         self._instance = os.urandom(6).hex()
         self._counter = itertools.count()
+        # By partner and tier: the window keys and the idempotency keys' prefix, named
+        # once (partners and tiers are the configuration's: a bounded set).
+        self._keys: dict[tuple[str, str], tuple[list[str], str]] = {}
+
+    def _keys_of(self, partner: str, tier: TierLimits) -> tuple[list[str], str]:
+        names = self._names
+        keys = (
+            [names.rate_limit_key(partner, tier.name, w.ms) for w in tier.windows],
+            names.idempotency_key_prefix(partner),
+        )
+        self._keys[partner, tier.name] = keys
+        return keys
 
     async def admit(
         self,
@@ -164,9 +269,12 @@ class Admission:
         fingerprint: str,
         lock_ms: int,
     ) -> Verdict:
-        keys = [self._names.rate_limit_key(partner, tier.name, w.ms) for w in tier.windows]
+        window_keys, idem_prefix = self._keys.get((partner, tier.name)) or self._keys_of(
+            partner, tier
+        )
+        keys = [*window_keys]
         if idempotency_digest is not None:
-            keys.append(self._names.idempotency_key(partner, idempotency_digest))
+            keys.append(idem_prefix + idempotency_digest)
         args: list[Any] = [
             len(tier.windows),
             f"{self._instance}:{next(self._counter)}",

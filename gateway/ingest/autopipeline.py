@@ -4,9 +4,10 @@ connection whose transport it reads itself.
 Used where `use_autopipeline` says so (a redis-py release in `KNOWN`, ``OMNIHUB_FAST_PATHS``
 allowing it): it relies on redis-py's connection keeping its stream writer as `_writer`.
 Otherwise `redis_batch.RedisBatch` sends the same commands through redis-py's pipeline.
+Both are a `CommandQueue` (the queueing front, no library internals) with their own flush.
 
-The commands issued during one turn of the event loop go out in one write (packed by
-`gateway/ingest/resp.py`), and further batches follow while earlier ones still await
+The commands issued during one turn of the event loop go out in one write (packed as
+RESP by `pack_commands`), and further batches follow while earlier ones still await
 their replies. Redis runs a connection's commands in the order they arrive, so they run
 in the order they were issued. The connection is made by the client's pool (address,
 TLS, credentials, database, timeouts, handshake); then `_Link` reads its transport,
@@ -19,6 +20,14 @@ reply fails only its own command. A connection that closes, or whose oldest batc
 answered within the client's `socket_timeout`, fails every command written on it and not
 answered, with a `RedisError`; the next batch goes out on a new connection. Commands are
 never written twice: once written they may have run.
+
+`pack_commands`: redis-py's `pack_command` handles every case a client may meet (a
+command name with a space in it, memoryviews, chunking of large values for zero-copy
+writes) and encodes each argument through its `Encoder`. The gateway's commands are a
+name and plain arguments, so they are packed in one pass: bytes as they are, str as
+UTF-8, int and float by `repr`, as redis-py does; a bool or anything else is refused
+like redis-py refuses it. `tests/gateway/test_resp.py` holds the output against
+redis-py's own.
 """
 
 from __future__ import annotations
@@ -26,20 +35,62 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, cast
 
 import hiredis
 import redis.asyncio as aioredis
 from redis.asyncio.connection import AbstractConnection
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import NoScriptError, RedisError, ResponseError
+from redis.exceptions import DataError, NoScriptError, RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from gateway.ingest.resp import pack_commands
 from omnihub.fast_paths import fast_path
 
-__all__ = ["KNOWN", "AutoPipeline", "use_autopipeline"]
+__all__ = [
+    "KNOWN",
+    "SEND_DELAY_S",
+    "AutoPipeline",
+    "CommandQueue",
+    "pack_commands",
+    "use_autopipeline",
+]
+
+
+def _arg(value: Any) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode()
+    if isinstance(value, bool) or not isinstance(value, (int, float, bytearray, memoryview)):
+        raise DataError(
+            f"Invalid input of type: '{type(value).__name__}'. "
+            "Convert to a bytes, string, int or float first."
+        )
+    if isinstance(value, (bytearray, memoryview)):
+        return bytes(value)
+    return repr(value).encode()
+
+
+def pack_commands(commands: Iterable[Sequence[Any]]) -> bytes:
+    """The RESP array of each command, joined: one buffer for one write."""
+    out: list[bytes] = []
+    append = out.append
+    for args in commands:
+        append(b"*%d\r\n" % len(args))
+        for value in args:
+            kind = type(value)  # the common kinds first, exactly (bool is not int here)
+            if kind is str:
+                raw = value.encode()
+            elif kind is bytes:
+                raw = value
+            elif kind is int:
+                raw = b"%d" % value
+            else:
+                raw = _arg(value)
+            append(b"$%d\r\n%b\r\n" % (len(raw), raw))
+    return b"".join(out)
+
 
 KNOWN = ("8.2.",)  # redis-py releases whose connection internals this module was written against
 
@@ -173,46 +224,82 @@ def use_autopipeline() -> bool:
     )
 
 
-class AutoPipeline:
-    """One per gateway process (one event loop), over the app's Redis client."""
+class CommandQueue:
+    """The queueing front of the gateway's Redis commands, one per gateway process (one
+    event loop), over the app's Redis client; subclasses say how a flush sends what is
+    queued (`AutoPipeline` here, `redis_batch.RedisBatch` through redis-py's pipeline).
+
+    The commands issued during one turn of the loop are flushed together at its end.
+    `execute` awaits a command's reply (or raises its error); `send` is fire-and-forget:
+    it goes out with the next command that is awaited, or within `SEND_DELAY_S`, so under
+    load the writes of stored responses ride along with admissions instead of costing
+    writes of their own. A failed send is logged and counted through `on_send_failure`.
+    """
 
     def __init__(
         self, redis: aioredis.Redis, *, on_send_failure: Callable[[], None] | None = None
     ) -> None:
         self._redis = redis
         self._queue: list[_Command] = []
-        self._scheduled = False
-        self._later: asyncio.TimerHandle | None = None  # the write of queued sends
-        self._link: _Link | None = None
-        self._connecting: asyncio.Task[None] | None = None
+        self._scheduled = False  # a flush at the end of this turn of the loop
+        self._later: asyncio.TimerHandle | None = None  # the flush of queued sends
         self._on_send_failure = on_send_failure
 
     async def execute(self, *args: Any) -> Any:
         """Run one command in the next batch; its reply, or its error raised."""
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._enqueue(args, future)
-        return await future
-
-    def send(self, *args: Any) -> None:
-        """Queue a write whose reply nobody waits for. It goes out with the next command
-        that is awaited, or within `SEND_DELAY_S`: under load the writes of stored
-        responses ride along with admissions instead of costing writes of their own."""
-        self._queue.append((args, None))
-        if not self._scheduled and self._later is None:
-            self._later = asyncio.get_running_loop().call_later(SEND_DELAY_S, self._write)
-
-    def _enqueue(self, args: tuple[Any, ...], future: asyncio.Future[Any] | None) -> None:
         self._queue.append((args, future))
         if not self._scheduled:
             self._scheduled = True
-            asyncio.get_running_loop().call_soon(self._write)
+            asyncio.get_running_loop().call_soon(self._turn_ended)
+        return await future
 
-    def _write(self) -> None:
-        """Write what was queued until now (a turn of the loop's commands)."""
+    def send(self, *args: Any) -> None:
+        """Queue a write whose reply nobody waits for."""
+        self._queue.append((args, None))
+        if not self._scheduled and self._later is None:
+            self._later = asyncio.get_running_loop().call_later(SEND_DELAY_S, self._turn_ended)
+
+    def _turn_ended(self) -> None:
         self._scheduled = False
         if self._later is not None:
             self._later.cancel()
             self._later = None
+        self._flush()
+
+    def _flush(self) -> None:
+        """Send what was queued until now (a turn of the loop's commands)."""
+        raise NotImplementedError
+
+    def _answer(self, future: asyncio.Future[Any] | None, reply: Any) -> None:
+        """Hand a reply (or the error that stands for it) to the command that waits."""
+        failed = isinstance(reply, Exception)
+        if future is None:
+            if failed:
+                self._send_failed(reply)
+        elif not future.done():
+            if failed:
+                future.set_exception(reply)
+            else:
+                future.set_result(reply)
+
+    def _send_failed(self, exc: BaseException) -> None:
+        log.warning("a background Redis write failed: %s", type(exc).__name__)
+        if self._on_send_failure is not None:
+            self._on_send_failure()
+
+
+class AutoPipeline(CommandQueue):
+    """Flushes onto one connection whose transport it reads itself (`_Link`)."""
+
+    def __init__(
+        self, redis: aioredis.Redis, *, on_send_failure: Callable[[], None] | None = None
+    ) -> None:
+        super().__init__(redis, on_send_failure=on_send_failure)
+        self._link: _Link | None = None
+        self._connecting: asyncio.Task[None] | None = None
+
+    def _flush(self) -> None:
         link = self._link
         if link is None or link.closed:
             if self._connecting is None and self._queue:
@@ -238,7 +325,7 @@ class AutoPipeline:
             return
         finally:
             self._connecting = None
-        self._write()  # what queued up while connecting
+        self._turn_ended()  # what queued up while connecting
 
     async def _connect(self) -> _Link:
         pool = self._redis.connection_pool
@@ -257,42 +344,23 @@ class AutoPipeline:
             connection,
             transport,
             connection.socket_timeout,
-            self._deliver,
+            self._answer,
             self._fail,
             encoder.encoding if encoder.decode_responses else None,
         )
         transport.set_protocol(link)  # redis-py's stream reader sees no more data
         return link
 
-    def _deliver(self, future: asyncio.Future[Any] | None, reply: Any) -> None:
-        failed = isinstance(reply, Exception)
-        if future is None:
-            if failed:
-                self._send_failed(reply)
-        elif not future.done():
-            if failed:
-                future.set_exception(reply)
-            else:
-                future.set_result(reply)
-
     def _fail(self, futures: list[asyncio.Future[Any] | None], exc: RedisError) -> None:
         for future in futures:
-            if future is None:
-                self._send_failed(exc)
-            elif not future.done():
-                future.set_exception(exc)
-
-    def _send_failed(self, exc: BaseException) -> None:
-        log.warning("a background Redis write failed: %s", type(exc).__name__)
-        if self._on_send_failure is not None:
-            self._on_send_failure()
+            self._answer(future, exc)
 
     async def close(self, timeout_s: float = 5.0) -> None:
         """Wait until every queued command has been answered, then disconnect."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
         if self._queue and not self._scheduled:
-            self._write()  # queued sends: now, not after their delay
+            self._turn_ended()  # queued sends: now, not after their delay
         while (self._queue or self._connecting is not None) and loop.time() < deadline:
             await asyncio.sleep(0)  # the queued batch is written by the next turn
             if self._connecting is not None:

@@ -23,22 +23,24 @@ import msgspec
 
 from gateway.auth import Principal, RouteAuthenticator, authorize
 from gateway.edge.problems import ProblemError
-from gateway.edge.request_reply import IncomingRequest, Reply
 from gateway.edge.versions import VersionPolicy
-from gateway.ingest.admission import Reservation, limit_headers, rate_limited
-from gateway.ingest.idempotency_keys import (
+from gateway.ingest.admission import (
     IssuedIds,
+    Reservation,
+    TierLimits,
     fingerprint,
     idempotency_problem,
+    limit_headers,
+    rate_limited,
     request_key,
 )
-from gateway.ingest.rate_tiers import TierLimits
-from gateway.ingest.route_services import EdgeServices, ObservedRoute
+from gateway.ingest.journal_batch import Published
+from gateway.ingest.route_services import EdgeServices, IncomingRequest, ObservedRoute, Reply
 from omnihub.config.model import Route
 from omnihub.envelope import Envelope, encode_envelope
 from omnihub.errors import BrokerError
 from omnihub.telemetry import SpanKind
-from omnihub.tracecontext import TraceParent
+from omnihub.telemetry.tracing import TraceParent
 
 __all__ = ["REPLAYED", "Accepted", "Accepting", "BodyCodec", "IngestFlow", "Outcome"]
 
@@ -93,14 +95,13 @@ class Accepting:
 
     __slots__ = (
         "body",
-        "details",
         "flow",
         "issued",
         "key",
         "media",
         "now",
         "principal",
-        "sent",
+        "published",
         "trace",
     )
 
@@ -123,8 +124,7 @@ class Accepting:
         self.now = now
         self.issued = issued
         self.trace = trace
-        self.sent: list[Envelope] = []
-        self.details: dict[str, str] = {}  # by message id: what its journey should say
+        self.published: list[Published] = []  # confirmed, in order
 
     def envelope(
         self, event: str, payload: Any, business_key: str | None, *, natural_key: str | None = None
@@ -146,10 +146,10 @@ class Accepting:
 
     async def publish(self, envelope: Envelope, detail: str | None = None) -> None:
         """Publish and wait for the broker's confirm; 503 problem otherwise. ``detail``
-        goes into the message's journey (an EDI set's findings)."""
+        goes into the message's journey (an EDI set's findings, a pipeline's flags)."""
         services = self.flow.services
         services.pending.check()  # no await until entered: the bound is exact
-        started = time.perf_counter()
+        sent_at, started = datetime.now(UTC), time.perf_counter()
         try:
             with services.pending:
                 await services.publisher.publish(envelope, encode_envelope(envelope))
@@ -166,22 +166,17 @@ class Accepting:
                 kind="broker-unavailable",
                 headers={"Retry-After": str(retry)},
             ) from None
-        services.observability.confirmed(time.perf_counter() - started)
-        self.sent.append(envelope)
-        if detail is not None:
-            self.details[envelope.id] = detail
+        confirm_s = time.perf_counter() - started
+        services.observability.confirmed(confirm_s)
+        self.published.append(Published(envelope, sent_at, confirm_s * 1000, detail))
 
     def journal(self, trace_id: str) -> None:
         """Start the journeys of what was published (in the background)."""
-        edge, now, details = self.flow.services.observability, datetime.now(UTC), self.details
-        edge.journal([e for e in self.sent if e.id not in details], trace_id, now)
-        for one in self.sent:
-            if one.id in details:
-                edge.journal([one], trace_id, now, detail=details[one.id])
+        self.flow.services.observability.journal(self.published, trace_id)
 
     def accepted(self, event: str) -> bytes:
         """The 202 body for what was published."""
-        ids = [e.id for e in self.sent]
+        ids = [p.envelope.id for p in self.published]
         first = ids[0] if ids else None
         return _encoder.encode(Accepted(first, self.trace.trace_id, event, ids))
 
@@ -211,11 +206,15 @@ class IngestFlow(ObservedRoute, Generic[C]):
         self.tier = tier
         self.services = services
         self.policy = VersionPolicy(route_id, version, route.versions[version])
+        # Per request a comparison and a subset test; `authorize` only names what is missing.
+        self._gone_at = self.policy.gone_at
+        self._scopes = frozenset(route.scopes)
         self._ttl_ms = int(route.idempotency_ttl.total_seconds() * 1000)
 
     async def _handle(self, request: IncomingRequest) -> Reply:
         now = datetime.now(UTC)
-        self.policy.check(now)
+        if self._gone_at is not None and now >= self._gone_at:
+            raise self.policy.retired()
         headers = request.headers
         webhook_id: str | None = None
         if self.auth.needs_body:
@@ -224,11 +223,13 @@ class IngestFlow(ObservedRoute, Generic[C]):
             signed = await self.auth.authenticate_signed(headers, body)
             principal, webhook_id = signed.principal, signed.webhook_id
             request.scope.setdefault("state", {})["partner"] = principal.partner  # a 403 too
-            authorize(principal, self.route.scopes)
+            if not self._scopes <= principal.scopes:
+                authorize(principal, self.route.scopes)
         else:
             principal = await self.auth.authenticate(headers)
             request.scope.setdefault("state", {})["partner"] = principal.partner  # a 403 too
-            authorize(principal, self.route.scopes)
+            if not self._scopes <= principal.scopes:
+                authorize(principal, self.route.scopes)
             media = self.codec.media(headers.get("content-type"))
             body = await request.body()
         self.services.pending.check()

@@ -9,12 +9,25 @@ never fails a request: rows wait in a bounded buffer, and what overflows is coun
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from omnihub.envelope import Envelope
 from omnihub.journey import JourneyEntry, JourneyMeta, JourneyStore, Stage
 
-__all__ = ["JournalBatch"]
+__all__ = ["JournalBatch", "Published"]
+
+
+class Published(NamedTuple):
+    """An envelope the broker confirmed: when its publish went out, how long the confirm
+    took, and what its journey's received entry should say (an EDI set's findings, what a
+    pipeline flagged), if anything."""
+
+    envelope: Envelope
+    at: datetime
+    confirm_ms: float
+    detail: str | None = None
 
 
 class JournalBatch:
@@ -23,10 +36,8 @@ class JournalBatch:
     def __init__(self, store: JourneyStore) -> None:
         self._store = store
 
-    def add(
-        self, envelopes: list[Envelope], trace_id: str, published_at: datetime, detail: str | None
-    ) -> None:
-        for envelope in envelopes:
+    def add(self, published: Sequence[Published], trace_id: str) -> None:
+        for envelope, at, confirm_ms, detail in published:
             meta = JourneyMeta(
                 message_id=envelope.id,
                 partner=envelope.partner,
@@ -40,8 +51,12 @@ class JournalBatch:
                 stage=Stage.RECEIVED,
                 detail=envelope.api_version + (f", {detail}" if detail else ""),
             )
-            published = JourneyEntry(at=published_at, stage=Stage.PUBLISHED)
-            self._store.started(meta, (received, published), envelope.received_at)
+            # stamped when the publish went out, so it sorts before the worker's attempts;
+            # the broker's confirm is what made it an entry, and how long that took is kept
+            sent = JourneyEntry(
+                at=at, stage=Stage.PUBLISHED, latency_ms=round(confirm_ms, 3), detail="confirmed"
+            )
+            self._store.started(meta, (received, sent), envelope.received_at)
 
     async def drain(self, timeout_s: float) -> None:
         """Write what is buffered (at shutdown)."""

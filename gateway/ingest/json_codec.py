@@ -10,7 +10,9 @@ msgspec types the OpenAPI document is generated from), decodes plain JSON, runs 
 pipeline compiled at app build (old partners keep their format while the model moves
 on), and validates each output against the canonical struct. Every failure is a 422
 naming each failing field as a JSON pointer (and, for a pipeline, the route and step
-label); bad JSON, or JSON nested too deeply to read, is a 400.
+label); bad JSON, or JSON nested too deeply to read, is a 400. What the pipeline's steps
+flag about a message (a `reconcile` step with `on_mismatch: flag`) goes into the detail
+of its journey's `received` entry.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ class Canonical(msgspec.Struct, frozen=True):
     event: str
     payload: msgspec.Struct
     business_key: str | None
+    flags: tuple[str, ...] = ()  # what the pipeline flagged, for the journey
 
 
 def compile_tables(tables: Mapping[str, Any]) -> dict[str, Table]:
@@ -91,12 +94,14 @@ class Inbound:
             steps = [_step(s) for s in spec.pipeline]
             self.pipeline = compile_pipeline(steps, tables=tables, name=f"{route_id} {version}")
 
-    def _canonical(self, event: str, payload: msgspec.Struct) -> Canonical:
+    def _canonical(
+        self, event: str, payload: msgspec.Struct, flags: tuple[str, ...] = ()
+    ) -> Canonical:
         declared = self._key(payload) if self._key is not None else None
         if declared is not None:
-            return Canonical(event, payload, declared)
+            return Canonical(event, payload, declared, flags)
         key = getattr(payload, self._key_field, None)
-        return Canonical(event, payload, key if isinstance(key, str) else None)
+        return Canonical(event, payload, key if isinstance(key, str) else None, flags)
 
     def convert(self, body: bytes, partner: str, now: datetime) -> list[Canonical]:
         try:
@@ -129,7 +134,9 @@ class Inbound:
                 step=exc.step,
             ) from None
         return [
-            self._canonical(output.event_type or self.event, self.validate(output.payload))
+            self._canonical(
+                output.event_type or self.event, self.validate(output.payload), output.flags
+            )
             for output in outputs
         ]
 
@@ -227,6 +234,7 @@ class JsonBody:
             envelope = accepting.envelope(
                 canonical.event, canonical.payload, canonical.business_key
             )
-            await accepting.publish(envelope)
+            # what the pipeline flagged (a reconciliation finding) goes into its journey
+            await accepting.publish(envelope, "; ".join(canonical.flags) or None)
         event = canonicals[0].event if canonicals else self.inbound.event
         return Outcome(202, accepting.accepted(event), JSON)

@@ -10,66 +10,40 @@ looks for it) and batches grow with the load instead of the number of round trip
 `execute` awaits a command's reply (raw: the client is built without response
 decoding); `send` is fire-and-forget, for writes whose failure the caller has already
 decided to tolerate (counted through `on_send_failure`), sent with the next batch or
-within `SEND_DELAY_S`. An error reply fails only its own command. A batch that fails as a
-whole (connection refused or lost, no answer within the client's socket timeout) fails
-each of its commands with that `RedisError`: nothing waits longer than the timeout, and a
-command is never sent twice (the client's retries are off: once written it may have run).
+within `SEND_DELAY_S`. That queueing is `autopipeline.CommandQueue`, shared with the
+redis adapter; what is here is the flush. An error reply fails only its own command. A
+batch that fails as a whole (connection refused or lost, no answer within the client's
+socket timeout) fails each of its commands with that `RedisError`: nothing waits longer
+than the timeout, and a command is never sent twice (the client's retries are off: once
+written it may have run).
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from gateway.ingest.autopipeline import AutoPipeline, use_autopipeline
+from gateway.ingest.autopipeline import AutoPipeline, CommandQueue, use_autopipeline
 
-__all__ = ["SEND_DELAY_S", "RedisBatch", "RedisCommands", "redis_commands"]
-
-log = logging.getLogger("omnihub.gateway.redis")
-
-SEND_DELAY_S = 0.001  # a background write waits at most this long for company
+__all__ = ["RedisBatch", "RedisCommands", "redis_commands"]
 
 _Command = tuple[tuple[Any, ...], "asyncio.Future[Any] | None"]
 
 
-class RedisBatch:
-    """One per gateway process (one event loop), over the app's Redis client."""
+class RedisBatch(CommandQueue):
+    """Flushes through redis-py's public non-transactional pipeline, one batch at a time."""
 
     def __init__(
         self, redis: aioredis.Redis, *, on_send_failure: Callable[[], None] | None = None
     ) -> None:
-        self._redis = redis
-        self._queue: list[_Command] = []
-        self._scheduled = False
-        self._later: asyncio.TimerHandle | None = None
+        super().__init__(redis, on_send_failure=on_send_failure)
         self._running: asyncio.Task[None] | None = None
-        self._on_send_failure = on_send_failure
 
-    async def execute(self, *args: Any) -> Any:
-        """Run one command in the next batch; its reply, or its error raised."""
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._queue.append((args, future))
-        if not self._scheduled:
-            self._scheduled = True
-            asyncio.get_running_loop().call_soon(self._start)
-        return await future
-
-    def send(self, *args: Any) -> None:
-        """Queue a write whose reply nobody waits for."""
-        self._queue.append((args, None))
-        if not self._scheduled and self._later is None:
-            self._later = asyncio.get_running_loop().call_later(SEND_DELAY_S, self._start)
-
-    def _start(self) -> None:
-        self._scheduled = False
-        if self._later is not None:
-            self._later.cancel()
-            self._later = None
+    def _flush(self) -> None:
         if self._running is None and self._queue:
             self._running = asyncio.get_running_loop().create_task(self._run())
 
@@ -91,24 +65,11 @@ class RedisBatch:
             failure = exc if isinstance(exc, RedisError) else RedisError(str(exc))
             replies = [failure] * len(batch)
         for (_, future), reply in zip(batch, replies, strict=True):
-            failed = isinstance(reply, Exception)
-            if future is None:
-                if failed:
-                    self._send_failed(reply)
-            elif not future.done():
-                if failed:
-                    future.set_exception(reply)
-                else:
-                    future.set_result(reply)
-
-    def _send_failed(self, exc: BaseException) -> None:
-        log.warning("a background Redis write failed: %s", type(exc).__name__)
-        if self._on_send_failure is not None:
-            self._on_send_failure()
+            self._answer(future, reply)
 
     async def close(self, timeout_s: float = 5.0) -> None:
         """Wait until every queued command has been answered (at most ``timeout_s``)."""
-        self._start()
+        self._turn_ended()
         running = self._running
         if running is not None:
             await asyncio.wait({running}, timeout=timeout_s)

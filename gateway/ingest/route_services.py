@@ -1,23 +1,54 @@
 """What every route version handler shares: the edge's services (publisher, admission,
 the bound on publishes awaiting a confirm), and one observation (route, partner, status,
-latency) per request with the version's headers on its errors."""
+latency) per request with the version's headers on its errors.
+
+The little of HTTP a handler needs, independent of the framework serving it, is here
+too: `IncomingRequest` is what it reads (headers with lowercase names, the ASGI scope,
+the body); both Litestar's `Request` and the fast lane's `AsgiRequest` provide it.
+`Reply` is what it answers; the fast lane sends it as it is, the Litestar route turns it
+into a `Response`."""
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from gateway.edge.problems import ProblemError
-from gateway.edge.request_reply import IncomingRequest, Reply
 from gateway.edge.request_telemetry import UNKNOWN_PARTNER, EdgeObservability
 from gateway.edge.versions import VersionPolicy
 from gateway.ingest.admission import Admission
 from omnihub.broker import Publisher
 from omnihub.log_throttle import LogThrottle
 
-__all__ = ["EdgeServices", "ObservedRoute", "PendingPublishes"]
+__all__ = ["EdgeServices", "IncomingRequest", "ObservedRoute", "PendingPublishes", "Reply"]
 
 log = logging.getLogger("omnihub.gateway")
+
+
+class IncomingRequest(Protocol):
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+    @property
+    def scope(self) -> Any: ...
+
+    async def body(self) -> bytes: ...
+
+
+class Reply:
+    """A response: status, body, media type and extra headers."""
+
+    __slots__ = ("body", "headers", "media_type", "status_code")
+
+    def __init__(
+        self, status_code: int, body: bytes, media_type: str, headers: dict[str, str]
+    ) -> None:
+        self.status_code = status_code
+        self.body = body
+        self.media_type = media_type
+        self.headers = headers
 
 
 class PendingPublishes:

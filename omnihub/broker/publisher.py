@@ -36,8 +36,7 @@ from aiormq.exceptions import ChannelInvalidStateError, DeliveryError
 
 from omnihub.adapters.aiormq_publish import Outbox, use_outbox
 from omnihub.broker.errors import MAPPED, map_broker_errors, unavailable
-from omnihub.broker.frames import APP_ID, CONTENT_TYPE, envelope_headers
-from omnihub.envelope import Envelope, encode_envelope
+from omnihub.envelope import APP_ID, CONTENT_TYPE, Envelope, encode_envelope, envelope_headers
 from omnihub.errors import BrokerUnavailable
 
 __all__ = ["Publisher", "envelope_message", "envelope_properties"]

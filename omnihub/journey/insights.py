@@ -1,11 +1,11 @@
 """Process insight from the journey store: per route, target and hour, how long messages
-took from the 202 to the target's confirmation (p50/p95/p99), how many were delivered,
-dead-lettered and retried, and where the time went.
+took from their publish to the target's confirmation (p50/p95/p99), how many were
+delivered, dead-lettered and retried, and where the time went.
 
 Stages of a delivered message (averages, milliseconds):
 
-    edge      received -> published (the 202)
-    queue     published -> first attempt to the target
+    edge      received -> published (the publish went out; its confirm follows)
+    queue     published -> first attempt to the target (the broker's confirm overlaps it)
     retries   first attempt -> the attempt that delivered (0 when the first did)
     target    the delivering attempt's own latency
 

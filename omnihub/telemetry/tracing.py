@@ -1,5 +1,8 @@
 """Tracing: W3C trace context always, OpenTelemetry spans when configured.
 
+`TraceParent` is the W3C Trace Context (``traceparent``): parsed from what a partner
+sends, or a new trace started.
+
 `Tracing.span(name, parent=traceparent)` is the one way the hub opens a span. It yields a
 `SpanScope` whose `traceparent` is what the next hop must carry (AMQP headers, outbound
 HTTP). When OpenTelemetry is off — no `OTEL_TRACES_EXPORTER` / `OTEL_EXPORTER_OTLP_*`
@@ -11,9 +14,12 @@ context as parent, and the SDK's ids travel on, so one trace id spans every proc
 from __future__ import annotations
 
 import os
+import random
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 
+import msgspec
 from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
@@ -21,9 +27,49 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
-from omnihub.tracecontext import TraceParent
+__all__ = ["SpanKind", "SpanScope", "TraceParent", "Tracing", "tracing_from_env"]
 
-__all__ = ["SpanKind", "SpanScope", "Tracing", "tracing_from_env"]
+
+_TRACEPARENT = re.compile(r"^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
+
+
+def _random_hex(bits: int) -> str:
+    """Random ids for traces and spans: unique, not secret (W3C asks for randomness, not
+    for a cryptographic source). `random`'s generator is seeded from the OS and seeded
+    anew in a forked child, and it costs no system call (`os.urandom` does, twice per
+    request)."""
+    return f"{random.getrandbits(bits) or 1:0{bits // 4}x}"
+
+
+class TraceParent(msgspec.Struct, frozen=True):
+    trace_id: str  # 32 lower-case hex
+    span_id: str  # 16 lower-case hex: the span that sends this header
+    flags: str = "01"
+
+    @classmethod
+    def parse(cls, header: str | None) -> TraceParent | None:
+        """The header's value, or None when absent or invalid (W3C: then start a new trace)."""
+        if not header:
+            return None
+        m = _TRACEPARENT.match(header.strip().lower())
+        if m is None or m.group(1) == "ff":
+            return None
+        trace_id, span_id = m.group(2), m.group(3)
+        if trace_id == "0" * 32 or span_id == "0" * 16:
+            return None
+        return cls(trace_id=trace_id, span_id=span_id, flags=m.group(4))
+
+    @classmethod
+    def start(cls) -> TraceParent:
+        return cls(trace_id=_random_hex(128), span_id=_random_hex(64))
+
+    def child(self) -> TraceParent:
+        """Same trace, a new span id (for the next hop)."""
+        return TraceParent(trace_id=self.trace_id, span_id=_random_hex(64), flags=self.flags)
+
+    def header(self) -> str:
+        return f"00-{self.trace_id}-{self.span_id}-{self.flags}"
+
 
 _propagator = TraceContextTextMapPropagator()
 

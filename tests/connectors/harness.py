@@ -17,11 +17,10 @@ from aio_pika.abc import AbstractIncomingMessage
 from connectors import Worker, WorkerOptions, create_worker
 from omnihub.broker import Publisher, declare_topology, plan_topology
 from omnihub.config import HubConfig, load_config
-from omnihub.envelope import Envelope
-from omnihub.ids import new_message_id
+from omnihub.envelope import Envelope, new_message_id
 from omnihub.naming import Names
 from omnihub.settings import Settings
-from omnihub.tracecontext import TraceParent
+from omnihub.telemetry.tracing import TraceParent
 from tests.support.journeys import TestJourneys
 
 FAST_RETRY = (

@@ -4,8 +4,9 @@ Shopify's test orders/create webhook (two lines 89.99 and 159.99, 5.00 off the s
 10.00 shipping, 0.00 tax, total 254.98) goes through the example Shopify route, the real
 gateway, broker and ERP worker, and reaches the sandbox ERP balancing to 254.98. A
 mapping that drops the shipping is caught by the route's `reconcile` step: flagged in
-the published envelope (`on_mismatch: flag`, as the example says) or refused with a
-422 naming the difference and nothing published (`on_mismatch: reject`).
+the published envelope and in the order's journey (`on_mismatch: flag`, as the example
+says) or refused with a 422 naming the difference and nothing published
+(`on_mismatch: reject`).
 """
 
 from __future__ import annotations
@@ -27,15 +28,22 @@ import pytest
 
 from omnihub.config import HubConfig, load_config
 from omnihub.envelope import decode_envelope
+from omnihub.journey import Stage, render_timeline
 from omnihub.settings import Settings
 from sandbox.testing import SandboxServer, running_sandbox
 from tests.connectors.harness import delete_declared, running, wait_for
 from tests.support.configs import REPO, edit, example_copy
 from tests.support.hub import running_gateway
+from tests.support.journeys import TestJourneys
 
 SECRET = "shpss_test_only_2f9c1d"
 ROUTE = "/v1/webhooks/shopify/orders"
 ORDER = json.loads((REPO / "pipeline-tests/fixtures/shopify-orders-create.json").read_text())
+FINDING = (
+    "the order does not balance: lines 249.98 - discounts 5.00 + shipping 0.00 + tax 0.00 "
+    "= 244.98 USD, but the partner's total is 254.98 USD: 10.00 USD less than stated "
+    "(tolerance 0.01)"
+)
 SHIPPING = (
     "              shipping_charge:\n"
     "                $if: total_shipping_price_set\n"
@@ -132,11 +140,21 @@ async def test_a_mapping_that_loses_the_shipping_is_flagged_in_the_envelope(
     assert response.status_code == 202, response.text
     (payload,) = await _erp_queue(settings)
     assert payload["total"] == {"amount": 25498, "currency": "USD"}
-    assert payload["attributes"]["reconciliation"] == (
-        "the order does not balance: lines 249.98 - discounts 5.00 + shipping 0.00 + tax 0.00 "
-        "= 244.98 USD, but the partner's total is 254.98 USD: 10.00 USD less than stated "
-        "(tolerance 0.01)"
-    )
+    assert payload["attributes"]["reconciliation"] == FINDING
+
+
+async def test_a_mapping_that_loses_the_shipping_is_flagged_in_the_orders_journey(
+    settings: Settings, tmp_path: Path
+) -> None:
+    response = await _post(_broken(tmp_path, "flag"), settings)  # the gateway has stopped:
+    assert response.status_code == 202, response.text  # its journal is written
+    await _erp_queue(settings)
+    journey = await TestJourneys(settings).get(response.json()["message_id"])
+    assert journey is not None
+    received = journey.entries[0]
+    assert received.stage is Stage.RECEIVED
+    assert received.detail == f"v1, reconcile 'shopify-totals': {FINDING}"
+    assert f"(v1, reconcile 'shopify-totals': {FINDING})" in render_timeline(journey)
 
 
 async def test_a_mapping_that_loses_the_shipping_is_refused_when_the_route_rejects(

@@ -8,8 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 import redis.asyncio as aioredis
 
-from gateway.ingest.admission import Admission
-from gateway.ingest.rate_tiers import TierLimits
+from gateway.ingest.admission import Admission, TierLimits
 from gateway.ingest.redis_batch import RedisCommands, redis_commands
 from omnihub.config.model import RateLimitTier
 from omnihub.naming import Names

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from gateway.ingest.journal_batch import JournalBatch
+from gateway.ingest.journal_batch import JournalBatch, Published
 from omnihub.config.model import JourneyPolicy
 from omnihub.journey import JourneyDatabase, JourneyStore, JourneyWriter, Retention, Stage
 from omnihub.settings import Settings
@@ -26,9 +26,9 @@ async def test_starts_are_read_back_by_id_trace_and_business_key(settings: Setti
     batch = JournalBatch(store)
     key = f"B-{uuid.uuid4().hex[:8]}"  # the run's database is shared by its tests
     first, second = envelope(order(key)), envelope(order(f"{key}-2"))
-    published = datetime.now(UTC)
-    batch.add([first], "a" * 32, published, None)
-    batch.add([second], second.trace_id, published, "interchange 42")
+    sent_at = datetime.now(UTC)
+    batch.add([Published(first, sent_at, 2.5)], "a" * 32)
+    batch.add([Published(second, sent_at, 1.0, "interchange 42")], second.trace_id)
     await batch.drain(5)
     reader = TestJourneys(settings)
 
@@ -38,6 +38,8 @@ async def test_starts_are_read_back_by_id_trace_and_business_key(settings: Setti
     assert store.writer.dropped == 0
     assert journey is not None
     assert [e.stage for e in journey.entries] == [Stage.RECEIVED, Stage.PUBLISHED]
+    published = journey.entries[1]
+    assert (published.at, published.latency_ms, published.detail) == (sent_at, 2.5, "confirmed")
     assert journey.meta.trace_id == "a" * 32 and journey.meta.business_key == key
     assert [j.meta.message_id for j in by_trace] == [second.id]
     assert by_trace[0].entries[0].detail == "v1, interchange 42"
@@ -47,6 +49,6 @@ async def test_starts_are_read_back_by_id_trace_and_business_key(settings: Setti
 async def test_an_unreachable_store_raises_nothing_and_counts_what_it_drops() -> None:
     store = _store(f"postgresql://postgres@127.0.0.1:{free_port()}/nothing")
     batch = JournalBatch(store)
-    batch.add([envelope(order("F-1"))], "c" * 32, datetime.now(UTC), None)
+    batch.add([Published(envelope(order("F-1")), datetime.now(UTC), 1.0)], "c" * 32)
     await batch.drain(0.5)  # shutdown while the store is down: the start is dropped, counted
     assert store.writer.dropped == 3  # message + received + published

@@ -8,7 +8,7 @@ import pytest
 from redis.asyncio.connection import Connection
 from redis.exceptions import DataError
 
-from gateway.ingest.resp import pack_commands
+from gateway.ingest.autopipeline import pack_commands
 
 COMMANDS: list[tuple[Any, ...]] = [
     ("PING",),

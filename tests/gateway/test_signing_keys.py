@@ -39,7 +39,10 @@ def test_generated_key_is_written_once_and_private(tmp_path: Path) -> None:
 
 
 def test_processes_started_together_share_one_generated_key(tmp_path: Path) -> None:
-    context = multiprocessing.get_context("spawn")
+    # Fresh processes (not forks of this one), each importing the module once, from a
+    # server that has imported it already: the same race as separate gateway processes.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["gateway.auth.signing"])
     for attempt in range(2):
         directory = tmp_path / str(attempt)
         directory.mkdir()

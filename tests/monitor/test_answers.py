@@ -9,7 +9,7 @@ from pathlib import Path
 
 from omnihub.config import load_config
 from omnihub.config.model import JourneyPolicy
-from omnihub.ids import new_message_id
+from omnihub.envelope import new_message_id
 from omnihub.journey import JourneyDatabase, JourneyEntry, JourneyMeta, JourneyWriter, Retention
 from omnihub.journey.model import Stage
 from omnihub.monitor import Monitor, SentGroupRecord, SentGroups

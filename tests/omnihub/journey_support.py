@@ -9,7 +9,7 @@ import pytest
 
 from omnihub.config.model import JourneyPolicy, RetentionClass
 from omnihub.config.types import Duration
-from omnihub.ids import uuid7
+from omnihub.envelope import uuid7
 from omnihub.journey import JourneyDatabase, JourneyEntry, JourneyMeta, JourneyQueries, Retention
 from omnihub.journey import JourneyWriter as Writer
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from omnihub.envelope import Envelope, decode_envelope, encode_envelope
-from omnihub.ids import new_message_id, uuid7
-from omnihub.tracecontext import TraceParent
+from omnihub.envelope import Envelope, decode_envelope, encode_envelope, new_message_id, uuid7
+from omnihub.telemetry.tracing import TraceParent
 
 
 def test_envelope_round_trips_through_its_wire_encoding() -> None:

@@ -10,7 +10,7 @@ from pamqp import commands as spec
 from pamqp.body import ContentBody
 from pamqp.header import ContentHeader
 
-from omnihub.broker.frames import publish_frames
+from omnihub.adapters.aiormq_publish import publish_frames
 from omnihub.broker.publisher import envelope_properties
 from omnihub.envelope import Envelope, encode_envelope
 from tests.connectors.harness import envelope

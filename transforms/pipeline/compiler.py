@@ -33,7 +33,10 @@ class Pipeline:
 
     def __call__(self, payload: Any, ctx: PipelineContext) -> list[PipelineOutput]:
         messages = self._run(Message(payload, ctx.event_type), ctx)
-        return [PipelineOutput(payload=m.payload, event_type=m.event_type) for m in messages]
+        return [
+            PipelineOutput(payload=m.payload, event_type=m.event_type, flags=tuple(m.flags))
+            for m in messages
+        ]
 
     def __repr__(self) -> str:
         return f"Pipeline({self.name!r}, steps={list(self.labels)})"

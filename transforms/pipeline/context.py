@@ -32,7 +32,9 @@ class PipelineContext(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class PipelineOutput(msgspec.Struct, frozen=True, kw_only=True):
-    """One message produced by a pipeline: JSON-ready payload plus its event type."""
+    """One message produced by a pipeline: JSON-ready payload plus its event type, and
+    what steps flagged about it (each flag names its step), for its journey."""
 
     payload: Any
     event_type: str | None
+    flags: tuple[str, ...] = ()

@@ -13,13 +13,16 @@ __all__ = ["Message", "StepFn", "sequence"]
 
 
 class Message:
-    """A payload and its event type on their way through the steps (mutable)."""
+    """A payload and its event type on their way through the steps (mutable), with the
+    flags steps raised about it (e.g. ``reconcile`` with ``on_mismatch: flag``): what the
+    message's journey should say."""
 
-    __slots__ = ("event_type", "payload")
+    __slots__ = ("event_type", "flags", "payload")
 
-    def __init__(self, payload: Any, event_type: str | None) -> None:
+    def __init__(self, payload: Any, event_type: str | None, flags: Sequence[str] = ()) -> None:
         self.payload = payload
         self.event_type = event_type
+        self.flags = list(flags)
 
 
 StepFn = Callable[[Message, PipelineContext], list[Message]]

@@ -74,6 +74,21 @@ def test_flag_lets_the_order_through_with_the_finding() -> None:
     assert "5.00 USD more than stated" in out.payload["attributes"]["reconciliation"]
 
 
+def test_flag_raises_the_finding_as_the_outputs_flag_named_by_the_step() -> None:
+    (out,) = run_pipeline(pipeline_from_yaml(FLAG), order(total=24998))
+    assert out.flags == (f"reconcile 'balances': {out.payload['attributes']['reconciliation']}",)
+    (balanced,) = run_pipeline(pipeline_from_yaml(FLAG), order())
+    assert balanced.flags == ()
+
+
+def test_a_flag_raised_before_a_split_stays_with_every_part() -> None:
+    split = "\n- {step: split, label: per-line, field: lines}"
+    outputs = run_pipeline(pipeline_from_yaml(FLAG + split), order(total=24998))
+    assert len(outputs) == 2
+    assert [len(o.flags) for o in outputs] == [1, 1]
+    assert outputs[0].flags == outputs[1].flags
+
+
 def test_flag_at_writes_where_the_route_says() -> None:
     pipeline = pipeline_from_yaml(FLAG.replace("}", ", flag_at: notes.money}"))
     (out,) = run_pipeline(pipeline, order(total=None))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from transforms.edi.edifact.syntax import EdifactSegment
 from transforms.edi.findings import Finding, Kind, Level, Severity
 from transforms.edi.strictness import Strictness
@@ -44,44 +46,16 @@ def check_unz(
     last_position: int,
 ) -> list[Finding]:
     """UNZ against UNB: present, same control reference, right count."""
-    reference = unb.get(5)
-    if unz is None:
-        return [
-            envelope_finding(
-                Level.INTERCHANGE,
-                MISSING,
-                f"interchange {reference} has no UNZ trailer (the transmission ended early)",
-                "UNZ",
-                last_position + 1,
-                strictness,
-            )
-        ]
-    found: list[Finding] = []
-    if unz.get(2) != reference:
-        found.append(
-            envelope_finding(
-                Level.INTERCHANGE,
-                REFERENCES_DO_NOT_MATCH,
-                f"UNZ control reference {unz.get(2)!r} does not match UNB {reference!r}",
-                "UNZ",
-                unz.index,
-                strictness,
-                element=2,
-            )
-        )
-    if unz.get(1) != str(count):
-        found.append(
-            envelope_finding(
-                Level.INTERCHANGE,
-                COUNT_DOES_NOT_MATCH,
-                f"UNZ says {unz.get(1)!r} messages or groups, the interchange has {count}",
-                "UNZ",
-                unz.index,
-                strictness,
-                element=1,
-            )
-        )
-    return found
+    return _check_trailer(
+        _Trailer(Level.INTERCHANGE, "UNZ", "UNB", "interchange", "control reference"),
+        unb.get(5),
+        unz,
+        count,
+        strictness,
+        last_position,
+        missing="the transmission ended early",
+        counted="messages or groups",
+    )
 
 
 def check_une(
@@ -91,41 +65,58 @@ def check_une(
     strictness: Strictness,
     last_position: int,
 ) -> list[Finding]:
-    reference = ung.get(5)
-    if une is None:
-        return [
-            envelope_finding(
-                Level.GROUP,
-                MISSING,
-                f"group {reference} has no UNE trailer",
-                "UNE",
-                last_position + 1,
-                strictness,
-            )
-        ]
+    """UNE against UNG: present, same group reference, right count."""
+    return _check_trailer(
+        _Trailer(Level.GROUP, "UNE", "UNG", "group", "group reference"),
+        ung.get(5),
+        une,
+        count,
+        strictness,
+        last_position,
+        missing=None,
+        counted="messages",
+    )
+
+
+class _Trailer(NamedTuple):
+    level: Level
+    tag: str
+    header_tag: str
+    noun: str  # what the header opens: "interchange", "group"
+    reference_name: str
+
+
+def _check_trailer(
+    trailer_kind: _Trailer,
+    reference: str | None,
+    trailer: EdifactSegment | None,
+    count: int,
+    strictness: Strictness,
+    last_position: int,
+    *,
+    missing: str | None,
+    counted: str,
+) -> list[Finding]:
+    level, tag, header_tag, noun, reference_name = trailer_kind
+    if trailer is None:
+        why = f" ({missing})" if missing else ""
+        message = f"{noun} {reference} has no {tag} trailer{why}"
+        return [envelope_finding(level, MISSING, message, tag, last_position + 1, strictness)]
     found: list[Finding] = []
-    if une.get(2) != reference:
+    if trailer.get(2) != reference:
+        message = (
+            f"{tag} {reference_name} {trailer.get(2)!r} does not match {header_tag} {reference!r}"
+        )
         found.append(
             envelope_finding(
-                Level.GROUP,
-                REFERENCES_DO_NOT_MATCH,
-                f"UNE group reference {une.get(2)!r} does not match UNG {reference!r}",
-                "UNE",
-                une.index,
-                strictness,
-                element=2,
+                level, REFERENCES_DO_NOT_MATCH, message, tag, trailer.index, strictness, element=2
             )
         )
-    if une.get(1) != str(count):
+    if trailer.get(1) != str(count):
+        message = f"{tag} says {trailer.get(1)!r} {counted}, the {noun} has {count}"
         found.append(
             envelope_finding(
-                Level.GROUP,
-                COUNT_DOES_NOT_MATCH,
-                f"UNE says {une.get(1)!r} messages, the group has {count}",
-                "UNE",
-                une.index,
-                strictness,
-                element=1,
+                level, COUNT_DOES_NOT_MATCH, message, tag, trailer.index, strictness, element=1
             )
         )
     return found

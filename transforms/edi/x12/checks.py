@@ -6,6 +6,8 @@ the group, AK5 ``717`` codes for the set, so acknowledgements are built from fin
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from transforms.edi.control_numbers import control_key, same_control_number
 from transforms.edi.findings import Finding, Kind, Level, Severity
 from transforms.edi.x12.envelope import GroupHeader, InterchangeHeader
@@ -28,16 +30,8 @@ def interchange_finding(
     segment_id: str = "",
     position: int = 0,
 ) -> Finding:
-    return Finding(
-        level=Level.INTERCHANGE,
-        kind=Kind.ENVELOPE,
-        severity=_envelope_severity(strictness),
-        code=code,
-        message=message,
-        segment_id=segment.tag if segment is not None else segment_id,
-        segment_position=segment.index if segment is not None else position,
-        element=element,
-    )
+    at = segment if segment is not None else Segment(segment_id, (), position)
+    return _envelope_finding(Level.INTERCHANGE, code, message, at, strictness, element=element)
 
 
 def group_finding(
@@ -48,8 +42,20 @@ def group_finding(
     *,
     element: int | None = None,
 ) -> Finding:
+    return _envelope_finding(Level.GROUP, code, message, segment, strictness, element=element)
+
+
+def _envelope_finding(
+    level: Level,
+    code: str,
+    message: str,
+    segment: Segment,
+    strictness: Strictness,
+    *,
+    element: int | None = None,
+) -> Finding:
     return Finding(
-        level=Level.GROUP,
+        level=level,
         kind=Kind.ENVELOPE,
         severity=_envelope_severity(strictness),
         code=code,
@@ -135,41 +141,7 @@ def check_iea(
     last_position: int,
 ) -> list[Finding]:
     """Checks of the IEA trailer against the ISA and the groups read."""
-    if iea is None:
-        return [
-            interchange_finding(
-                "023",
-                f"interchange {header.control_number} has no IEA trailer "
-                "(the transmission ended early)",
-                None,
-                strictness,
-                segment_id="IEA",
-                position=last_position + 1,
-            )
-        ]
-    found: list[Finding] = []
-    if not same_control_number(iea.el(2), header.control_number):
-        found.append(
-            interchange_finding(
-                "001",
-                f"IEA02 control number {iea.el(2)!r} does not match ISA13 "
-                f"{header.control_number!r}",
-                iea,
-                strictness,
-                element=2,
-            )
-        )
-    if control_key(iea.el(1)) != str(group_count):
-        found.append(
-            interchange_finding(
-                "021",
-                f"IEA01 says {iea.el(1)!r} functional groups, the interchange has {group_count}",
-                iea,
-                strictness,
-                element=1,
-            )
-        )
-    return found
+    return _check_trailer(_IEA, header.control_number, iea, group_count, strictness, last_position)
 
 
 def check_ge(
@@ -181,38 +153,8 @@ def check_ge(
     last_position: int,
 ) -> list[Finding]:
     """Checks of the GE trailer against the GS and the sets read."""
-    if ge is None:
-        missing = Segment("GE", (), last_position + 1)
-        return [
-            group_finding(
-                "3",
-                f"functional group {header.control_number} has no GE trailer",
-                missing,
-                strictness,
-            )
-        ]
-    found: list[Finding] = []
-    if not same_control_number(ge.el(2), header.control_number):
-        found.append(
-            group_finding(
-                "4",
-                f"GE02 control number {ge.el(2)!r} does not match GS06 {header.control_number!r}",
-                ge,
-                strictness,
-                element=2,
-            )
-        )
-    if control_key(ge.el(1)) != str(set_count):
-        found.append(
-            group_finding(
-                "5",
-                f"GE01 says {ge.el(1)!r} transaction sets, the group has {set_count}",
-                ge,
-                strictness,
-                element=1,
-            )
-        )
-    if not header.control_number.isdigit():
+    found = _check_trailer(_GE, header.control_number, ge, set_count, strictness, last_position)
+    if ge is not None and not header.control_number.isdigit():
         found.append(
             group_finding(
                 "6",
@@ -221,6 +163,59 @@ def check_ge(
                 strictness,
                 element=6,
             )
+        )
+    return found
+
+
+class _Trailer(NamedTuple):
+    level: Level
+    tag: str
+    header_element: str  # where the control number it repeats is: "ISA13", "GS06"
+    noun: str  # what the header opens
+    counted: str  # what its first element counts
+    codes: tuple[str, str, str]  # missing, control number differs, count differs
+    missing_note: str = ""
+
+
+_IEA = _Trailer(
+    Level.INTERCHANGE,
+    "IEA",
+    "ISA13",
+    "interchange",
+    "functional groups",
+    ("023", "001", "021"),
+    " (the transmission ended early)",
+)
+_GE = _Trailer(Level.GROUP, "GE", "GS06", "functional group", "transaction sets", ("3", "4", "5"))
+
+
+def _check_trailer(
+    kind: _Trailer,
+    control_number: str,
+    trailer: Segment | None,
+    count: int,
+    strictness: Strictness,
+    last_position: int,
+) -> list[Finding]:
+    missing, number_differs, count_differs = kind.codes
+    noun = "interchange" if kind.level is Level.INTERCHANGE else "group"
+    if trailer is None:
+        message = f"{kind.noun} {control_number} has no {kind.tag} trailer{kind.missing_note}"
+        at = Segment(kind.tag, (), last_position + 1)
+        return [_envelope_finding(kind.level, missing, message, at, strictness)]
+    found: list[Finding] = []
+    if not same_control_number(trailer.el(2), control_number):
+        message = (
+            f"{kind.tag}02 control number {trailer.el(2)!r} does not match "
+            f"{kind.header_element} {control_number!r}"
+        )
+        found.append(
+            _envelope_finding(kind.level, number_differs, message, trailer, strictness, element=2)
+        )
+    if control_key(trailer.el(1)) != str(count):
+        message = f"{kind.tag}01 says {trailer.el(1)!r} {kind.counted}, the {noun} has {count}"
+        found.append(
+            _envelope_finding(kind.level, count_differs, message, trailer, strictness, element=1)
         )
     return found
 

@@ -3,7 +3,10 @@
 lines (quantity x unit price - discount + tax) + shipping charge + order tax = total,
 every amount in minor units (run ``convert: to_minor_units`` first), within a tolerance
 of a few minor units for rounding. A mapping that drops a discount, the shipping or the
-tax is caught here instead of reaching the ERP with the wrong total.
+tax is caught here instead of reaching the ERP with the wrong total: ``on_mismatch:
+reject`` fails the message; ``flag`` writes the finding at ``flag_at`` in the payload and
+raises it as the message's flag (`PipelineOutput.flags`), which the gateway writes into
+the message's journey.
 """
 
 from __future__ import annotations
@@ -122,7 +125,7 @@ def compile_reconcile(spec: ReconcileStep, env: CompileEnv, at: Location) -> Ste
             "flag_at is used only with on_mismatch: flag (reject fails the message instead)",
         )
     reject = spec.on_mismatch is OnMismatch.REJECT
-    tolerance, where = spec.tolerance, f"$.{spec.total}"
+    tolerance, where, label = spec.tolerance, f"$.{spec.total}", f"reconcile '{spec.label}'"
 
     def run(message: Message, ctx: PipelineContext) -> list[Message]:
         payload = message.payload
@@ -136,6 +139,7 @@ def compile_reconcile(spec: ReconcileStep, env: CompileEnv, at: Location) -> Ste
             raise StepFailure(text, path=where, value=stated if found else NO_VALUE)
         for target in flag_at.targets(payload, create=True):
             target.container[target.key] = text
+        message.flags.append(f"{label}: {text}")  # for the message's journey
         return [message]
 
     return run

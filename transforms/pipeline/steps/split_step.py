@@ -52,18 +52,18 @@ def compile_split(spec: SplitStep, env: CompileEnv, at: Location) -> StepFn:
         root = message.payload
         target = _array(field.targets(root), spec.field)
         elements = target.get()
-        event = message.event_type
+        event, flags = message.event_type, message.flags
         if emit_item:
             if build is None:
-                return [Message(element, event) for element in elements]
-            return [Message(build(element, root, ctx), event) for element in elements]
+                return [Message(element, event, flags) for element in elements]
+            return [Message(build(element, root, ctx), event, flags) for element in elements]
         outputs = []
         target.container[target.key] = []
         try:
             for group in group_elements(elements, key):
                 copy = clone(root)
                 _array(field.targets(copy), spec.field).container[target.key] = group
-                outputs.append(Message(copy, event))
+                outputs.append(Message(copy, event, flags))
         finally:
             target.container[target.key] = elements
         return outputs
