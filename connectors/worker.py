@@ -49,7 +49,7 @@ from connectors.middleware.history import AttemptHistory
 from connectors.middleware.journey import Journeys
 from connectors.middleware.metrics import MetricHook, Metrics
 from connectors.middleware.retries import Retries
-from connectors.middleware.tracing import AttemptTracing
+from connectors.middleware.tracing import AttemptTracing, TraceparentOnly
 from connectors.options import WorkerOptions
 from connectors.ordering import OrderedLanes
 from connectors.outcome import DeliveryFailed
@@ -128,13 +128,14 @@ class Worker:
             )
             for lane in Lane
         }
+        runs = self.options.runs  # all of them, except in benchmarks (bench_without)
         self.chain = MiddlewareChain(
             [
-                self.metrics,
-                *([Journeys(target, self.journeys)] if self.options.journeys else []),
-                AttemptTracing(target, self.tracing),
-                AttemptHistory(),
-                BreakerMiddleware(target, self.breaker, self),
+                *([self.metrics] if runs("metrics") else []),
+                *([Journeys(target, self.journeys)] if runs("journeys") else []),
+                AttemptTracing(target, self.tracing) if runs("tracing") else TraceparentOnly(),
+                *([AttemptHistory()] if runs("history") else []),
+                *([BreakerMiddleware(target, self.breaker, self)] if runs("breaker") else []),
                 Retries(
                     lambda did: (
                         retry_policy(config, deliveries[did].retry)

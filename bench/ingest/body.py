@@ -8,11 +8,19 @@ code under test (which may be a snapshot of another revision).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
 
-__all__ = ["API_KEY", "ORDER_NUMBER_SLOT", "SAMPLE_NUMBER", "order", "order_template"]
+__all__ = [
+    "API_KEY",
+    "ORDER_NUMBER_SLOT",
+    "SAMPLE_NUMBER",
+    "order",
+    "order_request",
+    "order_template",
+]
 
 # The example configuration's partner key (policies/partners.yaml; development only).
 API_KEY = "ohk_demo_acme_4Q7Y2kP9sV3nT8wX6rB1mZ5c"
@@ -48,3 +56,22 @@ def order(number: str) -> dict[str, Any]:
 def order_template() -> str:
     """The JSON body with ``ORDER_NUMBER_SLOT`` where the order number goes."""
     return msgspec.json.encode(order(ORDER_NUMBER_SLOT)).decode()
+
+
+def order_request(key_base: str, port: int) -> Callable[[int], bytes]:
+    """Request ``i`` as raw HTTP/1.1 bytes: the order with number and Idempotency-Key
+    ``<key_base>-<i>`` (what orders.lua sends, for the open-loop generator)."""
+    prefix, _, suffix = order_template().partition(ORDER_NUMBER_SLOT)
+    head = (
+        f"POST /v1/orders HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Authorization: Bearer {API_KEY}\r\nContent-Type: application/json\r\n"
+    ).encode()
+
+    def make(i: int) -> bytes:
+        key = f"{key_base}-{i}"
+        body = f"{prefix}{key}{suffix}".encode()
+        return (
+            head + f"Idempotency-Key: {key}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
+        )
+
+    return make

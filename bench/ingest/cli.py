@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+from argparse import Namespace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,7 +23,14 @@ from bench.ingest.machine import describe_machine
 from bench.ingest.profile import ProfilerMissing, profiler_for, summarize
 from bench.ingest.report import RunReport, render_text, write_docs
 from bench.ingest.results import RunResult
-from bench.ingest.scenarios import Load, PublisherError, Scenario, delete_topology, run_scenario
+from bench.ingest.scenarios import (
+    Load,
+    PublisherError,
+    Scenario,
+    delete_topology,
+    run_open_loop_scenario,
+    run_scenario,
+)
 from bench.ingest.servers import ServerStartError
 from bench.ingest.source import REPO, Source, SourceError, measured_source
 
@@ -73,6 +81,13 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=REPO / "docs" / "benchmarks.md",
         help="markdown file whose results section is rewritten",
+    )
+    p.add_argument(
+        "--open-loop",
+        type=float,
+        metavar="FRACTION",
+        help="instead of the scenarios: the full path x1's maximum (wrk), then an open loop "
+        "at FRACTION of it (e.g. 0.5), latency from the intended send times; print only",
     )
     p.add_argument("--no-docs", action="store_true", help="print only; leave the docs alone")
     p.add_argument("--out", type=Path, default=REPO / "bench" / "ingest" / "out")
@@ -176,6 +191,31 @@ def _run_plan(
     return busy, results
 
 
+def _open_loop(source: Source, env: BenchEnvironment, load: Load, args: Namespace) -> int:
+    scenario = Scenario("full", "gateway", 1)
+    print(f"bench: code {source.revision}; open loop at {args.open_loop:.0%} of the maximum")
+    try:
+        result = run_open_loop_scenario(
+            scenario, source, env, load, args.out, fraction=args.open_loop
+        )
+    finally:
+        delete_topology(source, env)
+    lat = result.latency_ms
+    machine = describe_machine()
+    when = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    print(f"date: {when}; {machine.cores} cores ({machine.cpu_model})")
+    print(
+        f"{result.name}: closed loop ({load.connections} connections) {result.max_rate:,.0f} "
+        f"req/s; open loop at {result.fraction:.0%}: {result.rate:,.0f} req/s offered for "
+        f"{load.seconds:g} s, {result.answered:,} of {result.sent:,} answered "
+        f"({', '.join(f'{k}: {v}' for k, v in sorted(result.statuses.items()))}); latency "
+        f"from the intended send time: p50 {lat['p50']:.1f} ms, p90 {lat['p90']:.1f} ms, "
+        f"p99 {lat['p99']:.1f} ms, max {lat['max']:.1f} ms (goal p99 <= 20 ms: "
+        f"{'met' if lat['p99'] <= 20 else 'missed'})"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     only = {s.strip() for s in args.only.split(",") if s.strip()}
@@ -199,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
             measured_source(args.source) as source,
             BenchEnvironment(config_from=source.root) as env,
         ):
+            if args.open_loop is not None:
+                return _open_loop(source, env, load, args)
             print(f"bench: code {source.revision}; prefix {env.prefix}; {len(plan)} scenarios")
             try:
                 busy, results = _run_plan(plan, source, env, load, args, started)

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import msgspec
 
+from bench.ingest.body import order_request
 from bench.ingest.cpu import (
     cpu_by_pid,
     cpu_delta,
@@ -22,11 +23,20 @@ from bench.ingest.cpu import (
 )
 from bench.ingest.environment import HIGH_LIMIT, BenchEnvironment
 from bench.ingest.loadgen import run_wrk
+from bench.ingest.openloop import latencies_ms, run_async, run_open_loop, summary
 from bench.ingest.results import CpuShare, RunResult
 from bench.ingest.servers import ServerGroup, servers
 from bench.ingest.source import Source
 
-__all__ = ["Load", "PublisherError", "Scenario", "delete_topology", "run_scenario"]
+__all__ = [
+    "Load",
+    "OpenLoopResult",
+    "PublisherError",
+    "Scenario",
+    "delete_topology",
+    "run_open_loop_scenario",
+    "run_scenario",
+]
 
 
 class Load(msgspec.Struct, frozen=True, kw_only=True):
@@ -147,6 +157,7 @@ def _server_env(scenario: Scenario, env: BenchEnvironment, prefix: str) -> dict[
         "OMNIHUB_FAST_PATHS": scenario.fast_paths,
         "OMNIHUB_AMQP_URL": env.amqp_url,
         "OMNIHUB_REDIS_URL": env.redis_url,
+        "OMNIHUB_POSTGRES_URL": env.postgres_url,
         "OMNIHUB_PREFIX": prefix,
         "OMNIHUB_CONFIG": str(env.config_dir),
     }
@@ -224,3 +235,54 @@ def run_scenario(
                 finish()
         time.sleep(0.2)
     return result
+
+
+class OpenLoopResult(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    max_rate: float  # req/s of the closed loop (wrk) just before
+    fraction: float
+    rate: float  # offered, req/s
+    sent: int
+    answered: int
+    statuses: dict[str, int]
+    latency_ms: dict[str, float]  # p50 / p90 / p99 / max, from the intended send times
+
+
+def run_open_loop_scenario(
+    scenario: Scenario, source: Source, env: BenchEnvironment, load: Load, out_dir: Path,
+    *, fraction: float,
+) -> OpenLoopResult:  # fmt: skip
+    """The scenario's maximum in a closed loop (wrk, as `run_scenario`), then, on the same
+    servers, an open loop at ``fraction`` of it for as long (`bench/ingest/openloop.py`)."""
+    prefix = env.prefix
+    _raw_publisher(source, env, prefix, "--declare-only", timeout=120)
+    _raw_publisher(source, env, prefix, "--purge-only", timeout=120)
+    log = out_dir / f"{scenario.slug}-open.log"
+    server_env = {**_server_env(scenario, env, prefix), "PYTHONPATH": str(source.root)}
+    with servers(scenario.server, scenario.processes, server_env, log, source.root) as g:
+        keys = f"bench-{env.run_id}-{scenario.slug}-{uuid.uuid4().hex[:6]}"
+        closed = _measured(scenario, g, env, load, keys)()
+        max_rate = closed.requests / closed.seconds
+        rate = max_rate * fraction
+        port = g.ports[0]
+        samples = run_async(
+            run_open_loop(
+                "127.0.0.1", port, rate=rate, seconds=load.seconds,
+                make_request=order_request(f"{keys}-open", port),
+                connections=load.connections,
+            )
+        )  # fmt: skip
+    statuses: dict[str, int] = {}
+    for sample in samples:
+        key = str(sample.status) if sample.status else "no answer"
+        statuses[key] = statuses.get(key, 0) + 1
+    return OpenLoopResult(
+        name=scenario.title,
+        max_rate=max_rate,
+        fraction=fraction,
+        rate=rate,
+        sent=len(samples),
+        answered=sum(1 for s in samples if s.status),
+        statuses=statuses,
+        latency_ms=summary(latencies_ms(samples)),
+    )

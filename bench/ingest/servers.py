@@ -26,7 +26,14 @@ from pathlib import Path
 
 import httpx
 
-__all__ = ["SERVER_KINDS", "ServerGroup", "ServerStartError", "free_ports", "servers"]
+__all__ = [
+    "SERVER_KINDS",
+    "ServerGroup",
+    "ServerStartError",
+    "free_ports",
+    "servers",
+    "stop_processes",
+]
 
 SERVER_KINDS = ("gateway", "uvloop", "granian", "baseline")
 READY_TIMEOUT_S = 30.0
@@ -156,7 +163,8 @@ def _wait_ready(ports: list[int], procs: list[subprocess.Popen[bytes]], log: Pat
             time.sleep(0.2)
 
 
-def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
+def stop_processes(procs: list[subprocess.Popen[bytes]]) -> None:
+    """SIGTERM each, wait up to 15 s, then SIGKILL."""
     for proc in procs:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
@@ -192,4 +200,4 @@ def servers(
             _wait_ready(ports, procs, log)
             yield ServerGroup(kind, ports, procs)
         finally:
-            _stop(procs)
+            stop_processes(procs)

@@ -15,137 +15,75 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import signal
 import statistics
-import subprocess
-import sys
 import tempfile
 import textwrap
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import aio_pika
-import redis.asyncio as aioredis
-
-from bench.delivery.__main__ import machine
-from omnihub.broker import Publisher, declare_topology, plan_topology
-from omnihub.config import HubConfig, load_config
-from omnihub.envelope import Envelope, new_message_id
-from omnihub.settings import Settings
-from omnihub.telemetry.tracing import TraceParent
+from bench.common import (
+    cleanup,
+    envelope,
+    machine,
+    publish,
+    run_rounds,
+    run_settings,
+    worker_processes,
+    write_hub_config,
+)
+from omnihub.config import HubConfig
+from omnihub.envelope import Envelope
 from sandbox.control import SandboxClient
 from sandbox.testing import sandbox_process
 
 EVENTS = {"unordered": "inventory.adjusted", "ordered": "inventory.counted"}
+PIPELINE = """
+    pipeline:
+      - step: map
+        label: erp-level
+        template: {site: location_id, item: "lines[0].sku", quantity: "lines[0].quantity.value"}
+"""
 
 
 def write_config(directory: Path, erp_url: str, args: argparse.Namespace) -> HubConfig:
-    (directory / "policies").mkdir()
-    pipeline = """
-        pipeline:
-          - step: map
-            label: erp-level
-            template: {site: location_id, item: "lines[0].sku", quantity: "lines[0].quantity.value"}
-    """
-    (directory / "routes.yaml").write_text(
-        textwrap.dedent(f"""
-        routes: {{}}
-        deliveries:
-          adjustments:
-            target: erp
-            events: [inventory.adjusted]
-            operation: inventory_adjustment.create
-            retry: std
-            {textwrap.indent(textwrap.dedent(pipeline).strip(), "            ").strip()}
-          levels:
-            target: erp
-            events: [inventory.counted]
-            operation: inventory_adjustment.create
-            retry: std
-            ordering: {{key: ["lines[0].sku", location_id]}}
-            {textwrap.indent(textwrap.dedent(pipeline).strip(), "            ").strip()}
-        """)
+    pipeline = textwrap.indent(textwrap.dedent(PIPELINE).strip(), "  ")
+    return write_hub_config(
+        directory,
+        deliveries=f"""
+adjustments:
+  target: erp
+  events: [inventory.adjusted]
+  operation: inventory_adjustment.create
+  retry: std
+{pipeline}
+levels:
+  target: erp
+  events: [inventory.counted]
+  operation: inventory_adjustment.create
+  retry: std
+  ordering: {{key: ["lines[0].sku", location_id]}}
+{pipeline}
+""",
+        targets=f"""
+erp: {{kind: erp, base_url: '{erp_url}', prefetch: {args.prefetch},
+      concurrency: {args.concurrency},
+      ordered: {{partitions: {args.partitions}, prefetch: {args.prefetch}}}}}
+""",
     )
-    (directory / "policies" / "hub.yaml").write_text(
-        textwrap.dedent(f"""
-        targets:
-          erp: {{kind: erp, base_url: '{erp_url}', prefetch: {args.prefetch},
-                concurrency: {args.concurrency},
-                ordered: {{partitions: {args.partitions}, prefetch: {args.prefetch}}}}}
-        retry_policies:
-          std: {{attempts: 5, initial_delay: 1s, max_delay: 1m, retry_after_cap: 1m}}
-        """)
-    )
-    return load_config(directory, env={})
 
 
 def event(kind: str, n: int, keys: int) -> Envelope:
     now = datetime.now(UTC)
     sku, location = n % keys // 20, n % keys % 20
-    payload = {
+    payload: dict[str, object] = {
         "event_id": f"B-{n}",
         "kind": "count_snapshot" if kind == "ordered" else "adjustment",
         "location_id": f"LOC-{location}",
         "occurred_at": (now + timedelta(microseconds=n)).isoformat(),
         "lines": [{"sku": f"SKU-{sku}", "quantity": {"value": str(n % 50 + 1)}}],
     }
-    return Envelope(
-        id=new_message_id(),
-        event=EVENTS[kind],
-        route="inventory",
-        partner="bench",
-        api_version="v1",
-        occurred_at=now,
-        received_at=now,
-        traceparent=TraceParent.start().header(),
-        payload=payload,
-    )
-
-
-async def fill(settings: Settings, kind: str, n: int, keys: int) -> None:
-    publisher = Publisher(settings.amqp_url, settings.names.events_exchange)
-    try:
-        await asyncio.gather(
-            *(
-                asyncio.gather(*(publisher.publish(event(kind, i, keys)) for i in range(j, n, 8)))
-                for j in range(8)
-            )
-        )
-    finally:
-        await publisher.close()
-
-
-def start_workers(directory: Path, settings: Settings, n: int) -> list[subprocess.Popen[bytes]]:
-    env = {
-        **os.environ,
-        "OMNIHUB_AMQP_URL": settings.amqp_url,
-        "OMNIHUB_REDIS_URL": settings.redis_url,
-        "OMNIHUB_PREFIX": settings.prefix,
-    }
-    command = [sys.executable, "-m", "hub.cli.main", "worker", "--target", "erp"]
-    return [
-        subprocess.Popen(
-            [*command, "--config", str(directory)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(n)
-    ]
-
-
-async def forget_keys(settings: Settings) -> None:
-    """Delete the run's Redis keys (journeys, memberships) under its prefix."""
-    client = aioredis.Redis.from_url(settings.redis_url)
-    try:
-        keys = [k async for k in client.scan_iter(match=f"{settings.prefix}:*", count=1000)]
-        for i in range(0, len(keys), 1000):
-            await client.delete(*keys[i : i + 1000])
-    finally:
-        await client.aclose()
+    return envelope(EVENTS[kind], "inventory", payload)
 
 
 def round_rate(control: SandboxClient, n: int, timeout: float) -> float:
@@ -160,42 +98,28 @@ def round_rate(control: SandboxClient, n: int, timeout: float) -> float:
 
 
 async def main(args: argparse.Namespace) -> None:
-    base = Settings.from_env()
-    settings = Settings(
-        amqp_url=base.amqp_url, redis_url=base.redis_url, prefix=f"bench-{uuid.uuid4().hex[:8]}"
-    )
-    rates: dict[str, list[float]] = {"unordered": [], "ordered": []}
+    settings = run_settings("ordering")
     with (
         sandbox_process() as erp_url,
         SandboxClient(erp_url) as control,
         tempfile.TemporaryDirectory() as tmp,
     ):
         config = write_config(Path(tmp), erp_url, args)
-        plan = plan_topology(config, settings.names, ladders=["erp"])
-        connection = await aio_pika.connect(settings.amqp_url)
-        await declare_topology(connection, plan)
+
+        async def one(kind: str) -> float:
+            control.reset()
+            await publish(
+                settings, config, (event(kind, i, args.keys) for i in range(args.messages))
+            )
+            with worker_processes(Path(tmp), settings, "erp", args.workers):
+                return round_rate(control, args.messages, args.timeout)
+
         try:
-            for _ in range(args.repeat):
-                for kind in ("unordered", "ordered"):
-                    control.reset()
-                    await fill(settings, kind, args.messages, args.keys)
-                    workers = start_workers(Path(tmp), settings, args.workers)
-                    try:
-                        rate = round_rate(control, args.messages, args.timeout)
-                    finally:
-                        for worker in workers:
-                            worker.send_signal(signal.SIGTERM)
-                        for worker in workers:
-                            worker.wait(30)
-                    rates[kind].append(rate)
-                    print(f"{kind:9} {rate:8.0f} msg/s", flush=True)
+            rates = await run_rounds(
+                ["unordered", "ordered"], args.repeat, one, show=lambda r: f"{r:8.0f} msg/s"
+            )
         finally:
-            channel = await connection.channel()
-            for spec in plan.queues:
-                await channel.queue_delete(spec.name)
-            await channel.exchange_delete(settings.names.events_exchange)
-            await connection.close()
-            await forget_keys(settings)
+            await cleanup(settings, config)
     ratios = [o / u for u, o in zip(rates["unordered"], rates["ordered"], strict=True)]
     print()
     print(f"date: {datetime.now(UTC).isoformat(timespec='seconds')}")

@@ -14,7 +14,7 @@ from connectors.job import Job
 from connectors.middleware.base import Middleware
 from omnihub.telemetry import SpanKind, Tracing
 
-__all__ = ["AttemptTracing"]
+__all__ = ["AttemptTracing", "TraceparentOnly"]
 
 log = logging.getLogger("omnihub.worker")
 
@@ -79,3 +79,11 @@ class AttemptTracing(Middleware):
             )
         else:
             log.info("%s: nothing to deliver [trace %s]", where, trace)
+
+
+class TraceparentOnly(Middleware):
+    """What a worker without `AttemptTracing` still needs (benchmarks switch tracing off
+    to measure it): the envelope's ``traceparent`` passed on as is, no span, no log line."""
+
+    async def before_attempt(self, job: Job) -> None:
+        job.traceparent = job.envelope.traceparent if job.envelope else None
