@@ -49,7 +49,8 @@ The request's key (draft-ietf-httpapi-idempotency-key-header) is scoped to the p
 (the Redis key holds the partner id), so two partners using the same key never meet. A
 fingerprint of route, version and body tells a retry (same fingerprint: the stored
 response is replayed, ``Idempotent-Replayed: true``) from a reuse of the key for another
-request (422), which therefore never gets the first request's ids.
+request (422), which therefore never gets the first request's ids. The key, the
+fingerprint and the derived ids are `idempotency_keys.py`'s.
 
 Chosen over the `limits` package: its moving window needs several round trips per
 request and cannot share one with the idempotency check.
@@ -70,135 +71,26 @@ from limits import parse_many
 from redis.exceptions import NoScriptError, RedisError
 
 from gateway.edge.problems import ProblemError
+from gateway.ingest.idempotency_keys import IssuedIds
 from gateway.ingest.redis_batch import RedisCommands
-from omnihub.config.model import Idempotency, RateLimitTier, Route
-from omnihub.envelope import message_id_at, new_message_id
+from omnihub.config.model import RateLimitTier
 from omnihub.naming import Names
 
 __all__ = [
-    "MAX_KEY_LENGTH",
     "RESERVED",
     "Admission",
     "IdempotencyState",
-    "IssuedIds",
     "Reservation",
     "TierLimits",
     "Verdict",
     "Window",
-    "digest",
-    "fingerprint",
-    "idempotency_problem",
     "limit_headers",
-    "parse_key",
     "rate_limited",
     "ratelimit_header",
-    "request_key",
 ]
 
 
 RESERVED = ("new", "retry")  # admission states in which this request holds the key
-
-MAX_KEY_LENGTH = 255
-
-
-def parse_key(header: str | None) -> str | None:
-    """The key of an ``Idempotency-Key`` header (a structured-field string, quotes optional)."""
-    if header is None:
-        return None
-    key = header.strip()
-    if len(key) >= 2 and key[0] == key[-1] == '"':
-        key = key[1:-1]
-    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
-        raise ProblemError(
-            400,
-            f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable characters",
-            kind="bad-idempotency-key",
-        )
-    return key
-
-
-def digest(namespace: str, key: str) -> str:
-    """Fixed-length Redis-safe form of a partner's key (`namespace`: idem or webhook)."""
-    return hashlib.sha256(f"{namespace}\x00{key}".encode()).hexdigest()[:40]
-
-
-def fingerprint(route_id: str, version: str, body: bytes) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"{route_id}\x00{version}\x00".encode())
-    h.update(body)
-    return h.hexdigest()
-
-
-class IssuedIds:
-    """Message ids for one attempt at a request, in the order its messages are built.
-
-    With a reserved key (`derived`): the n-th id is the UUIDv7 of the first attempt's
-    millisecond with random bits from a blake2b of partner, key digest, fingerprint and n,
-    so every attempt at the same request gets the same ids. Without: new random ids."""
-
-    __slots__ = ("_first_ms", "_identity", "count")
-
-    def __init__(self, identity: Any = None, first_ms: int = 0) -> None:
-        self._identity = identity  # a blake2b of the request, copied per id
-        self._first_ms = first_ms
-        self.count = 0  # ids given so far
-
-    @classmethod
-    def derived(cls, partner: str, key_digest: str, fingerprint: str, first_ms: int) -> IssuedIds:
-        identity = hashlib.blake2b(digest_size=10)  # 80 bits; 74 are used
-        identity.update(f"{partner}\x00{key_digest}\x00{fingerprint}\x00".encode())
-        return cls(identity, first_ms)
-
-    def next(self) -> str:
-        index, self.count = self.count, self.count + 1
-        if self._identity is None:
-            return new_message_id()
-        h = self._identity.copy()
-        h.update(index.to_bytes(4, "big"))
-        return message_id_at(self._first_ms, int.from_bytes(h.digest(), "big"))
-
-
-def request_key(
-    route: Route, noun: str, header: str | None, webhook_id: str | None
-) -> tuple[str | None, str | None]:
-    """A request's key (its ``Idempotency-Key``, else a signed webhook's id) and the digest
-    its record is stored under (none when the route's idempotency is off); 400 when the
-    route requires a key and there is none."""
-    key = parse_key(header)
-    key_digest = None
-    if key is not None:
-        key_digest = digest("idem", key)
-    elif webhook_id is not None:
-        key, key_digest = webhook_id, digest("webhook", webhook_id)
-    elif route.idempotency is Idempotency.REQUIRED:
-        raise ProblemError(
-            400,
-            "this route requires an Idempotency-Key header: send a unique key per "
-            f"{noun} (a UUID) and the same key when you send it again",
-            kind="idempotency-key-missing",
-        )
-    if route.idempotency is Idempotency.OFF:
-        key_digest = None
-    return key, key_digest
-
-
-def idempotency_problem(state: str, noun: str) -> ProblemError:
-    """The answer to a key still held by its first request (409) or used for another
-    request (422)."""
-    if state == "inflight":
-        return ProblemError(
-            409,
-            f"a {noun} with this Idempotency-Key is still being processed; "
-            "send it again in a moment to get its response",
-            kind="idempotency-key-in-flight",
-            headers={"Retry-After": "1"},
-        )
-    return ProblemError(
-        422,
-        f"this Idempotency-Key was already used for a different {noun}; "
-        f"use a new key for a new {noun}",
-        kind="idempotency-key-reused",
-    )
 
 
 class Window(msgspec.Struct, frozen=True):

@@ -25,14 +25,11 @@ import msgspec
 from gateway.auth import Principal, RouteAuthenticator, authorize
 from gateway.edge.problems import ProblemError
 from gateway.edge.versions import VersionPolicy
-from gateway.ingest.admission import (
+from gateway.ingest.admission import Reservation, TierLimits, limit_headers, rate_limited
+from gateway.ingest.idempotency_keys import (
     IssuedIds,
-    Reservation,
-    TierLimits,
     fingerprint,
     idempotency_problem,
-    limit_headers,
-    rate_limited,
     request_key,
 )
 from gateway.ingest.journal_batch import Published

@@ -13,7 +13,7 @@ import msgspec
 import pytest
 import redis.asyncio as aioredis
 
-from gateway.ingest.admission import IssuedIds, digest
+from gateway.ingest.idempotency_keys import IssuedIds, digest
 from omnihub.config import HubConfig
 from omnihub.settings import Settings
 from tests.gateway.edge import Creds, queued

@@ -21,7 +21,7 @@ import httpx
 import msgspec
 import redis.asyncio as aioredis
 
-from gateway.ingest.admission import digest
+from gateway.ingest.idempotency_keys import digest
 from omnihub.config import load_config
 from omnihub.settings import Settings
 from sandbox.control import SandboxClient
