@@ -133,7 +133,11 @@ class Worker:
         self.chain = MiddlewareChain(
             [
                 *([self.metrics] if runs("metrics") else []),
-                *([Journeys(target, self.journeys)] if runs("journeys") else []),
+                *(
+                    [Journeys(target, self.journeys, self.names.dead_letter_queue(target))]
+                    if runs("journeys")
+                    else []
+                ),
                 AttemptTracing(target, self.tracing) if runs("tracing") else TraceparentOnly(),
                 *([AttemptHistory()] if runs("history") else []),
                 *([BreakerMiddleware(target, self.breaker, self)] if runs("breaker") else []),

@@ -6,7 +6,9 @@ without parsing the body: ``message_id`` = envelope id, ``type`` = event type,
 ``timestamp``, ``delivery_mode=2`` (persistent), ``app_id=omnihub``, and the headers
 ``traceparent``, ``x-omnihub-partner``, ``x-omnihub-route``.
 
-Message ids are time-ordered UUIDv7 (RFC 9562 §5.7): `new_message_id`, `uuid7`.
+Message ids are time-ordered UUIDv7 (RFC 9562 §5.7): `new_message_id`, `uuid7`; the
+gateway derives the ids of a request with an Idempotency-Key (`message_id_at`: its random
+bits from the request, its time from the first attempt), so a retry gets the same ids.
 """
 
 from __future__ import annotations
@@ -27,14 +29,16 @@ __all__ = [
     "decode_envelope",
     "encode_envelope",
     "envelope_headers",
+    "message_id_at",
     "new_message_id",
     "uuid7",
 ]
 
 
-def _uuid7_int(unix_ms: int | None) -> int:
+def _uuid7_int(unix_ms: int | None, rand: int | None = None) -> int:
     ms = time.time_ns() // 1_000_000 if unix_ms is None else unix_ms
-    rand = random.getrandbits(74)  # seeded from the OS, anew in a forked child
+    if rand is None:
+        rand = random.getrandbits(74)  # seeded from the OS, anew in a forked child
     value = (ms & ((1 << 48) - 1)) << 80
     value |= 0x7 << 76  # version 7
     value |= ((rand >> 62) & 0xFFF) << 64  # rand_a, 12 bits
@@ -51,7 +55,17 @@ def uuid7(unix_ms: int | None = None) -> uuid.UUID:
 def new_message_id() -> str:
     """A UUIDv7 in its canonical text form, formatted directly from its integer (no
     `uuid.UUID` object in between: one is made per message)."""
-    h = f"{_uuid7_int(None):032x}"
+    return _text(_uuid7_int(None))
+
+
+def message_id_at(unix_ms: int, rand: int) -> str:
+    """The UUIDv7 of a given millisecond and 74 given bits (the low 74 of ``rand``), in
+    canonical text: the same arguments, the same id."""
+    return _text(_uuid7_int(unix_ms, rand & ((1 << 74) - 1)))
+
+
+def _text(value: int) -> str:
+    h = f"{value:032x}"
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 

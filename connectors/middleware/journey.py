@@ -1,6 +1,8 @@
 """Write each attempt and its outcome into the message's journey (the journey store).
 
     attempt n (status, latency, error)  then  delivered | retried | dead_lettered
+    dead_lettered                       its detail names the DLQ (the console's list
+                                        of a queue's dead letters reads it)
     superseded                          a stale snapshot, not sent (no attempt)
 
 Journey writes never fail nor slow a delivery: the store buffers them and writes in the
@@ -22,9 +24,10 @@ __all__ = ["Journeys"]
 
 
 class Journeys(Middleware):
-    def __init__(self, target: str, store: JourneyStore) -> None:
+    def __init__(self, target: str, store: JourneyStore, dead_letter_queue: str) -> None:
         self.target = target
         self.store = store
+        self.dead_letter_queue = dead_letter_queue
 
     async def after_settle(self, job: Job) -> None:
         if job.envelope is None:
@@ -82,6 +85,7 @@ class Journeys(Middleware):
                     stage=Stage.DEAD_LETTERED,
                     target=self.target,
                     error=decision.reason[:300],
+                    detail=self.dead_letter_queue,
                 )
             )
         self._write(job, *entries)

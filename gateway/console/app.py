@@ -33,6 +33,7 @@ from gateway.auth import ApiKeyIndex
 from gateway.auth.key_reload import PolicyKeyWatcher
 from gateway.console.archive_jobs import ArchiveJobs
 from gateway.console.changes import change_handlers
+from gateway.console.dlq_verifier import DlqVerifier
 from gateway.console.guard import Guard, NeedsSignIn, Refused, refused_page, sign_in_redirect
 from gateway.console.on_disk import ExtraChecks
 from gateway.console.sampler import Sampler
@@ -94,6 +95,7 @@ def create_console_app(
     services = ConsoleServices(config, settings, journeys, Sessions(keys), sampler, redis, checks)
     guard = Guard(services.sessions)
     jobs = ArchiveJobs(services)
+    verifier = DlqVerifier(services)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -107,6 +109,8 @@ def create_console_app(
         finally:
             warm.cancel()
             await jobs.stop()
+            await verifier.stop()
+            await services.close()
             await sampler.stop()
             await watcher.stop()
             await journeys.close()
@@ -126,7 +130,7 @@ def create_console_app(
         route_handlers=[
             root,
             static,
-            *view_handlers(services, guard, jobs),
+            *view_handlers(services, guard, jobs, verifier),
             *change_handlers(services, guard, jobs),
         ],
         lifespan=[lifespan],

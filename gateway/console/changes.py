@@ -23,7 +23,7 @@ from gateway.console.page_archive import (
     archive_form_body,
     archive_request,
 )
-from gateway.console.page_dlq import DlqQuery, dlq_confirm_body, dlq_queue
+from gateway.console.page_dlq import DlqQuery, dlq_confirm_body, dlq_listing, dlq_queue
 from gateway.console.services import ConsoleServices
 from gateway.console.sessions import COOKIE
 from omnihub.config.policy_keys import KeyFileError, add_api_key, remove_api_key
@@ -73,9 +73,8 @@ def change_handlers(
             )
         selection = query.to_filter(ids if action.endswith("selected") else ())
         async with services.broker() as connection:
-            queue = dlq_queue(services, connection, target)
             if _one(fields, "confirm") != "yes":
-                count = len(await queue.browse(selection))
+                count = (await dlq_listing(services, connection, target, selection, 0)).matching
                 body = dlq_confirm_body(query, action, ids, count, reason, session.csrf)
                 return guard.page(request, session, "Dead letters: confirm", body)
             what = (
@@ -83,6 +82,7 @@ def change_handlers(
                 if ids
                 else f"{target}: {action} {described(query)}"
             )
+            queue = dlq_queue(services, connection, target)
             if action.startswith("replay"):
                 await audit.record(session.actor, "dlq.replay", what)
                 report = await queue.replay(selection, actor=session.actor)
@@ -91,6 +91,7 @@ def change_handlers(
                 await audit.record(session.actor, "dlq.discard", f"{what}; reason: {reason}")
                 discarded = await queue.discard(selection, actor=session.actor, reason=reason)
                 done = f"Discarded {len(discarded)} message(s) of {target}: {reason}"
+        await services.journeys.flush()  # the list shown next reads what was recorded
         return Redirect(f"/console/dlq?target={quote(target)}&done={quote(done)}", status_code=303)
 
     @post("/console/archive/dry-run", include_in_schema=False, status_code=200)

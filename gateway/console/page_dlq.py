@@ -1,6 +1,9 @@
 """Dead letters per target: filters, the list (cause, age, partner, business key), one
 message's payload and attempt history; replay or discard what is selected or all that a
-filter matches, always after a count and a confirmation (`omnihub.replay.dlq` acts)."""
+filter matches, always after a count and a confirmation (`omnihub.replay.dlq` acts).
+
+The list, its count and the dry-run count come from one query of the journey store,
+checked against the queue (`omnihub.replay.parked.list_parked`)."""
 
 from __future__ import annotations
 
@@ -12,9 +15,20 @@ import msgspec
 
 from gateway.console.html import esc, find_href, form, link, table, when
 from gateway.console.services import ConsoleServices
-from omnihub.replay.dlq import DeadLetter, DeadLetterFilter, DeadLetterQueue
+from omnihub.journey import JourneyEntry, Stage
+from omnihub.replay.dlq import DeadLetterFilter, DeadLetterQueue
+from omnihub.replay.parked import DeadLetterListing, list_parked
+from omnihub.replay.parked_query import Parked
 
-__all__ = ["DlqQuery", "dlq_body", "dlq_confirm_body", "dlq_message_body", "dlq_queue"]
+__all__ = [
+    "SHOWN",
+    "DlqQuery",
+    "dlq_body",
+    "dlq_confirm_body",
+    "dlq_listing",
+    "dlq_message_body",
+    "dlq_queue",
+]
 
 SHOWN = 200  # rows listed; the count, the filters and "all matching" cover every one
 _AGES = {"": None, "1h": timedelta(hours=1), "24h": timedelta(days=1), "7d": timedelta(days=7)}
@@ -65,15 +79,29 @@ def dlq_queue(services: ConsoleServices, connection: object, target: str) -> Dea
     )
 
 
-def _reason(item: DeadLetter) -> str:
+async def dlq_listing(
+    services: ConsoleServices,
+    connection: object,
+    target: str,
+    selection: DeadLetterFilter,
+    limit: int | None = SHOWN,
+    *,
+    check: bool = True,
+) -> DeadLetterListing:
+    """The dead letters `selection` matches: the list, the count and the dry run.
+    ``check`` False while the queue is being compared whole (`dlq_verifier`)."""
+    queue = dlq_queue(services, connection, target)
+    return await list_parked(queue, services.journeys, selection, limit=limit, check=check)
+
+
+def _reason(item: Parked) -> str:
     """The reason without the error class it repeats (``RejectedByTarget: erp answered``)."""
     reason = item.reason or ""
     return reason.removeprefix(f"{item.error}:").strip() if item.error else reason
 
 
-def _age(item: DeadLetter) -> str:
-    at = item.dead_at or item.received_at
-    seconds = max(0, int(time.time() - at.timestamp()))
+def _age(item: Parked) -> str:
+    seconds = max(0, int(time.time() - item.dead_at.timestamp()))
     if seconds < 120:
         return f"{seconds} s"
     if seconds < 7200:
@@ -104,8 +132,9 @@ def _filters(services: ConsoleServices, query: DlqQuery) -> str:
 
 
 def dlq_body(
-    services: ConsoleServices, query: DlqQuery, items: list[DeadLetter], csrf: str, flash: str
+    services: ConsoleServices, query: DlqQuery, listing: DeadLetterListing, csrf: str, flash: str
 ) -> str:
+    items, count = listing.items, listing.matching
     rows = [
         [
             f'<input type="checkbox" name="id" value="{esc(d.message_id)}" form="dlq-act">',
@@ -115,11 +144,11 @@ def dlq_body(
             esc(d.route),
             f"<b>{esc(d.error or '')}</b> {esc(_reason(d)[:120])}",
             esc(_age(d)),
-            esc(len(d.attempts)),
+            esc(d.attempts),
         ]
-        for d in items[:SHOWN]
+        for d in items
     ]
-    listing = (
+    shown = (
         table(
             ["", "message", "business key", "partner", "route", "cause", "age", "attempts"],
             rows,
@@ -142,15 +171,21 @@ def dlq_body(
     return (
         flash_html
         + _filters(services, query)
-        + f'<p class="note" id="dlq-count">{len(items)} dead letter(s) in {esc(query.target)}'
+        + f'<p class="note" id="dlq-count">{count} dead letter(s) in {esc(query.target)}'
         " match"
         + (
-            f"; the first {SHOWN} are listed, filters and replay all matching cover all"
-            if len(items) > SHOWN
+            f"; the first {len(items)} are listed, filters and replay all matching cover all"
+            if count > len(items)
             else ""
         )
         + ".</p>"
-        + listing
+        + (
+            ""
+            if listing.checked
+            else '<p class="note">Being compared with the queue now: the list is the journey'
+            " store's, not yet checked.</p>"
+        )
+        + shown
         + actions
     )
 
@@ -179,21 +214,23 @@ def dlq_confirm_body(
     )
 
 
-def dlq_message_body(item: DeadLetter, payload: str) -> str:
-    """``payload``: the HTML of the payload (`page_find.payload_details`)."""
+def dlq_message_body(item: Parked, entries: list[JourneyEntry], payload: str) -> str:
+    """``entries``: the message's journey entries for the target (its attempt history);
+    ``payload``: the HTML of the payload (`page_find.payload_details`)."""
     attempts = table(
-        ["#", "at", "outcome", "status", "latency", "error", "response excerpt"],
+        ["#", "at", "stage", "status", "latency", "error", "detail"],
         (
             [
-                esc(a.n),
-                esc(when(a.at)),
-                esc(a.outcome),
-                esc(a.status or ""),
-                esc(f"{a.latency_ms} ms"),
-                esc(a.error or ""),
-                f"<code>{esc(a.excerpt[:300])}</code>",
+                esc(e.attempt if e.attempt is not None else ""),
+                esc(when(e.at)),
+                esc(e.stage.value),
+                esc(e.status or ""),
+                esc("" if e.latency_ms is None else f"{e.latency_ms:.0f} ms"),
+                esc(e.error or ""),
+                f"<code>{esc((e.detail or '')[:300])}</code>",
             ]
-            for a in item.attempts
+            for e in entries
+            if e.target == item.target and e.stage is not Stage.RECEIVED
         ),
     )
     return (

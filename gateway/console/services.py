@@ -1,6 +1,8 @@
 """What the console's pages use: configuration, journey store, audit log, sessions,
 samples, a Redis client (keys' last use) and broker connections for DLQ and archive
-operations (one per operation, as the admin API opens them)."""
+operations (one per operation, as the admin API opens them), and one kept open for the
+dead-letter pages' quick reads (a connection's handshake would take most of a page's
+time)."""
 
 from __future__ import annotations
 
@@ -52,6 +54,8 @@ class ConsoleServices:
         self.sampler = sampler
         self.redis = redis
         self.on_disk = ConfigOnDisk(config.directory, checks)
+        self._kept: AbstractConnection | None = None
+        self._kept_lock = asyncio.Lock()
 
     @contextlib.asynccontextmanager
     async def broker(self) -> AsyncIterator[AbstractConnection]:
@@ -64,6 +68,22 @@ class ConsoleServices:
         finally:
             with contextlib.suppress(Exception):
                 await connection.close()
+
+    async def kept_broker(self) -> AbstractConnection:
+        """The connection kept open for quick reads (opened again once it closed)."""
+        async with self._kept_lock:
+            if self._kept is None or self._kept.is_closed:
+                try:
+                    self._kept = await aio_pika.connect(self.settings.amqp_url, timeout=5)
+                except (OSError, aio_pika.exceptions.AMQPError) as exc:
+                    raise BrokerAway(type(exc).__name__) from None
+            return self._kept
+
+    async def close(self) -> None:
+        kept, self._kept = self._kept, None
+        if kept is not None:
+            with contextlib.suppress(Exception):
+                await kept.close()
 
     async def archived(self, message_id: str, received_at: Any) -> Envelope | None:
         """The message as the archive stream holds it (its canonical payload), or None."""

@@ -11,16 +11,18 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.response import Redirect
 
 from gateway.console.archive_jobs import ArchiveJobs
+from gateway.console.dlq_verifier import DlqVerifier
 from gateway.console.guard import Guard, html
 from gateway.console.html import esc, find_href, link, page, table, when
 from gateway.console.page_archive import archive_form_body, archive_job_body
 from gateway.console.page_config import config_body
-from gateway.console.page_dlq import DlqQuery, dlq_body, dlq_message_body, dlq_queue
+from gateway.console.page_dlq import DlqQuery, dlq_body, dlq_listing, dlq_message_body
 from gateway.console.page_find import find_body, payload_details, payload_fragment
 from gateway.console.page_overview import overview_live
 from gateway.console.page_partners import partners_body
 from gateway.console.services import ConsoleServices
 from gateway.console.sessions import COOKIE
+from omnihub.replay.dlq import DeadLetterFilter
 
 __all__ = ["view_handlers"]
 
@@ -39,7 +41,7 @@ def _safe_next(value: str) -> str:
 
 
 def view_handlers(
-    services: ConsoleServices, guard: Guard, jobs: ArchiveJobs
+    services: ConsoleServices, guard: Guard, jobs: ArchiveJobs, verifier: DlqVerifier
 ) -> list[HTTPRouteHandler]:
     @get("/console/login", include_in_schema=False)
     async def login_page(request: Request[Any, Any, Any]) -> Response[str]:
@@ -105,9 +107,18 @@ def view_handlers(
                 f'<p class="error">No target {esc(query.target)}.</p>',
                 404,
             )
-        async with services.broker() as connection:
-            items = await dlq_queue(services, connection, query.target).browse(query.to_filter())
-        body = dlq_body(services, query, items, session.csrf, request.query_params.get("done", ""))
+        connection = await services.kept_broker()
+        listing = await dlq_listing(
+            services,
+            connection,
+            query.target,
+            query.to_filter(),
+            check=not verifier.busy(query.target),
+        )
+        verifier.viewed(query.target)
+        body = dlq_body(
+            services, query, listing, session.csrf, request.query_params.get("done", "")
+        )
         return guard.page(request, session, "Dead letters", body)
 
     @get("/console/dlq/{target:str}/{message_id:str}", include_in_schema=False)
@@ -123,16 +134,21 @@ def view_handlers(
                 f'<p class="error">No target {esc(target)}.</p>',
                 404,
             )
-        async with services.broker() as connection:
-            item = await dlq_queue(services, connection, target).show(message_id)
-        if item is None:
+        connection = await services.kept_broker()
+        selection = DeadLetterFilter(message_ids=frozenset({message_id}))
+        check = not verifier.busy(target)
+        found = (await dlq_listing(services, connection, target, selection, 1, check=check)).items
+        if not found:
             body = (
                 f'<p class="empty">{esc(message_id)} is not in the dead-letter queue of '
                 f"{esc(target)} (replayed or discarded?). "
                 f"{link(find_href(message_id), 'Its journey')}</p>"
             )
             return guard.page(request, session, "Dead letter", body, 404)
-        body = dlq_message_body(item, payload_details(item.message_id))
+        item = found[0]
+        journey = await services.journeys.queries.get(item.message_id)
+        entries = journey.entries if journey is not None else []
+        body = dlq_message_body(item, entries, payload_details(item.message_id))
         return guard.page(request, session, f"Dead letter in {target}", body)
 
     @get("/console/payload/{message_id:str}", include_in_schema=False)

@@ -69,7 +69,7 @@ def ingest_problems(
     def one(exc: ProblemError, summary: str) -> tuple[str, Any]:
         return summary, problem_example(exc, path)
 
-    verdict = Verdict(False, 1000, "new", b"", "", (), (0,) * len(tier.windows), (1000,))
+    verdict = Verdict(False, 1000, "new", b"", "", None, (0,) * len(tier.windows), (1000,))
     nobody = Principal(partner, frozenset(), "acme-2026-11", "api_key")
     invalid = ProblemError(
         422,

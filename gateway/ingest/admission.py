@@ -5,19 +5,35 @@ times, Redis' clock): a request is admitted only if every window of the tier has
 and then it is recorded in all of them, inside the script, so concurrent gateways can
 never admit more than the limit (no read-then-write race). The same script looks up or
 reserves the request's idempotency record (fingerprint, then the stored response), so the
-happy path of a request costs one round trip. A request that failed after its messages
-were handed to the broker leaves their ids in the record (`release`): the broker may
-have routed them although no confirm came back, so the partner's retry with the same key
-publishes under the same ids (state `retry`) and the targets de-duplicate it. Storing
-the response (`complete`) and opening a failed request's key (`release`) are written in
-the background: every command goes through the process's batched Redis commands
-(`redis_batch.redis_commands`), so they share round trips with other requests'
-admissions and reach Redis in the order they were issued.
+happy path of a request costs one round trip. Storing the response (`complete`) and
+opening a failed request's key (`release`) are written in the background: every command
+goes through the process's batched Redis commands (`redis_batch.redis_commands`), so they
+share round trips with other requests' admissions and reach Redis in the order they were
+issued.
+
+Message ids of a request with a key are derived, not drawn (`IssuedIds`): UUIDv7 whose
+time is the first attempt's (kept in the record) and whose random bits are a blake2b of
+partner, key, fingerprint (route, version, body) and the message's index in the request.
+Every attempt at the same request publishes under the same ids, however the earlier one
+ended: a 503 after the broker routed a message whose confirm never came back, or a
+gateway killed between the publish and storing the response. The reservation is kept for
+the key's whole lifetime (``idempotency_ttl``) and holds the key for the lock time
+(`IN_FLIGHT_LOCK_MS` in flow.py, 60 s): a retry within it gets 409, a later one takes
+the reservation over (state `retry`) with the first attempt's time, so its messages carry
+the first attempt's ids and the targets, which de-duplicate by message id, see one order.
+The window this covers is the record's lifetime: ``idempotency_ttl`` from the last
+attempt (24 h by default); a retry after that, or after the record was lost (Redis
+flushed, a failover that lost the write), is a new request with new ids. How long a
+target remembers the ids it saw is the target's: the hub's worker sends the message id as
+``Idempotency-Key`` on every attempt and keeps no de-dup memory of its own. A request
+without a key (no record) gets random UUIDv7 ids: nothing tells its retry from a new
+order.
 
 The idempotency record is one string, so that reserving a key is one `SET NX GET`:
 a kind (`-` reserved, `d` done, `r` failed after publishing), the request's fingerprint
-and a newline, then for `d` the traceparent, a newline and the stored response, for `r`
-the comma-separated message ids.
+and a newline, then for `-` the lock's end (Redis ms), a newline and the first attempt's
+time (Unix ms), for `r` the first attempt's time, for `d` the traceparent, a newline and
+the stored response.
 
 What an admission means for the request that asked is here too: the 429 of a throttled
 one, the rate-limit headers of an admitted one, and the `Reservation` it completes
@@ -33,8 +49,8 @@ The request's key (draft-ietf-httpapi-idempotency-key-header) is scoped to the p
 (the Redis key holds the partner id), so two partners using the same key never meet. A
 fingerprint of route, version and body tells a retry (same fingerprint: the stored
 response is replayed, ``Idempotent-Replayed: true``) from a reuse of the key for another
-request (422). `IssuedIds` gives a retry of a failed request the message ids its first
-attempt used.
+request (422), which therefore never gets the first request's ids. The key, the
+fingerprint and the derived ids are `idempotency_keys.py`'s.
 
 Chosen over the `limits` package: its moving window needs several round trips per
 request and cannot share one with the idempotency check.
@@ -46,7 +62,6 @@ import hashlib
 import itertools
 import math
 import os
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -56,129 +71,26 @@ from limits import parse_many
 from redis.exceptions import NoScriptError, RedisError
 
 from gateway.edge.problems import ProblemError
+from gateway.ingest.idempotency_keys import IssuedIds
 from gateway.ingest.redis_batch import RedisCommands
-from omnihub.config.model import Idempotency, RateLimitTier, Route
-from omnihub.envelope import new_message_id
+from omnihub.config.model import RateLimitTier
 from omnihub.naming import Names
 
 __all__ = [
-    "MAX_KEY_LENGTH",
     "RESERVED",
     "Admission",
     "IdempotencyState",
-    "IssuedIds",
     "Reservation",
     "TierLimits",
     "Verdict",
     "Window",
-    "digest",
-    "fingerprint",
-    "idempotency_problem",
     "limit_headers",
-    "parse_key",
     "rate_limited",
     "ratelimit_header",
-    "request_key",
 ]
 
 
 RESERVED = ("new", "retry")  # admission states in which this request holds the key
-
-MAX_KEY_LENGTH = 255
-
-
-def parse_key(header: str | None) -> str | None:
-    """The key of an ``Idempotency-Key`` header (a structured-field string, quotes optional)."""
-    if header is None:
-        return None
-    key = header.strip()
-    if len(key) >= 2 and key[0] == key[-1] == '"':
-        key = key[1:-1]
-    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
-        raise ProblemError(
-            400,
-            f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable characters",
-            kind="bad-idempotency-key",
-        )
-    return key
-
-
-def digest(namespace: str, key: str) -> str:
-    """Fixed-length Redis-safe form of a partner's key (`namespace`: idem or webhook)."""
-    return hashlib.sha256(f"{namespace}\x00{key}".encode()).hexdigest()[:40]
-
-
-def fingerprint(route_id: str, version: str, body: bytes) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"{route_id}\x00{version}\x00".encode())
-    h.update(body)
-    return h.hexdigest()
-
-
-class IssuedIds:
-    """Message ids for one attempt at a request: first those that an earlier, failed
-    attempt with the same key handed to the broker (it may have routed them), then new
-    ones. ``handed_out`` is what a failure leaves for the next attempt."""
-
-    __slots__ = ("_given", "_previous")
-
-    def __init__(self, previous: tuple[str, ...] = ()) -> None:
-        self._previous = previous
-        self._given: list[str] = []
-
-    def next(self) -> str:
-        index = len(self._given)
-        message_id = self._previous[index] if index < len(self._previous) else new_message_id()
-        self._given.append(message_id)
-        return message_id
-
-    @property
-    def handed_out(self) -> list[str]:
-        """Every id given so far, and the earlier attempt's ids this one did not reach."""
-        return [*self._given, *self._previous[len(self._given) :]]
-
-
-def request_key(
-    route: Route, noun: str, header: str | None, webhook_id: str | None
-) -> tuple[str | None, str | None]:
-    """A request's key (its ``Idempotency-Key``, else a signed webhook's id) and the digest
-    its record is stored under (none when the route's idempotency is off); 400 when the
-    route requires a key and there is none."""
-    key = parse_key(header)
-    key_digest = None
-    if key is not None:
-        key_digest = digest("idem", key)
-    elif webhook_id is not None:
-        key, key_digest = webhook_id, digest("webhook", webhook_id)
-    elif route.idempotency is Idempotency.REQUIRED:
-        raise ProblemError(
-            400,
-            "this route requires an Idempotency-Key header: send a unique key per "
-            f"{noun} (a UUID) and the same key when you send it again",
-            kind="idempotency-key-missing",
-        )
-    if route.idempotency is Idempotency.OFF:
-        key_digest = None
-    return key, key_digest
-
-
-def idempotency_problem(state: str, noun: str) -> ProblemError:
-    """The answer to a key still held by its first request (409) or used for another
-    request (422)."""
-    if state == "inflight":
-        return ProblemError(
-            409,
-            f"a {noun} with this Idempotency-Key is still being processed; "
-            "send it again in a moment to get its response",
-            kind="idempotency-key-in-flight",
-            headers={"Retry-After": "1"},
-        )
-    return ProblemError(
-        422,
-        f"this Idempotency-Key was already used for a different {noun}; "
-        f"use a new key for a new {noun}",
-        kind="idempotency-key-reused",
-    )
 
 
 class Window(msgspec.Struct, frozen=True):
@@ -223,7 +135,7 @@ class Verdict(msgspec.Struct, frozen=True):
     state: IdempotencyState
     stored_body: bytes
     stored_traceparent: str
-    previous_ids: tuple[str, ...]  # state retry: the ids a failed attempt handed out
+    first_ms: int | None  # state retry: when the first attempt began (Unix ms)
     remaining: tuple[int, ...]  # per window of the tier, after this request
     reset_ms: tuple[int, ...]  # per window: until its oldest recorded request leaves
 
@@ -268,7 +180,11 @@ class Admission:
         idempotency_digest: str | None,
         fingerprint: str,
         lock_ms: int,
+        ttl_ms: int,
+        now_ms: int,
     ) -> Verdict:
+        """``now_ms``: this attempt's time, kept as the first attempt's when it reserves
+        the key; ``lock_ms``: how long it holds the key; ``ttl_ms``: the record's life."""
         window_keys, idem_prefix = self._keys.get((partner, tier.name)) or self._keys_of(
             partner, tier
         )
@@ -281,6 +197,8 @@ class Admission:
             "1" if idempotency_digest is not None else "0",
             fingerprint,
             lock_ms,
+            ttl_ms,
+            now_ms,
         ]
         for window in tier.windows:
             args += [window.amount, window.ms]
@@ -295,7 +213,7 @@ class Admission:
             state=out[2].decode(),
             stored_body=out[3],
             stored_traceparent=out[4].decode(),
-            previous_ids=tuple(out[3].decode().split(",")) if out[2] == b"retry" else (),
+            first_ms=_first_ms(out[3], now_ms) if out[2] == b"retry" else None,
             remaining=tuple(int(out[5 + 2 * i]) for i in range(n)) if out[0] == 1 else (),
             reset_ms=tuple(int(out[6 + 2 * i]) for i in range(n)) if out[0] == 1 else (),
         )
@@ -318,27 +236,32 @@ class Admission:
     ) -> None:
         """Store the response of a request whose key was reserved, for later replays.
 
-        In the background: the message is already published, and if the write fails a
-        retry within the lock time gets 409, a later one a new message (the target still
-        de-duplicates on the business key)."""
+        In the background: the message is already published, and if the write fails (or
+        the gateway dies first) a retry within the lock time gets 409, a later one takes
+        the reservation over and publishes under the same ids (targets de-duplicate)."""
         key = self._names.idempotency_key(partner, digest)
         record = b"d%s\n%s\n%s" % (fingerprint.encode(), traceparent.encode(), body)
         self._pipeline.send("SET", key, record, "PX", ttl_ms)
 
     def release(
-        self, partner: str, digest: str, fingerprint: str, issued: Sequence[str], ttl_ms: int
+        self, partner: str, digest: str, fingerprint: str, first_ms: int | None, ttl_ms: int
     ) -> None:
         """Open a reservation whose request failed, so the partner can send it again.
 
-        With no message handed out the record goes. Otherwise it keeps their ids (for
-        the key's whole lifetime): whether the broker routed them is unknown, and the
-        retry publishes under the same ids."""
+        With no message handed out (``first_ms`` None) the record goes. Otherwise it
+        keeps the first attempt's time (for the key's whole lifetime): whether the broker
+        routed those messages is unknown, and the retry publishes under the same ids."""
         key = self._names.idempotency_key(partner, digest)
-        if not issued:
+        if first_ms is None:
             self._pipeline.send("DEL", key)
             return
-        record = f"r{fingerprint}\n{','.join(issued)}"
-        self._pipeline.send("SET", key, record, "PX", ttl_ms)
+        self._pipeline.send("SET", key, f"r{fingerprint}\n{first_ms}", "PX", ttl_ms)
+
+
+def _first_ms(stored: bytes, now_ms: int) -> int:
+    """The first attempt's time a `retry` verdict carries; a record written before ids
+    were derived (a list of ids) has none: this attempt's."""
+    return int(stored) if stored.isdigit() else now_ms
 
 
 def rate_limited(partner: str, tier: TierLimits, verdict: Verdict) -> ProblemError:
@@ -366,9 +289,19 @@ def limit_headers(tier: TierLimits, verdict: Verdict) -> dict[str, str]:
 
 class Reservation:
     """The idempotency key a request holds, if its admission reserved one (state `new`
-    or `retry`); with none, `complete` and `release` do nothing."""
+    or `retry`), and the message ids of this attempt (`issued`: derived from the key,
+    random without one); with no key, `complete` and `release` do nothing."""
 
-    __slots__ = ("_admission", "_digest", "_fingerprint", "_partner", "_ttl_ms")
+    __slots__ = (
+        "_admission",
+        "_digest",
+        "_earlier",
+        "_fingerprint",
+        "_first_ms",
+        "_partner",
+        "_ttl_ms",
+        "issued",
+    )
 
     def __init__(
         self,
@@ -378,12 +311,19 @@ class Reservation:
         digest: str | None,
         fingerprint: str,
         ttl_ms: int,
+        now_ms: int,
     ) -> None:
         self._admission = admission
         self._partner = partner
         self._digest = digest if verdict.state in RESERVED else None
         self._fingerprint = fingerprint
         self._ttl_ms = ttl_ms
+        self._earlier = verdict.first_ms is not None  # an earlier attempt may have published
+        self._first_ms = verdict.first_ms if verdict.first_ms is not None else now_ms
+        if self._digest is None:
+            self.issued = IssuedIds()
+        else:
+            self.issued = IssuedIds.derived(partner, self._digest, fingerprint, self._first_ms)
 
     def complete(self, body: bytes, traceparent: str) -> None:
         """Store the response, for replays of the key."""
@@ -392,9 +332,15 @@ class Reservation:
                 self._partner, self._digest, self._fingerprint, body, traceparent, self._ttl_ms
             )
 
-    def release(self, handed_out: Sequence[str]) -> None:
-        """Open the key again after a failure, keeping the ids given to the broker."""
+    def release(self) -> None:
+        """Open the key again after a failure, keeping the first attempt's time (and so
+        its ids) when an id was given to the broker, by this attempt or an earlier one."""
         if self._digest is not None:
+            handed_out = self.issued.count > 0 or self._earlier
             self._admission.release(
-                self._partner, self._digest, self._fingerprint, handed_out, self._ttl_ms
+                self._partner,
+                self._digest,
+                self._fingerprint,
+                self._first_ms if handed_out else None,
+                self._ttl_ms,
             )

@@ -6,8 +6,9 @@ the webhook id) -> admit: one Redis round trip for throttle (429) and the idempo
 record (replay / 409 in flight / 422 reused key) -> the codec decodes, runs the pipeline
 and publishes through `Accepting` (each publish waits for the broker's confirm; 503 on
 broker trouble) -> complete (the response stored for replays) or release (the key open
-again, keeping the ids handed to the broker). Every answer carries the version's
-deprecation headers and, once admitted or throttled, the rate-limit headers.
+again; a request with a key gets the same message ids on every attempt, see admission).
+Every answer carries the version's deprecation headers and, once admitted or throttled,
+the rate-limit headers.
 
 JSON orders and webhooks (`json_codec.JsonBody`) and EDI interchanges
 (`edi_body.EdiBody`) are the codecs.
@@ -24,14 +25,11 @@ import msgspec
 from gateway.auth import Principal, RouteAuthenticator, authorize
 from gateway.edge.problems import ProblemError
 from gateway.edge.versions import VersionPolicy
-from gateway.ingest.admission import (
+from gateway.ingest.admission import Reservation, TierLimits, limit_headers, rate_limited
+from gateway.ingest.idempotency_keys import (
     IssuedIds,
-    Reservation,
-    TierLimits,
     fingerprint,
     idempotency_problem,
-    limit_headers,
-    rate_limited,
     request_key,
 )
 from gateway.ingest.journal_batch import Published
@@ -45,6 +43,7 @@ from omnihub.telemetry.tracing import TraceParent
 __all__ = ["REPLAYED", "Accepted", "Accepting", "BodyCodec", "IngestFlow", "Outcome"]
 
 IN_FLIGHT_LOCK_MS = 60_000  # an unfinished request holds its Idempotency-Key this long
+# (a retry after it takes over the key of a gateway that died: admission.py)
 REPLAYED = "Idempotent-Replayed"
 
 
@@ -90,7 +89,7 @@ C = TypeVar("C", bound=BodyCodec)
 
 class Accepting:
     """One admitted request while its codec turns it into messages: the envelopes it
-    builds (ids handed out in order, the same again on a retry of a failed request) and
+    builds (ids handed out in order, the same on every attempt of a request with a key) and
     the publishes, each confirmed, recorded for the journal."""
 
     __slots__ = (
@@ -244,6 +243,8 @@ class IngestFlow(ObservedRoute, Generic[C]):
             idempotency_digest=key_digest,
             fingerprint=body_fp,
             lock_ms=IN_FLIGHT_LOCK_MS,
+            ttl_ms=self._ttl_ms,
+            now_ms=(now_ms := int(now.timestamp() * 1000)),
         )
         if not verdict.allowed:
             self.services.observability.throttled(self.route_id, principal.partner)
@@ -263,14 +264,14 @@ class IngestFlow(ObservedRoute, Generic[C]):
                 key_digest,
                 body_fp,
                 self._ttl_ms,
+                now_ms,
             )
-            issued = IssuedIds(verdict.previous_ids)
             try:
                 outcome, trace = await self._accept(
-                    request, principal, body, media, key, now, issued
+                    request, principal, body, media, key, now, reservation.issued
                 )
             except BaseException:
-                reservation.release(issued.handed_out)
+                reservation.release()
                 raise
             reservation.complete(outcome.body, trace)
             answer = {**limits, "traceparent": trace, **outcome.headers}

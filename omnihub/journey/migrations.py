@@ -14,6 +14,10 @@ each class by RANGE on the day (`partitions.py` creates and drops the days):
 Version 2 adds `console_audit`: every change made in the operations console (who, what,
 when), read back by its Audit page (`gateway/console/audit.py`).
 
+Version 3 adds a partial index of the `dead_lettered` entries by their detail, the DLQ
+they went to: the console lists a DLQ's dead letters from the journey store
+(`omnihub/replay/parked_query.py`) without scanning every entry.
+
 A message's rows all sit in the partition of the day of its UUIDv7 id, so dropping a day
 drops a message whole. Ids are stored as `uuid` (16 bytes), trace ids too.
 """
@@ -76,6 +80,13 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             detail  text        NOT NULL DEFAULT ''
         );
         CREATE INDEX console_audit_at ON console_audit (at DESC);
+        """,
+    ),
+    (
+        3,
+        """
+        CREATE INDEX journey_entries_dead ON journey_entries (detail, message_id)
+            WHERE stage = 'dead_lettered';
         """,
     ),
 )

@@ -14,7 +14,7 @@ from enum import StrEnum
 
 import msgspec
 
-__all__ = ["Journey", "JourneyEntry", "JourneyMeta", "Stage", "ordered", "outcome_of"]
+__all__ = ["PRECEDENCE", "Journey", "JourneyEntry", "JourneyMeta", "Stage", "ordered", "outcome_of"]
 
 
 class Stage(StrEnum):

@@ -71,6 +71,10 @@ class JourneyStore:
     def record(self, message_id: str, event: str, entries: Sequence[JourneyEntry]) -> None:
         self.writer.record(message_id, event, entries)
 
+    async def flush(self, timeout_s: float = 2.0) -> bool:
+        """Wait until what this process recorded is written (see `JourneyWriter.flush`)."""
+        return await self.writer.flush(timeout_s)
+
     async def close(self, timeout_s: float = 5.0) -> None:
         await self.writer.close(timeout_s)
         await self.database.close()

@@ -239,6 +239,18 @@ class JourneyWriter:
             with contextlib.suppress(Exception):
                 await conn.close()
 
+    async def flush(self, timeout_s: float = 2.0) -> bool:
+        """Wait until the rows buffered so far are written; False if `timeout_s` passed
+        first (PostgreSQL away: they stay buffered and are retried)."""
+        deadline = time.monotonic() + timeout_s
+        while self.waiting:
+            if self._wake is not None:
+                self._wake.set()
+            if time.monotonic() >= deadline:
+                return False
+            await asyncio.sleep(0.01)
+        return True
+
     async def close(self, timeout_s: float = 5.0) -> None:
         """Write what is buffered (within `timeout_s`; the rest is counted as dropped)."""
         self._closing = True

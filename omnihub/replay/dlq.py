@@ -36,7 +36,7 @@ from omnihub.journey import JourneyEntry, JourneyRecorder, Stage
 from omnihub.naming import Names
 from omnihub.replay.sender import ReplayReport
 
-__all__ = ["DeadLetter", "DeadLetterFilter", "DeadLetterQueue"]
+__all__ = ["DeadLetter", "DeadLetterFilter", "DeadLetterQueue", "QueueDepth"]
 
 BROWSE_LIMIT = 10_000  # messages read per operation at most
 TAKE_IDLE_S = 1.0  # reading stops when no message arrived for this long
@@ -109,6 +109,11 @@ def _dead_letter(target: str, envelope: Envelope, message: AbstractIncomingMessa
     )
 
 
+class QueueDepth(msgspec.Struct, kw_only=True, frozen=True):
+    messages: int  # ready to be read
+    consumers: int  # readers now (a browse, a replay, a discard in progress)
+
+
 _Taken = tuple[DeadLetter, AbstractIncomingMessage]
 
 
@@ -124,6 +129,7 @@ class DeadLetterQueue:
         self._connection = connection
         self._names = names
         self.target = target
+        self.name = names.dead_letter_queue(target)
         self._journeys = journeys
 
     @contextlib.asynccontextmanager
@@ -146,13 +152,27 @@ class DeadLetterQueue:
                 with contextlib.suppress(Exception):
                     await channel.close()  # returns every message not acked
 
+    async def depth(self) -> QueueDepth:
+        """The messages the queue holds now and its consumers, as the broker counts them
+        (a passive declare; messages a consumer holds unacked are not counted)."""
+        async with map_broker_errors(f"counting the dead-letter queue of {self.target}"):
+            channel = await self._connection.channel()
+            try:
+                queue = await channel.declare_queue(self.name, passive=True)
+                result = queue.declaration_result
+                return QueueDepth(
+                    messages=int(result.message_count or 0),
+                    consumers=int(result.consumer_count or 0),
+                )
+            finally:
+                with contextlib.suppress(Exception):
+                    await channel.close()
+
     async def _take(self, channel: AbstractChannel) -> list[AbstractIncomingMessage]:
         """The messages in the queue now (up to BROWSE_LIMIT), unacked: consumed with a
         prefetch of that many rather than one ``basic.get`` round trip each (measured:
         1,000 dead letters took over 30 s one by one on a loaded machine)."""
-        queue = await channel.declare_queue(
-            self._names.dead_letter_queue(self.target), passive=True
-        )
+        queue = await channel.declare_queue(self.name, passive=True)
         wanted = min(BROWSE_LIMIT, queue.declaration_result.message_count or 0)
         if wanted == 0:
             return []

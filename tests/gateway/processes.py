@@ -26,13 +26,8 @@ def _start(directory: Path, port: int, env: Mapping[str, str]) -> subprocess.Pop
     )
 
 
-@contextlib.asynccontextmanager
-async def gateway_processes(
-    directory: Path, settings: Settings, env: Mapping[str, str], count: int
-) -> AsyncIterator[list[str]]:
-    """Start `count` gateway processes on one configuration; yield their base URLs."""
-    ports = [free_port() for _ in range(count)]
-    full_env = {
+def _env(settings: Settings, env: Mapping[str, str]) -> dict[str, str]:
+    return {
         **os.environ,
         **env,
         "OMNIHUB_AMQP_URL": settings.amqp_url,
@@ -40,7 +35,32 @@ async def gateway_processes(
         "OMNIHUB_POSTGRES_URL": settings.postgres_url,
         "OMNIHUB_PREFIX": settings.prefix,
     }
-    procs = [_start(directory, port, full_env) for port in ports]
+
+
+@contextlib.asynccontextmanager
+async def gateway_processes(
+    directory: Path, settings: Settings, env: Mapping[str, str], count: int
+) -> AsyncIterator[list[str]]:
+    """Start `count` gateway processes on one configuration; yield their base URLs."""
+    async with _started(directory, _env(settings, env), count) as started:
+        yield [url for url, _ in started]
+
+
+@contextlib.asynccontextmanager
+async def gateway_process(
+    directory: Path, settings: Settings, env: Mapping[str, str] = {}
+) -> AsyncIterator[tuple[str, subprocess.Popen[bytes]]]:
+    """One gateway process: its base URL and the process (to kill it)."""
+    async with _started(directory, _env(settings, env), 1) as started:
+        yield started[0]
+
+
+@contextlib.asynccontextmanager
+async def _started(
+    directory: Path, env: Mapping[str, str], count: int
+) -> AsyncIterator[list[tuple[str, subprocess.Popen[bytes]]]]:
+    ports = [free_port() for _ in range(count)]
+    procs = [_start(directory, port, env) for port in ports]
     urls = [f"http://127.0.0.1:{port}" for port in ports]
     try:
         async with httpx.AsyncClient() as client:
@@ -54,10 +74,11 @@ async def gateway_processes(
                     await asyncio.sleep(0.05)
                 else:
                     raise RuntimeError(f"gateway at {url} did not start")
-        yield urls
+        yield list(zip(urls, procs, strict=True))
     finally:
         for proc in procs:
-            proc.terminate()
+            if proc.poll() is None:
+                proc.terminate()
         for proc in procs:
             try:
                 proc.wait(timeout=15)

@@ -13,7 +13,7 @@ import msgspec
 import pytest
 import redis.asyncio as aioredis
 
-from gateway.ingest.admission import IssuedIds, digest
+from gateway.ingest.idempotency_keys import IssuedIds, digest
 from omnihub.config import HubConfig
 from omnihub.settings import Settings
 from tests.gateway.edge import Creds, queued
@@ -179,13 +179,20 @@ async def test_a_failed_request_without_a_publish_leaves_no_ids_behind(
     assert await redis_client.exists(key) == 0
 
 
-def test_issued_ids_reuse_the_earlier_attempts_ids_first_and_keep_those_not_reached() -> None:
-    fresh = IssuedIds()
-    first = [fresh.next(), fresh.next()]
-    assert fresh.handed_out == first and first[0] != first[1]
-    retry = IssuedIds(tuple(first))
-    assert retry.handed_out == first  # failed before publishing: the ids stay
-    assert retry.next() == first[0]
-    assert retry.handed_out == first
-    assert [retry.next(), retry.next()][0] == first[1]
-    assert retry.handed_out[:2] == first and len(retry.handed_out) == 3
+def test_issued_ids_of_a_keyed_request_are_the_same_on_every_attempt() -> None:
+    first = IssuedIds.derived("acme", "k" * 40, "f" * 32, 1_765_000_000_123)
+    ids = [first.next(), first.next()]
+    again = IssuedIds.derived("acme", "k" * 40, "f" * 32, 1_765_000_000_123)
+    assert [again.next(), again.next()] == ids and ids[0] != ids[1]  # one per part
+    for mid in ids:  # a UUIDv7 of the first attempt's millisecond
+        assert (mid[14], int(mid[:8] + mid[9:13], 16)) == ("7", 1_765_000_000_123)
+        assert uuid.UUID(mid).variant == uuid.RFC_4122
+    others = [
+        IssuedIds.derived("gamma", "k" * 40, "f" * 32, 1_765_000_000_123),
+        IssuedIds.derived("acme", "j" * 40, "f" * 32, 1_765_000_000_123),
+        IssuedIds.derived("acme", "k" * 40, "e" * 32, 1_765_000_000_123),  # another body
+    ]
+    assert all(o.next() not in ids for o in others)
+    random_ids = IssuedIds()
+    assert random_ids.next() != IssuedIds().next()  # no key: nothing to derive from
+    assert first.count == 2
