@@ -56,6 +56,7 @@ class ConsoleServices:
         self.on_disk = ConfigOnDisk(config.directory, checks)
         self._kept: AbstractConnection | None = None
         self._kept_lock = asyncio.Lock()
+        self._nodes = NodeCursor(settings.amqp_urls)  # the kept connection's next node
 
     @contextlib.asynccontextmanager
     async def broker(self) -> AsyncIterator[AbstractConnection]:
@@ -74,7 +75,7 @@ class ConsoleServices:
         async with self._kept_lock:
             if self._kept is None or self._kept.is_closed:
                 try:
-                    self._kept = await aio_pika.connect(self.settings.amqp_url, timeout=5)
+                    self._kept = await connect_any(self._nodes, timeout=5)
                 except (OSError, aio_pika.exceptions.AMQPError) as exc:
                     raise BrokerAway(type(exc).__name__) from None
             return self._kept
