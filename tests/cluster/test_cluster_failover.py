@@ -156,7 +156,13 @@ async def test_2000_orders_survive_a_killed_queue_leader_and_a_killed_gateway(
                             events["restart"] = loop.time()
                             restart = asyncio.ensure_future(asyncio.to_thread(leader.start))
 
-                await asyncio.gather(*(sender() for _ in range(SENDERS)))
+                try:
+                    await asyncio.gather(*(sender() for _ in range(SENDERS)))
+                except AssertionError as exc:  # say where the queues stood, for the diagnosis
+                    queues = cluster.running().ctl(
+                        "list_queues", "name", "type", "leader", "online", "--no-table-headers"
+                    )
+                    raise AssertionError(f"{exc}\nqueues now:\n{queues}") from exc
                 assert restart is not None
                 await restart
             expected = set(partner.accepted.values())
