@@ -33,7 +33,7 @@ from typing import Any
 import aio_pika
 import aiormq
 from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractExchange, DeliveryMode
-from aiormq.exceptions import ChannelInvalidStateError, DeliveryError
+from aiormq.exceptions import ChannelInvalidStateError, PublishError
 
 from omnihub.adapters.aiormq_publish import Outbox, use_outbox
 from omnihub.broker.errors import MAPPED, map_broker_errors, unavailable
@@ -190,8 +190,13 @@ class Publisher:
                 raise BrokerUnavailable(
                     f"publishing {envelope.id}: the broker did not confirm in time (TimeoutError)"
                 ) from exc
-            refused = isinstance(exc.__cause__, DeliveryError)  # nack or return: channel fine
-            if outbox is self._outbox and not refused:  # not a connection made since
+            # A return (unroutable) leaves the channel as it was. Anything else, a nack too,
+            # drops the connection (not one made since): RabbitMQ 3.10 can go on nacking
+            # every publish on a channel whose queue or stream leader died with its node
+            # (seen for over 60 s after a cluster node's SIGKILL, while a new channel
+            # publishes), and the next request's connection finds the new leaders.
+            returned = isinstance(exc.__cause__, PublishError)
+            if outbox is self._outbox and not returned:
                 await self._drop()
             raise
         finally:
