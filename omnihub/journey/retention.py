@@ -67,8 +67,13 @@ def message_uuid(message_id: str) -> str | None:
 def day_of(message_id: str) -> date:
     """The partition day of a message (canonical text): the UTC day in its UUIDv7
     timestamp, so every row of a message lands in the same day, whichever process writes
-    it and when. Ids of other versions: today."""
+    it and when. Ids of other versions, and text that only looks like a UUIDv7 (a trace id
+    looked up as a message id has a 7 there one time in 16, its "timestamp" often past
+    year 9999): today."""
     if message_id[14] == "7":
         millis = int(message_id[:8] + message_id[9:13], 16)
-        return datetime.fromtimestamp(millis / 1000, UTC).date()
+        try:
+            return datetime.fromtimestamp(millis / 1000, UTC).date()
+        except (ValueError, OverflowError, OSError):
+            pass
     return datetime.now(UTC).date()
