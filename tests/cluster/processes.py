@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import signal
 import subprocess
 import sys
@@ -14,21 +13,9 @@ from pathlib import Path
 
 import httpx
 
-from omnihub.settings import Settings
 from tests.support.ports import free_port
 
 CLI = [sys.executable, "-m", "hub.cli.main"]
-
-
-def hub_env(settings: Settings, extra: Mapping[str, str]) -> dict[str, str]:
-    return {
-        **os.environ,
-        **extra,
-        "OMNIHUB_AMQP_URL": settings.amqp_url,
-        "OMNIHUB_REDIS_URL": settings.redis_url,
-        "OMNIHUB_POSTGRES_URL": settings.postgres_url,
-        "OMNIHUB_PREFIX": settings.prefix,
-    }
 
 
 class HubProcess:

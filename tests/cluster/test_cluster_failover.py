@@ -29,10 +29,11 @@ from omnihub.journey import Stage
 from omnihub.settings import Settings
 from sandbox.control import SandboxClient
 from sandbox.testing import sandbox_process
-from tests.cluster.processes import Gateway, HubProcess, hub_env, worker
+from tests.cluster.processes import Gateway, HubProcess, worker
 from tests.connectors.harness import wait_for
 from tests.support.broker_cluster import BrokerCluster
 from tests.support.configs import edit, example_copy
+from tests.support.hub import process_env
 from tests.support.orders import AUTH, order
 
 ORDERS = 2000
@@ -126,7 +127,7 @@ async def test_2000_orders_survive_a_killed_queue_leader_and_a_killed_gateway(
     logs.mkdir()
     parts: list[HubProcess] = []
     with sandbox_process() as erp_url, SandboxClient(erp_url) as control:
-        env = hub_env(settings, {"OMNIHUB_ERP_URL": erp_url})
+        env = process_env(settings, {"OMNIHUB_ERP_URL": erp_url})
         gateways = [Gateway(f"gateway-{i}", config_dir, env, logs) for i in (1, 2)]
         workers = [worker(f"worker-erp-{i}", "erp", config_dir, env, logs) for i in (1, 2)]
         parts += [*gateways, *workers]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Mapping
@@ -13,7 +12,7 @@ from pathlib import Path
 import httpx
 
 from omnihub.settings import Settings
-from tests.support.hub import free_port
+from tests.support.hub import free_port, process_env
 
 
 def _start(directory: Path, port: int, env: Mapping[str, str]) -> subprocess.Popen[bytes]:
@@ -26,23 +25,12 @@ def _start(directory: Path, port: int, env: Mapping[str, str]) -> subprocess.Pop
     )
 
 
-def _env(settings: Settings, env: Mapping[str, str]) -> dict[str, str]:
-    return {
-        **os.environ,
-        **env,
-        "OMNIHUB_AMQP_URL": settings.amqp_url,
-        "OMNIHUB_REDIS_URL": settings.redis_url,
-        "OMNIHUB_POSTGRES_URL": settings.postgres_url,
-        "OMNIHUB_PREFIX": settings.prefix,
-    }
-
-
 @contextlib.asynccontextmanager
 async def gateway_processes(
     directory: Path, settings: Settings, env: Mapping[str, str], count: int
 ) -> AsyncIterator[list[str]]:
     """Start `count` gateway processes on one configuration; yield their base URLs."""
-    async with _started(directory, _env(settings, env), count) as started:
+    async with _started(directory, process_env(settings, env), count) as started:
         yield [url for url, _ in started]
 
 
@@ -51,7 +39,7 @@ async def gateway_process(
     directory: Path, settings: Settings, env: Mapping[str, str] = {}
 ) -> AsyncIterator[tuple[str, subprocess.Popen[bytes]]]:
     """One gateway process: its base URL and the process (to kill it)."""
-    async with _started(directory, _env(settings, env), 1) as started:
+    async with _started(directory, process_env(settings, env), 1) as started:
         yield started[0]
 
 

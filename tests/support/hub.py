@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterator
+import os
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any
 
 import uvicorn
@@ -80,3 +81,16 @@ async def running_worker(
         yield worker
     finally:
         await worker.stop()
+
+
+def process_env(settings: Settings, extra: Mapping[str, str] = {}) -> dict[str, str]:
+    """The environment of a hub process (`omnihub gateway`, `omnihub worker`) on the test's
+    broker vhost, prefix, Redis and database; the rest (OMNIHUB_FAST_PATHS too) inherited."""
+    return {
+        **os.environ,
+        **extra,
+        "OMNIHUB_AMQP_URL": settings.amqp_url,
+        "OMNIHUB_REDIS_URL": settings.redis_url,
+        "OMNIHUB_POSTGRES_URL": settings.postgres_url,
+        "OMNIHUB_PREFIX": settings.prefix,
+    }
