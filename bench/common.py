@@ -140,15 +140,7 @@ async def publish(
 
 async def cleanup(settings: Settings, config: HubConfig) -> None:
     """Delete the run's queues (retry ladders included), exchange, Redis keys, database."""
-    plan = plan_topology(config, settings.names, ladders=list(config.targets))
-    connection = await aio_pika.connect(settings.amqp_url, timeout=5)
-    try:
-        channel = await connection.channel()
-        for spec in plan.queues:
-            await channel.queue_delete(spec.name)
-        await channel.exchange_delete(settings.names.events_exchange)
-    finally:
-        await connection.close()
+    await delete_topology(settings, config)
     client = aioredis.Redis.from_url(settings.redis_url)
     try:
         keys = [k async for k in client.scan_iter(match=f"{settings.prefix}:*", count=1000)]
@@ -157,6 +149,19 @@ async def cleanup(settings: Settings, config: HubConfig) -> None:
     finally:
         await client.aclose()
     await asyncio.to_thread(drop_database, settings.postgres_url)
+
+
+async def delete_topology(settings: Settings, config: HubConfig) -> None:
+    """Delete the queues (retry ladders included) and the exchange the hub declares."""
+    plan = plan_topology(config, settings.names, ladders=list(config.targets))
+    connection = await aio_pika.connect(settings.amqp_url, timeout=5)
+    try:
+        channel = await connection.channel()
+        for spec in plan.queues:
+            await channel.queue_delete(spec.name)
+        await channel.exchange_delete(plan.exchange)
+    finally:
+        await connection.close()
 
 
 def drop_database(url: str) -> None:

@@ -9,14 +9,13 @@ import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import aio_pika
 import httpx
 import uvicorn
 
+from bench.common import delete_topology
 from connectors import WorkerOptions, create_worker
 from gateway import create_app
-from omnihub.broker import plan_topology
-from omnihub.config import HubConfig, load_config
+from omnihub.config import load_config
 from omnihub.settings import Settings
 from sandbox.testing import running_sandbox
 
@@ -37,20 +36,6 @@ def _sandbox_env() -> Iterator[str]:
                     os.environ.pop(n, None)
                 else:
                     os.environ[n] = v
-
-
-async def _delete_topology(config: HubConfig, settings: Settings) -> None:
-    plan = plan_topology(config, settings.names, ladders=list(config.targets))
-    connection = await aio_pika.connect(settings.amqp_url, timeout=5)
-    try:
-        channel = await connection.channel()
-        for queue in plan.queues:
-            with contextlib.suppress(Exception):
-                await channel.queue_delete(queue.name)
-        with contextlib.suppress(Exception):
-            await channel.exchange_delete(plan.exchange)
-    finally:
-        await connection.close()
 
 
 @contextlib.asynccontextmanager
@@ -82,4 +67,5 @@ async def running_hub(config_dir: Path, settings: Settings) -> AsyncIterator[htt
                 await worker.stop()
             server.should_exit = True
             await serving
-            await _delete_topology(config, settings)
+            with contextlib.suppress(Exception):  # clean-up: the run's result stands
+                await delete_topology(settings, config)
