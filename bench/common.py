@@ -38,12 +38,15 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from omnihub.broker import Publisher, declare_topology, plan_topology
 from omnihub.config import HubConfig, load_config
 from omnihub.envelope import Envelope, new_message_id
+from omnihub.naming import Names
 from omnihub.settings import Settings
 from omnihub.telemetry.tracing import TraceParent
 
 __all__ = [
     "bench_database",
     "cleanup",
+    "delete_hub_topology",
+    "delete_topology",
     "drop_database",
     "envelope",
     "hub_env",
@@ -153,8 +156,14 @@ async def cleanup(settings: Settings, config: HubConfig) -> None:
 
 async def delete_topology(settings: Settings, config: HubConfig) -> None:
     """Delete the queues (retry ladders included) and the exchange the hub declares."""
-    plan = plan_topology(config, settings.names, ladders=list(config.targets))
-    connection = await aio_pika.connect(settings.amqp_url, timeout=5)
+    await delete_hub_topology(settings.amqp_url, config, settings.names)
+
+
+async def delete_hub_topology(amqp_url: str, config: HubConfig, names: Names) -> None:
+    """Delete the queues (retry ladders included) and the exchange of the hub's topology
+    under `names` (a queue that was never declared is no error)."""
+    plan = plan_topology(config, names, ladders=list(config.targets))
+    connection = await aio_pika.connect(amqp_url, timeout=5)
     try:
         channel = await connection.channel()
         for spec in plan.queues:

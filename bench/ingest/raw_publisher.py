@@ -23,6 +23,7 @@ import aio_pika
 import msgspec
 import uvloop
 
+from bench.common import delete_hub_topology
 from bench.ingest.body import SAMPLE_NUMBER, order
 from bench.ingest.cpu import (
     cpu_by_pid,
@@ -41,7 +42,6 @@ from transforms.model import Order
 
 __all__ = [
     "declare_hub_topology",
-    "delete_hub_topology",
     "envelope_for_order",
     "publish_for",
     "purge_hub_queues",
@@ -87,19 +87,6 @@ async def purge_hub_queues(amqp_url: str, prefix: str, config_dir: str) -> None:
                 continue  # streams cannot be purged; appending does not slow with their size
             queue = await channel.get_queue(spec.name, ensure=False)
             await queue.purge()
-    finally:
-        await connection.close()
-
-
-async def delete_hub_topology(amqp_url: str, prefix: str, config_dir: str) -> None:
-    """Delete the topology's queues and exchange (what a run leaves behind)."""
-    topology = plan_topology(load_config(config_dir), Names(prefix))
-    connection = await aio_pika.connect(amqp_url)
-    try:
-        channel = await connection.channel()
-        for spec in topology.queues:
-            await channel.queue_delete(spec.name)
-        await channel.exchange_delete(topology.exchange)
     finally:
         await connection.close()
 
@@ -201,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         uvloop.run(purge_hub_queues(args.amqp_url, args.prefix, args.config))
         return 0
     if args.delete_only:
-        uvloop.run(delete_hub_topology(args.amqp_url, args.prefix, args.config))
+        uvloop.run(delete_hub_topology(args.amqp_url, load_config(args.config), Names(args.prefix)))
         return 0
 
     async def run() -> RunResult:
