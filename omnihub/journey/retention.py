@@ -71,9 +71,21 @@ def day_of(message_id: str) -> date:
     looked up as a message id has a 7 there one time in 16, its "timestamp" often past
     year 9999): today."""
     if message_id[14] == "7":
-        millis = int(message_id[:8] + message_id[9:13], 16)
+        days = int(message_id[:8] + message_id[9:13], 16) // _MS_PER_DAY
+        found = _DAYS.get(days)
+        if found is not None:
+            return found
         try:
-            return datetime.fromtimestamp(millis / 1000, UTC).date()
-        except (ValueError, OverflowError, OSError):
+            found = _EPOCH + timedelta(days=days)
+        except OverflowError:
             pass
+        else:
+            if len(_DAYS) < 4096:
+                _DAYS[days] = found
+            return found
     return datetime.now(UTC).date()
+
+
+_MS_PER_DAY = 86_400_000
+_EPOCH = date(1970, 1, 1)
+_DAYS: dict[int, date] = {}  # days since the epoch: their date (a few per process)

@@ -45,13 +45,17 @@ class JourneyStore:
         *,
         metrics: HubMetrics | None = None,
         part: str = "cli",
+        interval_s: float = 0.05,
     ) -> JourneyStore:
         """Nothing connects here: the writer and the readers connect when first used.
-        The writer holds at most `settings.journey_buffer` rows while PostgreSQL is away."""
+        The writer writes every `interval_s` and holds at most `settings.journey_buffer`
+        rows while PostgreSQL is away."""
         database = JourneyDatabase(settings.postgres_url)
         capacity = settings.journey_buffer
         if metrics is None:
-            writer = JourneyWriter(database, Retention(config.journeys), capacity=capacity)
+            writer = JourneyWriter(
+                database, Retention(config.journeys), capacity=capacity, interval_s=interval_s
+            )
         else:
             writer = JourneyWriter(
                 database,
@@ -60,6 +64,7 @@ class JourneyStore:
                 on_failure=metrics.journey_write_failures.labels(part=part).inc,
                 on_waiting=metrics.journey_rows_waiting.labels(part=part).set,
                 capacity=capacity,
+                interval_s=interval_s,
             )
         return cls(database, writer)
 

@@ -2,9 +2,11 @@
 
 `started` and `record` only append to a bounded in-memory buffer and return at once; a
 background task writes what has gathered every `interval_s` (or as soon as a batch is
-full): the messages with one multi-row `INSERT ... ON CONFLICT DO NOTHING` (the gateway
-and a worker may both write a message's identity), the entries with one `COPY`, in one
-transaction that also creates any day partition the batch needs.
+full), in one transaction that also creates any day partition the batch needs: the
+entries with one `COPY`, the messages with one `COPY` into a temporary table and one
+`INSERT ... SELECT ... ON CONFLICT DO NOTHING` from it (the gateway and a worker may both
+write a message's identity). Both `COPY`s send the batch as one block of text
+(`copy_text.py`).
 
 When PostgreSQL is down the batch goes back to the head of the buffer and is retried
 with a growing pause: nothing the partner or the target waits for depends on it. Rows
@@ -18,16 +20,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 
 import psycopg
 
+from omnihub.journey.copy_text import entry_line, message_line, partition_head
 from omnihub.journey.database import UNAVAILABLE, JourneyDatabase, StoreUnavailable
-from omnihub.journey.model import JourneyEntry, JourneyMeta, Stage
+from omnihub.journey.model import JourneyEntry, JourneyMeta
 from omnihub.journey.partitions import drop_expired, ensure_partitions
 from omnihub.journey.retention import Retention, day_of, message_uuid
 from omnihub.log_throttle import LogThrottle
@@ -36,37 +38,28 @@ __all__ = ["JourneyWriter"]
 
 log = logging.getLogger("omnihub.journey")
 
-# ids travel as canonical UUID text: PostgreSQL parses them into its 16-byte uuid
-_MessageRow = tuple[str, date, str, str | None, str, str, str, str | None, datetime]
-_EntryRow = tuple[
-    str, date, str, datetime, str, str | None, int | None, int | None,
-    float | None, str | None, str | None, str | None,
-]  # fmt: skip
-_Row = tuple[bool, tuple[object, ...]]  # (is a message row, values)
+# (is a journey_messages row, its partition: (class, day), its COPY text line)
+_Row = tuple[bool, tuple[str, date], str]
 
-_INSERT_MESSAGES = """
-INSERT INTO journey_messages
-    (class, day, message_id, trace_id, partner, route, event, business_key, received_at)
-SELECT * FROM unnest(
-    %s::text[], %s::date[], %s::uuid[], %s::uuid[], %s::text[], %s::text[], %s::text[],
-    %s::text[], %s::timestamptz[])
-ON CONFLICT DO NOTHING
-"""
+_MESSAGE_COLUMNS = (
+    "class, day, message_id, trace_id, partner, route, event, business_key, received_at"
+)
+# per connection: where a batch's messages land before they join journey_messages
+_CREATE_INCOMING = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS journey_messages_in"
+    " (LIKE journey_messages) ON COMMIT DELETE ROWS"
+)
+_COPY_MESSAGES = f"COPY journey_messages_in ({_MESSAGE_COLUMNS}) FROM STDIN"
+_INSERT_MESSAGES = (
+    f"INSERT INTO journey_messages ({_MESSAGE_COLUMNS})"
+    f" SELECT {_MESSAGE_COLUMNS} FROM journey_messages_in ON CONFLICT DO NOTHING"
+)
 _COPY_ENTRIES = (
     "COPY journey_entries (class, day, message_id, at, stage, target, attempt, status,"
     " latency_ms, error, actor, detail) FROM STDIN"
 )
 RETENTION_EVERY_S = 3600.0
 DEFAULT_CAPACITY = 200_000  # rows (a message is about 5): some 40,000 messages' worth
-
-
-_TRACE_ID = re.compile(r"[0-9a-f]{32}")
-_STAGE_TEXT: dict[Stage, str] = {stage: stage.value for stage in Stage}  # .value is slow
-
-
-def _trace_uuid(trace_id: str) -> str | None:
-    """A W3C trace id (32 hex digits), which the uuid column takes as it is."""
-    return trace_id if _TRACE_ID.fullmatch(trace_id) else None
 
 
 class JourneyWriter:
@@ -94,6 +87,7 @@ class JourneyWriter:
         self._task: asyncio.Task[None] | None = None
         self._conn: psycopg.AsyncConnection | None = None
         self._partitions: set[tuple[str, date]] = set()
+        self._heads: dict[tuple[str, date], str] = {}  # a partition's first columns
         self._retention_due = 0.0
         self._closing = False
         self._warn = LogThrottle(log)  # the store is unavailable
@@ -114,31 +108,33 @@ class JourneyWriter:
         mid = message_uuid(meta.message_id)
         if mid is None:
             return
-        cls, day = self._retention.class_of(meta.event), day_of(mid)
-        row: _MessageRow = (
-            cls, day, mid, _trace_uuid(meta.trace_id), meta.partner, meta.route, meta.event,
-            meta.business_key, received_at,
-        )  # fmt: skip
-        self._add([(True, row), *self._entry_rows(cls, day, mid, entries)])
+        part = (self._retention.class_of(meta.event), day_of(mid))
+        head = self._head(part, mid)
+        received = received_at.isoformat()  # the gateway's received entry has that time too
+        rows: list[_Row] = [(True, part, message_line(head, meta, received))]
+        rows += [
+            (False, part, entry_line(head, e, received if e.at is received_at else None))
+            for e in entries
+        ]
+        self._add(rows)
 
     def record(self, message_id: str, event: str, entries: Sequence[JourneyEntry]) -> None:
         """More entries of a message (attempts, outcomes, replays, discards)."""
         mid = message_uuid(message_id)
         if mid is None:
             return
-        cls, day = self._retention.class_of(event), day_of(mid)
-        self._add(list(self._entry_rows(cls, day, mid, entries)))
+        part = (self._retention.class_of(event), day_of(mid))
+        head = self._head(part, mid)
+        self._add([(False, part, entry_line(head, e)) for e in entries])
 
-    @staticmethod
-    def _entry_rows(
-        cls: str, day: date, mid: str, entries: Iterable[JourneyEntry]
-    ) -> Iterable[_Row]:
-        for e in entries:
-            row: _EntryRow = (
-                cls, day, mid, e.at, _STAGE_TEXT[e.stage], e.target, e.attempt, e.status,
-                e.latency_ms, e.error, e.actor, e.detail,
-            )  # fmt: skip
-            yield False, row
+    def _head(self, part: tuple[str, date], message_id: str) -> str:
+        """The first columns of a message's rows: class, day, message_id."""
+        prefix = self._heads.get(part)
+        if prefix is None:
+            prefix = partition_head(*part)
+            if len(self._heads) < 1024:
+                self._heads[part] = prefix
+        return f"{prefix}{message_id}\t"
 
     def _add(self, rows: list[_Row]) -> None:
         if self.waiting + len(rows) > self.capacity:
@@ -204,7 +200,10 @@ class JourneyWriter:
 
     async def _connection(self) -> psycopg.AsyncConnection:
         if self._conn is None or self._conn.closed:
-            self._conn = await self._db.connect()
+            conn = await self._db.connect()
+            async with conn.transaction():
+                await conn.execute(_CREATE_INCOMING)
+            self._conn = conn
             self._partitions.clear()  # retention elsewhere may have dropped some
         if time.monotonic() >= self._retention_due:
             async with self._conn.transaction():
@@ -215,23 +214,23 @@ class JourneyWriter:
 
     async def _write(self, batch: list[_Row]) -> None:
         conn = await self._connection()
-        messages = [values for is_message, values in batch if is_message]
-        entries = [values for is_message, values in batch if not is_message]
-        needed = {(str(v[0]), v[1]) for _, v in batch} - self._partitions
+        messages = "".join([line for is_message, _, line in batch if is_message])
+        entries = "".join([line for is_message, _, line in batch if not is_message])
+        needed = {part for _, part, _ in batch} - self._partitions
         async with conn.transaction():
             by_class: dict[str, set[date]] = {}
             for cls, day in needed:
-                by_class.setdefault(cls, set()).add(day)  # type: ignore[arg-type]
+                by_class.setdefault(cls, set()).add(day)
             for cls, days in sorted(by_class.items()):
                 await ensure_partitions(conn, cls, days)
             if messages:
-                columns = [list(col) for col in zip(*messages, strict=True)]
-                await conn.execute(_INSERT_MESSAGES, columns, binary=True)
+                async with conn.cursor().copy(_COPY_MESSAGES) as copy:
+                    await copy.write(messages)
+                await conn.execute(_INSERT_MESSAGES)
             if entries:
                 async with conn.cursor().copy(_COPY_ENTRIES) as copy:
-                    for row in entries:
-                        await copy.write_row(row)
-        self._partitions |= needed  # type: ignore[arg-type]
+                    await copy.write(entries)
+        self._partitions |= needed
 
     async def _disconnect(self) -> None:
         conn, self._conn = self._conn, None

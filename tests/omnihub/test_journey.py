@@ -106,3 +106,31 @@ async def test_not_delivered_lists_what_a_target_has_not_confirmed_in_time(
     mine = [n for n in found if n.route == "nd-route"]
     assert [n.message_id for n in mine] == [late]
     assert mine[0].attempts == 1 and mine[0].last_stage == "retried"
+
+
+async def test_text_with_tabs_newlines_backslashes_and_nul_is_stored_as_sent(
+    store: Store,
+) -> None:
+    """Rows travel as COPY text: what would break a line or a column is escaped, and a NUL
+    (which PostgreSQL cannot store in text) becomes U+FFFD instead of losing the batch."""
+    t0 = datetime.now(UTC)
+    mid, plain = message_id(t0), message_id(t0)
+    key = "PO\t7\\n\nline two\r\\"
+    store.start(
+        meta(mid, key=key, partner="acme\tcorp", route="orders\\v2"),
+        JourneyEntry(at=t0, stage=Stage.RECEIVED, detail="v1, flagged:\ttotal\nmismatch"),
+        JourneyEntry(at=t0 + timedelta(milliseconds=5), stage=Stage.ATTEMPT, target="erp",
+                     attempt=1, status=500, error="HTTPError: bad\x00byte \\ here"),
+    )  # fmt: skip
+    store.start(meta(plain), JourneyEntry(at=t0, stage=Stage.RECEIVED))  # same batch
+    await store.flushed()
+    journey = await store.queries.get(mid)
+    assert journey is not None
+    assert (journey.meta.business_key, journey.meta.partner) == (key, "acme\tcorp")
+    assert journey.meta.route == "orders\\v2"
+    received, attempt = journey.entries
+    assert received.detail == "v1, flagged:\ttotal\nmismatch" and received.at == t0
+    assert attempt.error == "HTTPError: bad\ufffdbyte \\ here"
+    assert (attempt.status, attempt.attempt, attempt.target) == (500, 1, "erp")
+    assert await store.queries.get(plain) is not None
+    assert store.writer.dropped == 0
