@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from omnihub.envelope import Envelope
-from omnihub.journey import JourneyEntry, JourneyMeta, JourneyStore, Stage
+from omnihub.journey import JourneyMeta, JourneyStore
 
 __all__ = ["JournalBatch", "Published"]
 
@@ -31,7 +31,8 @@ class Published(NamedTuple):
 
 
 class JournalBatch:
-    """Starts journeys (received + published) through the store's background writer."""
+    """Starts journeys (received + published, one row a message) through the store's
+    background writer."""
 
     def __init__(self, store: JourneyStore) -> None:
         self._store = store
@@ -46,17 +47,16 @@ class JournalBatch:
                 trace_id=trace_id,
                 business_key=envelope.business_key,
             )
-            received = JourneyEntry(
-                at=envelope.received_at,
-                stage=Stage.RECEIVED,
-                detail=envelope.api_version + (f", {detail}" if detail else ""),
+            # published is stamped when the publish went out, so it sorts before the
+            # worker's attempts; the broker's confirm made it an entry, and how long that
+            # took is kept
+            self._store.accepted(
+                meta,
+                envelope.received_at,
+                envelope.api_version + (f", {detail}" if detail else ""),
+                at,
+                round(confirm_ms, 3),
             )
-            # stamped when the publish went out, so it sorts before the worker's attempts;
-            # the broker's confirm is what made it an entry, and how long that took is kept
-            sent = JourneyEntry(
-                at=at, stage=Stage.PUBLISHED, latency_ms=round(confirm_ms, 3), detail="confirmed"
-            )
-            self._store.started(meta, (received, sent), envelope.received_at)
 
     async def drain(self, timeout_s: float) -> None:
         """Write what is buffered (at shutdown)."""

@@ -41,14 +41,24 @@ def partition_head(cls: str, day: date) -> str:
     return f"{text(cls)}\t{day.isoformat()}\t"
 
 
-def message_line(head: str, meta: JourneyMeta, received_at: str) -> str:
+def message_line(
+    head: str,
+    meta: JourneyMeta,
+    received_at: str,
+    received_detail: str | None = None,
+    published_at: str | None = None,
+    confirm_ms: float | None = None,
+) -> str:
     """A journey_messages row: the head (`partition_head`, message_id), then trace_id (a
     W3C trace id, 32 hex digits, is a uuid as it is; anything else is NULL), partner,
-    route, event, business_key, received_at (ISO text)."""
+    route, event, business_key, received_at; then, from the gateway, the received entry's
+    detail, when the publish went out, the confirm's latency (NULL from a worker). Times
+    are ISO text."""
     trace = meta.trace_id if _TRACE_ID.fullmatch(meta.trace_id) else _NULL
     return (
         f"{head}{trace}\t{text(meta.partner)}\t{text(meta.route)}\t{text(meta.event)}\t"
-        f"{text(meta.business_key)}\t{received_at}\n"
+        f"{text(meta.business_key)}\t{received_at}\t{text(received_detail)}\t"
+        f"{published_at or _NULL}\t{_NULL if confirm_ms is None else confirm_ms}\n"
     )
 
 

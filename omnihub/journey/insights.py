@@ -28,15 +28,17 @@ STAGES = ("edge", "queue", "retries", "target")
 
 _INSIGHTS = """
 WITH m AS (
-    SELECT class, day, message_id, route, received_at FROM journey_messages
+    SELECT class, day, message_id, route, received_at, published_at FROM journey_messages
     WHERE received_at >= %(since)s AND received_at < %(until)s
       AND day BETWEEN %(first_day)s AND %(last_day)s
       AND (%(route)s::text IS NULL OR route = %(route)s)
 ), e AS (
     SELECT e.message_id, e.target, e.stage, e.at, e.status, e.latency_ms
     FROM journey_entries e JOIN m USING (class, day, message_id)
-), accepted AS (
-    SELECT message_id, min(at) AS at FROM e WHERE stage = 'published' GROUP BY message_id
+), accepted AS (  -- published: on the message row (schema 4), or an entry (before)
+    SELECT m.message_id, coalesce(m.published_at, min(e.at)) AS at
+    FROM m LEFT JOIN e ON e.message_id = m.message_id AND e.stage = 'published'
+    GROUP BY m.message_id, m.published_at
 ), per AS (
     SELECT message_id, target,
         min(at) FILTER (WHERE stage = 'attempt') AS first_attempt,

@@ -18,6 +18,12 @@ Version 3 adds a partial index of the `dead_lettered` entries by their detail, t
 they went to: the console lists a DLQ's dead letters from the journey store
 (`omnihub/replay/parked_query.py`) without scanning every entry.
 
+Version 4 puts the gateway's part of a journey on the message's own row: the received
+entry's detail, when the publish went out and how long the broker took to confirm it
+(`received_detail`, `published_at`, `confirm_ms`). The gateway writes one row per
+accepted message instead of three; readers show the two entries as before
+(`queries.py`). Rows written before keep their received and published entries.
+
 A message's rows all sit in the partition of the day of its UUIDv7 id, so dropping a day
 drops a message whole. Ids are stored as `uuid` (16 bytes), trace ids too.
 """
@@ -87,6 +93,15 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         """
         CREATE INDEX journey_entries_dead ON journey_entries (detail, message_id)
             WHERE stage = 'dead_lettered';
+        """,
+    ),
+    (
+        4,
+        """
+        ALTER TABLE journey_messages
+            ADD COLUMN received_detail text,
+            ADD COLUMN published_at timestamptz,
+            ADD COLUMN confirm_ms real;
         """,
     ),
 )

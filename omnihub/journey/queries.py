@@ -30,7 +30,8 @@ from omnihub.journey.retention import day_of, message_uuid
 __all__ = ["JourneyQueries", "NotDelivered"]
 
 _MESSAGE_COLUMNS = (
-    "class, day, message_id, trace_id, partner, route, event, business_key, received_at"
+    "class, day, message_id, trace_id, partner, route, event, business_key, received_at,"
+    " received_detail, published_at, confirm_ms"
 )
 _ENTRIES = """
 SELECT message_id, at, stage, target, attempt, status, latency_ms, error, actor, detail
@@ -84,6 +85,20 @@ def _meta(row: Sequence[Any]) -> JourneyMeta:
     )
 
 
+def _gateway_entries(row: Sequence[Any]) -> list[JourneyEntry]:
+    """The received and published entries the gateway keeps on the message row (none on
+    a row only a worker has written, nor on one written before schema version 4)."""
+    received_at, detail, published_at, confirm_ms = row[8], row[9], row[10], row[11]
+    if published_at is None:
+        return []
+    return [
+        JourneyEntry(at=received_at, stage=Stage.RECEIVED, detail=detail),
+        JourneyEntry(
+            at=published_at, stage=Stage.PUBLISHED, latency_ms=confirm_ms, detail="confirmed"
+        ),
+    ]
+
+
 def _entry(row: Sequence[Any]) -> JourneyEntry:
     return JourneyEntry(
         at=row[1],
@@ -113,7 +128,7 @@ class JourneyQueries:
             days = sorted({r[1] for r in rows})
             cur = await conn.execute(_ENTRIES, (ids, days))
             entries = await cur.fetchall()
-        by_id: dict[uuid.UUID, list[JourneyEntry]] = {i: [] for i in ids}
+        by_id: dict[uuid.UUID, list[JourneyEntry]] = {r[2]: _gateway_entries(r) for r in rows}
         for e in entries:
             by_id[e[0]].append(_entry(e))
         journeys = [Journey(meta=_meta(r), entries=by_id[r[2]]) for r in rows]

@@ -1,6 +1,7 @@
 """What a hub part holds of the journey store: one database, its writer and its queries.
 
 store = JourneyStore.open(config, settings, metrics=metrics, part="gateway")
+store.accepted(meta, received_at, detail, published_at, confirm_ms)  # the gateway's part
 store.started(meta, entries, received_at)      # buffered, never blocks, never raises
 store.record(message_id, event, entries)       # idem
 await store.queries.get(message_id, partner="acme")
@@ -72,6 +73,17 @@ class JourneyStore:
         self, meta: JourneyMeta, entries: Sequence[JourneyEntry], received_at: datetime
     ) -> None:
         self.writer.started(meta, entries, received_at)
+
+    def accepted(
+        self,
+        meta: JourneyMeta,
+        received_at: datetime,
+        received_detail: str | None,
+        published_at: datetime,
+        confirm_ms: float,
+    ) -> None:
+        """The gateway's part of a journey: received and published (see `JourneyWriter`)."""
+        self.writer.accepted(meta, received_at, received_detail, published_at, confirm_ms)
 
     def record(self, message_id: str, event: str, entries: Sequence[JourneyEntry]) -> None:
         self.writer.record(message_id, event, entries)

@@ -1,12 +1,12 @@
 """Journey rows written to PostgreSQL in batches, off the request and delivery paths.
 
-`started` and `record` only append to a bounded in-memory buffer and return at once; a
-background task writes what has gathered every `interval_s` (or as soon as a batch is
-full), in one transaction that also creates any day partition the batch needs: the
-entries with one `COPY`, the messages with one `COPY` into a temporary table and one
-`INSERT ... SELECT ... ON CONFLICT DO NOTHING` from it (the gateway and a worker may both
-write a message's identity). Both `COPY`s send the batch as one block of text
-(`copy_text.py`).
+`started`, `accepted` and `record` only append to a bounded in-memory buffer and return
+at once; a background task writes what has gathered every `interval_s` (or as soon as a
+batch is full), in one transaction that also creates any day partition the batch needs:
+the entries with one `COPY`, the messages with one `COPY` into a temporary table and one
+`INSERT ... SELECT ... ON CONFLICT` from it (the gateway and a worker may both write a
+message's identity; the gateway's row also holds its received and published entries).
+Both `COPY`s send the batch as one block of text (`copy_text.py`).
 
 When PostgreSQL is down the batch goes back to the head of the buffer and is retried
 with a growing pause: nothing the partner or the target waits for depends on it. Rows
@@ -42,7 +42,8 @@ log = logging.getLogger("omnihub.journey")
 _Row = tuple[bool, tuple[str, date], str]
 
 _MESSAGE_COLUMNS = (
-    "class, day, message_id, trace_id, partner, route, event, business_key, received_at"
+    "class, day, message_id, trace_id, partner, route, event, business_key, received_at,"
+    " received_detail, published_at, confirm_ms"
 )
 # per connection: where a batch's messages land before they join journey_messages
 _CREATE_INCOMING = (
@@ -50,16 +51,25 @@ _CREATE_INCOMING = (
     " (LIKE journey_messages) ON COMMIT DELETE ROWS"
 )
 _COPY_MESSAGES = f"COPY journey_messages_in ({_MESSAGE_COLUMNS}) FROM STDIN"
+# A message's identity may come from the gateway and from a worker (its first try), in
+# either order: the gateway's row brings the received and published parts, which fill a
+# worker's row written first. One row per message of a batch (an update may not touch a
+# row twice in one statement), the gateway's if there is one.
 _INSERT_MESSAGES = (
     f"INSERT INTO journey_messages ({_MESSAGE_COLUMNS})"
-    f" SELECT {_MESSAGE_COLUMNS} FROM journey_messages_in ON CONFLICT DO NOTHING"
+    f" SELECT DISTINCT ON (message_id, day, class) {_MESSAGE_COLUMNS} FROM journey_messages_in"
+    " ORDER BY message_id, day, class, published_at NULLS LAST"
+    " ON CONFLICT (message_id, day, class) DO UPDATE SET"
+    " received_at = EXCLUDED.received_at, received_detail = EXCLUDED.received_detail,"
+    " published_at = EXCLUDED.published_at, confirm_ms = EXCLUDED.confirm_ms"
+    " WHERE EXCLUDED.published_at IS NOT NULL AND journey_messages.published_at IS NULL"
 )
 _COPY_ENTRIES = (
     "COPY journey_entries (class, day, message_id, at, stage, target, attempt, status,"
     " latency_ms, error, actor, detail) FROM STDIN"
 )
 RETENTION_EVERY_S = 3600.0
-DEFAULT_CAPACITY = 200_000  # rows (a message is about 5): some 40,000 messages' worth
+DEFAULT_CAPACITY = 200_000  # rows: a message is one at the gateway, 3 to 5 at a worker
 
 
 class JourneyWriter:
@@ -117,6 +127,26 @@ class JourneyWriter:
             for e in entries
         ]
         self._add(rows)
+
+    def accepted(
+        self,
+        meta: JourneyMeta,
+        received_at: datetime,
+        received_detail: str | None,
+        published_at: datetime,
+        confirm_ms: float,
+    ) -> None:
+        """A message the gateway accepted: its identity and its received and published
+        entries, in one row (readers show the two entries as written by `started`)."""
+        mid = message_uuid(meta.message_id)
+        if mid is None:
+            return
+        part = (self._retention.class_of(meta.event), day_of(mid))
+        line = message_line(
+            self._head(part, mid), meta, received_at.isoformat(), received_detail,
+            published_at.isoformat(), confirm_ms,
+        )  # fmt: skip
+        self._add([(True, part, line)])
 
     def record(self, message_id: str, event: str, entries: Sequence[JourneyEntry]) -> None:
         """More entries of a message (attempts, outcomes, replays, discards)."""

@@ -23,8 +23,8 @@ from tests.support.hub import running_app
 from tests.support.orders import order
 from tests.support.private_postgres import PrivatePostgres, private_postgres
 
-BUFFER = 60  # rows per process: 20 messages' worth (3 rows each) from the gateway and the worker
-DURING = 30
+BUFFER = 60  # rows per process: the gateway's 60 messages (one row each), the worker's 20 (3)
+DURING = 80
 
 
 @pytest.fixture
@@ -116,8 +116,9 @@ async def test_orders_flow_through_a_postgresql_outage_and_journeys_resume(
     keys_seen = [r.idempotency_key for r in sandbox.control.records("erp", status=201)]
     assert sorted(keys_seen) == sorted(before + during + after)  # each once
     assert unreadable.status_code == 503
-    # 30 messages, 3 rows each, into a buffer of 60 rows: 10 messages' rows dropped, counted
-    assert dropped_gateway == 30 and dropped_worker == 30
+    # 80 messages into buffers of 60 rows: the gateway drops 20 (one row each), the worker
+    # 60 messages' 3 rows each; counted
+    assert dropped_gateway == 20 and dropped_worker == 180
     logged = [r.getMessage() for r in caplog.records if r.name == "omnihub.journey"]
     assert any(line.startswith("journey rows dropped (the buffer is full)") for line in logged)
     database = JourneyDatabase(postgres.url(), pool_size=1)
@@ -127,4 +128,4 @@ async def test_orders_flow_through_a_postgresql_outage_and_journeys_resume(
         await database.close()
     published = [j for j in kept if j and any(e.stage is Stage.PUBLISHED for e in j.entries)]
     delivered = [j for j in kept if j and any(e.stage is Stage.DELIVERED for e in j.entries)]
-    assert len(published) == 20 and len(delivered) == 20  # what waited was written later
+    assert len(published) == 60 and len(delivered) == 20  # what waited was written later

@@ -134,3 +134,43 @@ async def test_text_with_tabs_newlines_backslashes_and_nul_is_stored_as_sent(
     assert (attempt.status, attempt.attempt, attempt.target) == (500, 1, "erp")
     assert await store.queries.get(plain) is not None
     assert store.writer.dropped == 0
+
+
+async def test_the_gateways_row_fills_a_workers_row_in_either_order_and_in_one_batch(
+    store: Store,
+) -> None:
+    """The gateway keeps received and published on the message row: whether a worker's
+    first try wrote the row before, after or in the same batch, the journey reads
+    received, published, attempt, delivered."""
+    t0 = datetime.now(UTC)
+    worker = (
+        JourneyEntry(at=t0 + timedelta(milliseconds=9), stage=Stage.ATTEMPT, target="erp",
+                     attempt=1, status=201),
+        JourneyEntry(at=t0 + timedelta(milliseconds=12), stage=Stage.DELIVERED, target="erp"),
+    )  # fmt: skip
+    sent = t0 + timedelta(milliseconds=2)
+
+    def gateway(m: object) -> None:
+        store.writer.accepted(m, t0, "v1, flagged: total", sent, 1.5)  # type: ignore[arg-type]
+
+    before, after, same = message_id(t0), message_id(t0), message_id(t0)
+    store.start(meta(before), *worker, at=t0)  # the worker's row lands first
+    await store.flushed()
+    gateway(meta(before))
+    gateway(meta(after))  # the gateway's row lands first
+    await store.flushed()
+    store.start(meta(after), *worker, at=t0)
+    store.start(meta(same), *worker, at=t0)  # both in one batch
+    gateway(meta(same))
+    await store.flushed()
+    assert store.writer.dropped == 0
+    for mid in (before, after, same):
+        journey = await store.queries.get(mid)
+        assert journey is not None, mid
+        assert [e.stage for e in journey.entries] == [
+            Stage.RECEIVED, Stage.PUBLISHED, Stage.ATTEMPT, Stage.DELIVERED,
+        ], mid  # fmt: skip
+        received, published = journey.entries[:2]
+        assert (received.at, received.detail) == (t0, "v1, flagged: total")
+        assert (published.at, published.latency_ms, published.detail) == (sent, 1.5, "confirmed")
+        assert journey.outcome == "delivered"
