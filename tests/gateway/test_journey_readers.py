@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import msgspec
+import pytest
 
 from gateway import create_app
 from omnihub.settings import Settings
@@ -20,13 +21,15 @@ from tests.support.ports import free_port
 __all__ = ["store"]
 
 
+@pytest.mark.parametrize("legacy", [False, True], ids=["gateway-row", "entries-before-v4"])
 async def test_message_status_and_admin_journeys_read_delivered_in_time_order(
-    tmp_path: Path, settings: Settings, store: Store
+    tmp_path: Path, settings: Settings, store: Store, legacy: bool
 ) -> None:
     keys = Keys()
     config = journey_config(tmp_path, "http://127.0.0.1:9", keys)
     route = f"readers-{uuid.uuid4().hex[:8]}"  # the run's database is shared by its tests
-    mid = await written_out_of_order(store, partner="acme", key="HTTP-OOO-1", route=route)
+    key = f"HTTP-OOO-{uuid.uuid4().hex[:6]}"
+    mid = await written_out_of_order(store, partner="acme", key=key, route=route, legacy=legacy)
     async with (
         running_app(create_app(config, settings)) as url,
         httpx.AsyncClient(base_url=url) as client,
@@ -35,7 +38,7 @@ async def test_message_status_and_admin_journeys_read_delivered_in_time_order(
         foreign = await client.get(f"/v1/messages/{mid}", headers=Keys.bearer(keys.beta))
         admin = await client.get(f"/admin/journeys/{mid}", headers=Keys.bearer(keys.ops))
         narrowed = await client.get(
-            "/admin/journeys/HTTP-OOO-1", params={"partner": "beta"}, headers=Keys.bearer(keys.ops)
+            f"/admin/journeys/{key}", params={"partner": "beta"}, headers=Keys.bearer(keys.ops)
         )
         insights = await client.get(
             "/admin/insights", params={"route": route}, headers=Keys.bearer(keys.ops)
