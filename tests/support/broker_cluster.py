@@ -91,7 +91,10 @@ def broker_cluster(size: int = 3) -> Iterator[BrokerCluster]:
     try:
         with ThreadPoolExecutor(size) as pool:
             list(pool.map(PrivateBroker.start, nodes))
-            list(pool.map(lambda n: _join(n, nodes[0]), nodes[1:]))
+        # One at a time, so each join meets a settled cluster: two nodes joining at once
+        # failed once in Mnesia ("start_app failed: ... {mnesia_app, start, ...}").
+        for node in nodes[1:]:
+            _join(node, nodes[0])
         cluster = BrokerCluster(nodes)
         joined = cluster.members()
         if joined != {n.node for n in nodes}:
