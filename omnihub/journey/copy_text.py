@@ -19,7 +19,13 @@ from datetime import date
 
 from omnihub.journey.model import JourneyEntry, JourneyMeta, Stage
 
-__all__ = ["entry_line", "message_line", "partition_head", "text"]
+__all__ = ["MESSAGE_COLUMNS", "entry_line", "message_line", "partition_head", "text"]
+
+# journey_messages' columns in the order `message_line` renders them (and readers read)
+MESSAGE_COLUMNS = (
+    "class, day, message_id, trace_id, partner, route, event, business_key, received_at,"
+    " received_detail, published_at, confirm_ms"
+)
 
 _NULL = "\\N"
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x00": "\ufffd"})

@@ -23,16 +23,13 @@ from typing import Any
 
 import msgspec
 
+from omnihub.journey.copy_text import MESSAGE_COLUMNS
 from omnihub.journey.database import JourneyDatabase
 from omnihub.journey.model import Journey, JourneyEntry, JourneyMeta, Stage
 from omnihub.journey.retention import day_of, message_uuid
 
 __all__ = ["JourneyQueries", "NotDelivered"]
 
-_MESSAGE_COLUMNS = (
-    "class, day, message_id, trace_id, partner, route, event, business_key, received_at,"
-    " received_detail, published_at, confirm_ms"
-)
 _ENTRIES = """
 SELECT message_id, at, stage, target, attempt, status, latency_ms, error, actor, detail
 FROM journey_entries WHERE message_id = ANY(%s) AND day = ANY(%s)
@@ -118,7 +115,7 @@ class JourneyQueries:
         self._db = database
 
     async def _journeys(self, where: str, params: Sequence[Any]) -> list[Journey]:
-        query = f"SELECT {_MESSAGE_COLUMNS} FROM journey_messages WHERE {where}"
+        query = f"SELECT {MESSAGE_COLUMNS} FROM journey_messages WHERE {where}"
         async with self._db.reading() as conn:
             cur = await conn.execute(query.encode(), params)
             rows = await cur.fetchall()

@@ -27,7 +27,12 @@ from datetime import UTC, date, datetime
 
 import psycopg
 
-from omnihub.journey.copy_text import entry_line, message_line, partition_head
+from omnihub.journey.copy_text import (
+    MESSAGE_COLUMNS,
+    entry_line,
+    message_line,
+    partition_head,
+)
 from omnihub.journey.database import UNAVAILABLE, JourneyDatabase, StoreUnavailable
 from omnihub.journey.model import JourneyEntry, JourneyMeta
 from omnihub.journey.partitions import drop_expired, ensure_partitions
@@ -41,23 +46,19 @@ log = logging.getLogger("omnihub.journey")
 # (is a journey_messages row, its partition: (class, day), its COPY text line)
 _Row = tuple[bool, tuple[str, date], str]
 
-_MESSAGE_COLUMNS = (
-    "class, day, message_id, trace_id, partner, route, event, business_key, received_at,"
-    " received_detail, published_at, confirm_ms"
-)
 # per connection: where a batch's messages land before they join journey_messages
 _CREATE_INCOMING = (
     "CREATE TEMPORARY TABLE IF NOT EXISTS journey_messages_in"
     " (LIKE journey_messages) ON COMMIT DELETE ROWS"
 )
-_COPY_MESSAGES = f"COPY journey_messages_in ({_MESSAGE_COLUMNS}) FROM STDIN"
+_COPY_MESSAGES = f"COPY journey_messages_in ({MESSAGE_COLUMNS}) FROM STDIN"
 # A message's identity may come from the gateway and from a worker (its first try), in
 # either order: the gateway's row brings the received and published parts, which fill a
 # worker's row written first. One row per message of a batch (an update may not touch a
 # row twice in one statement), the gateway's if there is one.
 _INSERT_MESSAGES = (
-    f"INSERT INTO journey_messages ({_MESSAGE_COLUMNS})"
-    f" SELECT DISTINCT ON (message_id, day, class) {_MESSAGE_COLUMNS} FROM journey_messages_in"
+    f"INSERT INTO journey_messages ({MESSAGE_COLUMNS})"
+    f" SELECT DISTINCT ON (message_id, day, class) {MESSAGE_COLUMNS} FROM journey_messages_in"
     " ORDER BY message_id, day, class, published_at NULLS LAST"
     " ON CONFLICT (message_id, day, class) DO UPDATE SET"
     " received_at = EXCLUDED.received_at, received_detail = EXCLUDED.received_detail,"
@@ -115,11 +116,10 @@ class JourneyWriter:
         self, meta: JourneyMeta, entries: Sequence[JourneyEntry], received_at: datetime
     ) -> None:
         """A message's identity and its first entries (the gateway; a worker's first try)."""
-        mid = message_uuid(meta.message_id)
-        if mid is None:
+        located = self._locate(meta.message_id, meta.event)
+        if located is None:
             return
-        part = (self._retention.class_of(meta.event), day_of(mid))
-        head = self._head(part, mid)
+        part, head = located
         received = received_at.isoformat()  # the gateway's received entry has that time too
         rows: list[_Row] = [(True, part, message_line(head, meta, received))]
         rows += [
@@ -138,33 +138,37 @@ class JourneyWriter:
     ) -> None:
         """A message the gateway accepted: its identity and its received and published
         entries, in one row (readers show the two entries as written by `started`)."""
-        mid = message_uuid(meta.message_id)
-        if mid is None:
+        located = self._locate(meta.message_id, meta.event)
+        if located is None:
             return
-        part = (self._retention.class_of(meta.event), day_of(mid))
+        part, head = located
         line = message_line(
-            self._head(part, mid), meta, received_at.isoformat(), received_detail,
+            head, meta, received_at.isoformat(), received_detail,
             published_at.isoformat(), confirm_ms,
         )  # fmt: skip
         self._add([(True, part, line)])
 
     def record(self, message_id: str, event: str, entries: Sequence[JourneyEntry]) -> None:
         """More entries of a message (attempts, outcomes, replays, discards)."""
-        mid = message_uuid(message_id)
-        if mid is None:
+        located = self._locate(message_id, event)
+        if located is None:
             return
-        part = (self._retention.class_of(event), day_of(mid))
-        head = self._head(part, mid)
+        part, head = located
         self._add([(False, part, entry_line(head, e)) for e in entries])
 
-    def _head(self, part: tuple[str, date], message_id: str) -> str:
-        """The first columns of a message's rows: class, day, message_id."""
+    def _locate(self, message_id: str, event: str) -> tuple[tuple[str, date], str] | None:
+        """A message's partition (class, day) and the first columns of its rows (class,
+        day, message_id); None when the id is not a UUID (such a message is not stored)."""
+        mid = message_uuid(message_id)
+        if mid is None:
+            return None
+        part = (self._retention.class_of(event), day_of(mid))
         prefix = self._heads.get(part)
         if prefix is None:
             prefix = partition_head(*part)
             if len(self._heads) < 1024:
                 self._heads[part] = prefix
-        return f"{prefix}{message_id}\t"
+        return part, f"{prefix}{mid}\t"
 
     def _add(self, rows: list[_Row]) -> None:
         if self.waiting + len(rows) > self.capacity:
