@@ -77,6 +77,5 @@ def entry_line(head: str, e: JourneyEntry, at: str | None = None) -> str:
         f"{head}{at or e.at.isoformat()}\t{_STAGE_TEXT[e.stage]}\t{text(e.target)}\t"
         f"{n if e.attempt is None else e.attempt}\t{n if e.status is None else e.status}\t"
         f"{n if e.latency_ms is None else e.latency_ms}\t"
-        f"{n if e.error is None else text(e.error)}\t{n if e.actor is None else text(e.actor)}\t"
-        f"{text(e.detail)}\n"
+        f"{text(e.error)}\t{text(e.actor)}\t{text(e.detail)}\n"
     )
