@@ -118,7 +118,10 @@ class Inbound:
                 raise self._schema_problem(errors) from None
             except msgspec.DecodeError as exc:
                 raise self._malformed(exc) from None
-        self._check_input(body)
+        checked = self._check_input(body)
+        # a body of the canonical type itself that the pipeline leaves as it is (a `when`
+        # that does not apply) is already validated: the check's struct is the output
+        passed = checked if type(checked) is self.schema else None
         data = self._plain(body)
         ctx = PipelineContext(
             route_id=self.route_id, now=now, partner_id=partner, event_type=self.event
@@ -135,7 +138,11 @@ class Inbound:
             ) from None
         return [
             self._canonical(
-                output.event_type or self.event, self.validate(output.payload), output.flags
+                output.event_type or self.event,
+                passed
+                if passed is not None and output.unchanged
+                else self.validate(output.payload),
+                output.flags,
             )
             for output in outputs
         ]
@@ -153,19 +160,20 @@ class Inbound:
                 errors,
             ) from None
 
-    def _check_input(self, body: bytes) -> None:
-        """The body is one of the declared input types, or a 422 listing what is wrong
-        with it as the type it comes closest to (fewest failing fields)."""
+    def _check_input(self, body: bytes) -> msgspec.Struct | None:
+        """The body as the first declared input type it is (None when none is declared),
+        or a 422 listing what is wrong with it as the type it comes closest to (fewest
+        failing fields)."""
         for decoder in self._input_decoders:
             try:
-                decoder.decode(body)
-                return
+                found: msgspec.Struct = decoder.decode(body)
+                return found
             except msgspec.ValidationError:
                 continue
             except msgspec.DecodeError as exc:
                 raise self._malformed(exc) from None
         if not self.inputs:
-            return
+            return None
         plain = self._plain(body)
         name, errors = min(
             ((name, collect_errors(plain, tp)) for name, tp in self.inputs),

@@ -11,7 +11,7 @@ from transforms.pipeline.errors import PipelineCompileError
 from transforms.pipeline.findings import Finding, FindingKind, Location
 from transforms.pipeline.labels import check_labels, walk_steps
 from transforms.pipeline.runner import Message, StepFn, sequence
-from transforms.pipeline.spec import Step, Table
+from transforms.pipeline.spec import FilterStep, Step, Table, WhenStep
 from transforms.pipeline.steps import STEP_COMPILERS
 
 __all__ = ["Pipeline", "compile_pipeline", "lint_pipeline"]
@@ -32,9 +32,14 @@ class Pipeline:
         self._run = run
 
     def __call__(self, payload: Any, ctx: PipelineContext) -> list[PipelineOutput]:
-        messages = self._run(Message(payload, ctx.event_type), ctx)
+        messages = self._run(Message(payload, ctx.event_type, changed=False), ctx)
         return [
-            PipelineOutput(payload=m.payload, event_type=m.event_type, flags=tuple(m.flags))
+            PipelineOutput(
+                payload=m.payload,
+                event_type=m.event_type,
+                flags=tuple(m.flags),
+                unchanged=not m.changed,
+            )
             for m in messages
         ]
 
@@ -43,7 +48,7 @@ class Pipeline:
 
 
 def _compile_steps(env: CompileEnv, steps: Sequence[Step], at: Location) -> StepFn:
-    labelled: list[tuple[str, StepFn]] = []
+    labelled: list[tuple[str, StepFn, bool]] = []
     for index, step in enumerate(steps):
         compile_step = STEP_COMPILERS.get(type(step))
         if compile_step is None:
@@ -51,8 +56,13 @@ def _compile_steps(env: CompileEnv, steps: Sequence[Step], at: Location) -> Step
                 FindingKind.BAD_STEP, (*at, index), f"unknown step type {type(step).__name__}"
             )
             continue
-        labelled.append((step.label, compile_step(step, env, (*at, index))))
+        changes = not isinstance(step, _CONDITIONS)
+        labelled.append((step.label, compile_step(step, env, (*at, index)), changes))
     return sequence(env.pipeline, labelled)
+
+
+# Steps that only decide which steps run (their nested steps mark what they change).
+_CONDITIONS = (WhenStep, FilterStep)
 
 
 def _build(

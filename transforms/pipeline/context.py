@@ -38,3 +38,5 @@ class PipelineOutput(msgspec.Struct, frozen=True, kw_only=True):
     payload: Any
     event_type: str | None
     flags: tuple[str, ...] = ()
+    # True when only conditions (`when`, `filter`) saw it: the payload the pipeline was given
+    unchanged: bool = False

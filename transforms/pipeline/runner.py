@@ -15,29 +15,41 @@ __all__ = ["Message", "StepFn", "sequence"]
 class Message:
     """A payload and its event type on their way through the steps (mutable), with the
     flags steps raised about it (e.g. ``reconcile`` with ``on_mismatch: flag``): what the
-    message's journey should say."""
+    message's journey should say. ``changed``: whether a step other than a condition ran
+    on it (a message only conditions saw is the payload it started as)."""
 
-    __slots__ = ("event_type", "flags", "payload")
+    __slots__ = ("changed", "event_type", "flags", "payload")
 
-    def __init__(self, payload: Any, event_type: str | None, flags: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        payload: Any,
+        event_type: str | None,
+        flags: Sequence[str] = (),
+        *,
+        changed: bool = True,
+    ) -> None:
         self.payload = payload
         self.event_type = event_type
         self.flags = list(flags)
+        self.changed = changed
 
 
 StepFn = Callable[[Message, PipelineContext], list[Message]]
 """A compiled step: one message in, zero or more out (usually the same one)."""
 
 
-def sequence(pipeline: str, steps: Sequence[tuple[str, StepFn]]) -> StepFn:
-    """Chain labelled steps into one; failures name ``pipeline`` and the step label."""
+def sequence(pipeline: str, steps: Sequence[tuple[str, StepFn, bool]]) -> StepFn:
+    """Chain labelled steps into one; failures name ``pipeline`` and the step label. Each
+    step says whether it may change a message (every step but a condition, whose nested
+    steps mark what they change themselves); the messages it returns are marked
+    `changed`."""
     labelled = tuple(steps)
 
     def run(message: Message, ctx: PipelineContext) -> list[Message]:
         current = [message]
         label = "?"
         try:
-            for step_label, step in labelled:
+            for step_label, step, changes in labelled:
                 label = step_label
                 if len(current) == 1:
                     current = step(current[0], ctx)
@@ -46,6 +58,9 @@ def sequence(pipeline: str, steps: Sequence[tuple[str, StepFn]]) -> StepFn:
                     for item in current:
                         produced.extend(step(item, ctx))
                     current = produced
+                if changes:
+                    for item in current:
+                        item.changed = True
                 if not current:
                     break
         except PipelineError:

@@ -35,3 +35,24 @@ def test_filter_drops_messages_whose_condition_is_false() -> None:
 def test_filter_keeps_messages_whose_condition_holds() -> None:
     pipeline = build("- {step: filter, label: only_paid, condition: \"status == 'paid'\"}")
     assert run_pipeline(pipeline, {"status": "paid"})[0].payload == {"status": "paid"}
+
+
+def test_a_message_only_conditions_saw_is_unchanged() -> None:
+    pipeline = build("""
+- step: when
+  label: w
+  condition: "type == 'pickup'"
+  steps:
+    - {step: set, label: p, fields: {fulfillment: "'pickup_in_store'"}}
+- {step: filter, label: f, condition: "type != null"}
+""")
+    assert run_pipeline(pipeline, {"type": "home"})[0].unchanged
+    assert not run_pipeline(pipeline, {"type": "pickup"})[0].unchanged  # the `when` applied
+
+
+def test_any_other_step_marks_a_message_changed() -> None:
+    assert not run_pipeline(build(WHEN), {"type": "home"})[0].unchanged  # `otherwise` ran
+    event = build("- {step: event, label: e, type: order.flagged}")
+    assert not run_pipeline(event, {"type": "home"})[0].unchanged
+    split = build("- {step: split, label: s, field: lines}")
+    assert not any(o.unchanged for o in run_pipeline(split, {"lines": [{"a": 1}, {"a": 2}]}))
