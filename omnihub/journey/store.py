@@ -63,10 +63,11 @@ class JourneyStore:
                 Retention(config.journeys),
                 on_dropped=metrics.journey_rows_dropped.labels(part=part).inc,
                 on_failure=metrics.journey_write_failures.labels(part=part).inc,
-                on_waiting=metrics.journey_rows_waiting.labels(part=part).set,
                 capacity=capacity,
                 interval_s=interval_s,
             )
+            # read when scraped, not set on every row recorded
+            metrics.journey_rows_waiting.labels(part=part).set_function(lambda: writer.waiting)
         return cls(database, writer)
 
     def started(

@@ -84,14 +84,12 @@ class JourneyWriter:
         interval_s: float = 0.05,
         on_dropped: Callable[[int], None] | None = None,
         on_failure: Callable[[int], None] | None = None,
-        on_waiting: Callable[[int], None] | None = None,
     ) -> None:
         self._db = database
         self._retention = retention
         self.capacity, self._batch, self._interval = capacity, batch, interval_s
         self._on_dropped = on_dropped
         self._on_failure = on_failure
-        self._on_waiting = on_waiting
         self._buffer: deque[_Row] = deque()
         self._in_flight = 0
         self._wake: asyncio.Event | None = None
@@ -180,8 +178,6 @@ class JourneyWriter:
             self._task = asyncio.get_running_loop().create_task(self._run())
         if len(self._buffer) >= self._batch and self._wake is not None:
             self._wake.set()
-        if self._on_waiting is not None:
-            self._on_waiting(self.waiting)
 
     def _drop(self, count: int, why: str) -> None:
         self.dropped += count
@@ -229,8 +225,6 @@ class JourneyWriter:
                 pause = 0.0
             finally:
                 self._in_flight = 0
-                if self._on_waiting is not None:
-                    self._on_waiting(self.waiting)
 
     async def _connection(self) -> psycopg.AsyncConnection:
         if self._conn is None or self._conn.closed:
