@@ -14,6 +14,13 @@ aio-pika connects to one URL; this module tries the nodes in turn:
   that are up.
 
 Every process starts at a random node, so a fleet spreads its connections over the cluster.
+
+A connection attempt that fails (refused, timed out, cancelled) closes the connection
+object aio-pika made for it: `aio_pika.connect` leaves that object open, and aio-pika's
+`Connection.__del__` then closes it with `asyncio.ensure_future` whenever the garbage
+collector reaches it (the failed attempt's traceback keeps it in a reference cycle, so
+that is at any later time, in any thread). In a thread without an event loop that close
+is never awaited: "coroutine 'Connection.close' was never awaited".
 """
 
 from __future__ import annotations
@@ -22,10 +29,10 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 
 import aio_pika
-from aio_pika.abc import AbstractConnection, AbstractRobustConnection
+from aio_pika.abc import AbstractConnection, AbstractRobustConnection, TimeoutType
 from yarl import URL
 
 from omnihub.broker.errors import MAPPED
@@ -56,6 +63,30 @@ class NodeCursor:
         self.index = (self.index + 1) % len(self.urls)
 
 
+async def _closed_on_failure(connection: AbstractConnection, attempt: Awaitable[None]) -> None:
+    try:
+        await attempt
+    except BaseException:
+        await connection.close()
+        raise
+
+
+class _Connection(aio_pika.Connection):
+    """aio-pika's connection, closed when connecting it fails (module docstring)."""
+
+    async def connect(self, timeout: TimeoutType = None) -> None:
+        await _closed_on_failure(self, super().connect(timeout))
+
+
+class _RobustConnection(aio_pika.RobustConnection):
+    """aio-pika's robust connection, closed (its reconnect task stopped) when its first
+    connect fails or is cancelled. `aio_pika.connect_robust` calls `connect` once; the
+    reconnects after a lost connection do not go through it."""
+
+    async def connect(self, timeout: TimeoutType = None) -> None:
+        await _closed_on_failure(self, super().connect(timeout))
+
+
 async def connect_any(cursor: NodeCursor, *, timeout: float) -> AbstractConnection:
     """A connection to the first node (from the cursor on) that accepts one.
 
@@ -65,7 +96,7 @@ async def connect_any(cursor: NodeCursor, *, timeout: float) -> AbstractConnecti
     for index in cursor.order():
         url = cursor.urls[index]
         try:
-            connection = await aio_pika.connect(url, timeout=timeout)
+            connection = await aio_pika.connect(url, timeout=timeout, connection_class=_Connection)
         except MAPPED as exc:
             error = exc
             skipped.append(f"{redact(url)} ({type(exc).__name__})")
@@ -88,7 +119,10 @@ async def connect_robust_any(
     for index in cursor.order():
         try:
             connection = await aio_pika.connect_robust(
-                cursor.urls[index], timeout=timeout, reconnect_interval=reconnect_interval
+                cursor.urls[index],
+                timeout=timeout,
+                reconnect_interval=reconnect_interval,
+                connection_class=_RobustConnection,
             )
         except MAPPED as exc:
             error = exc

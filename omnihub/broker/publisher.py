@@ -89,6 +89,20 @@ async def _confirmed(confirmation: asyncio.Future[Any]) -> None:
         raise ChannelInvalidStateError("the channel closed before the broker confirmed") from None
 
 
+async def _close(connection: AbstractConnection) -> None:
+    """Close a connection that may already have broken; nothing worth reporting can come
+    of it. The broker's answer is awaited 2 s: a close cut short there has let go of its
+    transport but left aio-pika's connection open, and its `__del__` would close it again
+    whenever the garbage collector reaches it, warning "coroutine 'Connection.close' was
+    never awaited" in a thread without an event loop; the second close, with no transport
+    to wait for, marks it closed."""
+    for _ in range(2):
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(connection.close(), timeout=2)
+        if connection.is_closed:
+            return
+
+
 class ExchangePublish:
     """The public path: each publish through aio-pika's `Exchange.publish`, mandatory,
     its confirm (or nack, or return) awaited by the task it runs in."""
@@ -228,9 +242,7 @@ class Publisher:
         if outbox is not None:
             outbox.close()
         if connection is not None and not connection.is_closed:
-            # Closing a connection that already broke: nothing worth reporting can come of it.
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(connection.close(), timeout=2)
+            await _close(connection)
 
     async def close(self) -> None:
         watchdog, self._watchdog = self._watchdog, None

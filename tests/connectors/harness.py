@@ -16,6 +16,7 @@ from aio_pika.abc import AbstractIncomingMessage
 
 from connectors import Worker, WorkerOptions, create_worker
 from omnihub.broker import Publisher, declare_topology, plan_topology
+from omnihub.broker.nodes import NodeCursor, connect_any
 from omnihub.config import HubConfig, load_config
 from omnihub.envelope import Envelope, new_message_id
 from omnihub.naming import Names
@@ -113,6 +114,13 @@ def envelope(
     )
 
 
+async def _connect(url: str, timeout: float = 30) -> aio_pika.abc.AbstractConnection:
+    """A connection to the test's broker. Through `connect_any`, which closes a failed
+    attempt's connection: aio_pika.connect leaves it open, and collected later in a thread
+    without an event loop it warns "coroutine 'Connection.close' was never awaited"."""
+    return await connect_any(NodeCursor([url]), timeout=timeout)
+
+
 _DECLARED: list[tuple[str, str, HubConfig, tuple[str, ...]]] = []
 
 
@@ -131,7 +139,7 @@ async def delete_declared() -> None:
         names.setdefault(url, set()).update(q.name for q in plan.queues)
     for url, queues in names.items():
         with contextlib.suppress(Exception):
-            connection = await aio_pika.connect(url, timeout=5)
+            connection = await _connect(url, timeout=5)
             try:
                 channel = await connection.channel()
                 for queue in sorted(queues):
@@ -176,7 +184,7 @@ async def publish(settings: Settings, config: HubConfig, envelopes: Sequence[Env
 
 
 async def publish_raw(settings: Settings, queue: str, body: bytes) -> None:
-    connection = await aio_pika.connect(settings.amqp_url)
+    connection = await _connect(settings.amqp_url)
     try:
         channel = await connection.channel(publisher_confirms=True)
         await channel.default_exchange.publish(
@@ -187,7 +195,7 @@ async def publish_raw(settings: Settings, queue: str, body: bytes) -> None:
 
 
 async def depth(settings: Settings, queue: str) -> int:
-    connection = await aio_pika.connect(settings.amqp_url)
+    connection = await _connect(settings.amqp_url)
     try:
         channel = await connection.channel()
         declared = await channel.declare_queue(queue, passive=True)
@@ -207,7 +215,7 @@ async def wait_depth(settings: Settings, queue: str, n: int, timeout: float = 10
 
 async def drain(settings: Settings, queue: str) -> list[AbstractIncomingMessage]:
     """Take every message out of ``queue`` (acked)."""
-    connection = await aio_pika.connect(settings.amqp_url)
+    connection = await _connect(settings.amqp_url)
     out: list[AbstractIncomingMessage] = []
     try:
         channel = await connection.channel()

@@ -20,6 +20,7 @@ from omnihub.broker.nodes import NodeCursor, connect_any, connect_robust_any, re
 from omnihub.errors import BrokerUnavailable
 from omnihub.settings import Settings, split_urls
 from tests.connectors.harness import envelope
+from tests.support.connections import record_connections
 from tests.support.ports import free_port
 from tests.support.services import AMQP_HOST, AMQP_PORT
 from tests.support.tcpproxy import TcpProxy
@@ -27,6 +28,25 @@ from tests.support.tcpproxy import TcpProxy
 
 def _via(settings: Settings, port: int) -> str:
     return urlsplit(settings.amqp_url)._replace(netloc=f"guest:guest@127.0.0.1:{port}").geturl()
+
+
+@pytest.fixture
+def made(monkeypatch: pytest.MonkeyPatch) -> list[aio_pika.Connection]:
+    return record_connections(monkeypatch)
+
+
+async def _silent_node() -> asyncio.Server:
+    """A TCP port that accepts connections and never answers (a node that hangs)."""
+
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read()
+        writer.close()
+
+    return await asyncio.start_server(hold, "127.0.0.1", 0)
+
+
+def _url_of(settings: Settings, server: asyncio.Server) -> str:
+    return _via(settings, server.sockets[0].getsockname()[1])
 
 
 @pytest.fixture
@@ -71,6 +91,54 @@ async def test_no_node_answering_raises_the_vendor_error(settings: Settings) -> 
     cursor = NodeCursor([_via(settings, free_port()), _via(settings, free_port())])
     with pytest.raises(ConnectionError):
         await connect_any(cursor, timeout=2)
+
+
+async def test_a_refused_attempt_leaves_no_connection_open(
+    settings: Settings, made: list[aio_pika.Connection]
+) -> None:
+    cursor = NodeCursor([_via(settings, free_port()), settings.amqp_url])
+    cursor.index = 0
+    connection = await connect_any(cursor, timeout=2)
+    await connection.close()
+    with pytest.raises(ConnectionError):
+        await connect_any(NodeCursor([_via(settings, free_port())]), timeout=2)
+    assert len(made) == 3 and [c for c in made if not c.is_closed] == []
+
+
+async def test_a_timed_out_or_cancelled_attempt_leaves_no_connection_open(
+    settings: Settings, made: list[aio_pika.Connection]
+) -> None:
+    silent = await _silent_node()
+    try:
+        with pytest.raises(TimeoutError):
+            await connect_any(NodeCursor([_url_of(settings, silent)]), timeout=0.2)
+        with pytest.raises(TimeoutError):  # the caller gave up: the attempt is cancelled
+            await asyncio.wait_for(
+                connect_any(NodeCursor([_url_of(settings, silent)]), timeout=30), 0.2
+            )
+    finally:
+        silent.close()
+    assert len(made) == 2 and [c for c in made if not c.is_closed] == []
+
+
+async def test_a_robust_connection_that_cannot_connect_is_closed(
+    settings: Settings, made: list[aio_pika.Connection]
+) -> None:
+    silent = await _silent_node()
+    try:
+        with pytest.raises(ConnectionError):
+            await connect_robust_any(NodeCursor([_via(settings, free_port())]), timeout=2)
+        # Cancelled while its reconnect task connects: left open, that task would go on
+        # for good (aio-pika's reconnect loop ignores a cancel until the connection is
+        # closed), and the event loop could not close at the end of the run.
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(
+                connect_robust_any(NodeCursor([_url_of(settings, silent)]), timeout=30), 0.2
+            )
+    finally:
+        silent.close()
+    assert len(made) == 2 and all(isinstance(c, aio_pika.RobustConnection) for c in made)
+    assert [c for c in made if not c.is_closed] == []
 
 
 async def test_the_publisher_moves_to_another_node_when_its_node_dies(

@@ -13,6 +13,7 @@ from omnihub.envelope import Envelope
 from omnihub.errors import BrokerUnavailable
 from omnihub.settings import Settings
 from tests.connectors.harness import envelope
+from tests.support.connections import record_connections
 from tests.support.services import AMQP_HOST, AMQP_PORT
 from tests.support.tcpproxy import TcpProxy
 
@@ -109,3 +110,21 @@ async def test_an_unconfirmed_publish_times_out_and_the_publisher_recovers(
         await proxy.stop()
     ids = [m.message_id for m in await _drain(settings, queue)]
     assert len(ids) == 5  # all five were routed; three of them unconfirmed
+
+
+async def test_a_close_the_broker_does_not_answer_still_leaves_the_connection_closed(
+    settings: Settings, bound: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exchange, _ = bound
+    made = record_connections(monkeypatch)
+    proxy = TcpProxy(AMQP_HOST, AMQP_PORT)
+    await proxy.start()
+    url = f"amqp://guest:guest@127.0.0.1:{proxy.port}/{settings.amqp_url.rsplit('/', 1)[1]}"
+    publisher = Publisher(url, exchange)
+    try:
+        await publisher.publish(_envelope(n=1))
+        proxy.mute_replies = True  # the broker's close-ok gets lost: the close times out
+        await publisher.close()
+    finally:
+        await proxy.stop()
+    assert len(made) == 1 and made[0].is_closed
