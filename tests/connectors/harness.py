@@ -156,8 +156,8 @@ async def running(
     kwargs.setdefault("options", WorkerOptions(probe_poll_s=0.1, shutdown_timeout_s=5))
     declared(settings, config, [target])
     worker = create_worker(config, settings, target, **kwargs)
-    await worker.start()
-    try:
+    try:  # a start that fails half-way is stopped too (its connection closed), as hub.runner does
+        await worker.start()
         yield worker
     finally:
         await worker.stop()
