@@ -65,7 +65,9 @@ def ingest_parameters(handler: IngestFlow[JsonBody] | IngestFlow[EdiBody]) -> li
                 ),
                 description="A unique key per request (a UUID); a retry with the same key and "
                 "body gets the original response. Kept for "
-                f"{int(route.idempotency_ttl.total_seconds())} s.",
+                f"{int(route.idempotency_ttl.total_seconds())} s; a request that never "
+                "finished holds it for "
+                f"{int(route.idempotency_lock.total_seconds())} s (409 meanwhile).",
             )
         )
     if "webhook_standard" in route.auth:

@@ -17,10 +17,11 @@ partner, key, fingerprint (route, version, body) and the message's index in the 
 Every attempt at the same request publishes under the same ids, however the earlier one
 ended: a 503 after the broker routed a message whose confirm never came back, or a
 gateway killed between the publish and storing the response. The reservation is kept for
-the key's whole lifetime (``idempotency_ttl``) and holds the key for the lock time
-(`IN_FLIGHT_LOCK_MS` in flow.py, 60 s): a retry within it gets 409, a later one takes
-the reservation over (state `retry`) with the first attempt's time, so its messages carry
-the first attempt's ids and the targets, which de-duplicate by message id, see one order.
+the key's whole lifetime (``idempotency_ttl``) and holds the key for the lock time (the
+route's ``idempotency_lock``, 60 s by default): a retry within it gets 409, a later one
+takes the reservation over (state `retry`) with the first attempt's time, so its messages
+carry the first attempt's ids and the targets, which de-duplicate by message id, see one
+order.
 The window this covers is the record's lifetime: ``idempotency_ttl`` from the last
 attempt (24 h by default); a retry after that, or after the record was lost (Redis
 flushed, a failover that lost the write), is a new request with new ids. How long a

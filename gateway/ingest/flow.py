@@ -42,8 +42,6 @@ from omnihub.telemetry.tracing import TraceParent
 
 __all__ = ["REPLAYED", "Accepted", "Accepting", "BodyCodec", "IngestFlow", "Outcome"]
 
-IN_FLIGHT_LOCK_MS = 60_000  # an unfinished request holds its Idempotency-Key this long
-# (a retry after it takes over the key of a gateway that died: admission.py)
 REPLAYED = "Idempotent-Replayed"
 
 
@@ -209,6 +207,9 @@ class IngestFlow(ObservedRoute, Generic[C]):
         self._gone_at = self.policy.gone_at
         self._scopes = frozenset(route.scopes)
         self._ttl_ms = int(route.idempotency_ttl.total_seconds() * 1000)
+        # an unfinished request holds its key this long (a retry after it takes over the
+        # key of a gateway that died: admission.py)
+        self._lock_ms = int(route.idempotency_lock.total_seconds() * 1000)
 
     async def _handle(self, request: IncomingRequest) -> Reply:
         now = datetime.now(UTC)
@@ -242,7 +243,7 @@ class IngestFlow(ObservedRoute, Generic[C]):
             self.tier,
             idempotency_digest=key_digest,
             fingerprint=body_fp,
-            lock_ms=IN_FLIGHT_LOCK_MS,
+            lock_ms=self._lock_ms,
             ttl_ms=self._ttl_ms,
             now_ms=(now_ms := int(now.timestamp() * 1000)),
         )

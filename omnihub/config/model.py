@@ -135,6 +135,9 @@ class Route(_Strict, kw_only=True, frozen=True):
     tier: Identifier
     idempotency: Idempotency = Idempotency.OPTIONAL
     idempotency_ttl: Duration = Duration(hours=24)  # how long a key (or webhook id) is kept
+    # How long an unfinished request holds its key: a retry within it gets 409, a later one
+    # takes the key over (a gateway that died mid-request). Longer than a request can take.
+    idempotency_lock: Duration = Duration(seconds=60)
     max_body: Annotated[int, msgspec.Meta(gt=0)] = 1_048_576
     versions: dict[Annotated[str, msgspec.Meta(pattern=r"^v[0-9]+$")], RouteVersion]
     description: str = ""

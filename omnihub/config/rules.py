@@ -7,6 +7,7 @@ key path it is about; `check_rules` turns that into file, line and column.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import timedelta
 from typing import Any
 
 from omnihub.config.decode import dotted
@@ -274,11 +275,32 @@ def sunset_follows_deprecation(ctx: RuleContext) -> Iterator[Finding]:
                 yield Finding((*at, "sunset"), "the sunset is before the deprecation")
 
 
+def idempotency_lock_fits(ctx: RuleContext) -> Iterator[Finding]:
+    for rid, route in ctx.config.routes.items():
+        lock, ttl = route.idempotency_lock, route.idempotency_ttl
+        if lock < timedelta(seconds=1):
+            yield Finding(
+                ("routes", rid, "idempotency_lock"),
+                "the lock must be at least 1s: it must outlast a request being processed",
+            )
+        elif lock >= ttl:
+            yield Finding(
+                ("routes", rid, "idempotency_lock"),
+                f"the lock ({_seconds(lock)}) must be shorter than idempotency_ttl "
+                f"({_seconds(ttl)}), which keeps the key",
+            )
+
+
+def _seconds(duration: timedelta) -> str:
+    return f"{duration.total_seconds():g}s"
+
+
 RULES: tuple[Rule, ...] = (
     route_tiers_exist,
     route_schemas_exist,
     routes_have_versions,
     routes_do_not_collide,
+    idempotency_lock_fits,
     delivery_targets_exist,
     delivery_retry_policies_exist,
     one_delivery_per_target_event,

@@ -169,3 +169,29 @@ def test_pipeline_problems_are_located_in_the_step(tmp_path: Path) -> None:
     assert "deliveries.orders-to-erp.pipeline[0]" in text
     assert "nowhere" in text  # unknown table named
     assert len(problems) >= 3  # bad expression, duplicate label, unknown table
+
+
+def test_an_idempotency_lock_not_shorter_than_the_ttl_is_refused_where_written(
+    tmp_path: Path,
+) -> None:
+    example_copy(tmp_path)
+    edit(
+        tmp_path / "routes.yaml",
+        "    idempotency: optional",
+        "    idempotency: optional\n    idempotency_ttl: 1h\n    idempotency_lock: 2h",
+    )
+    (problem,) = problems_of(tmp_path)
+    line = line_of(tmp_path / "routes.yaml", "idempotency_lock: 2h")
+    assert problem.startswith(f"routes.yaml:{line}:")
+    assert "lock (7200s) must be shorter than idempotency_ttl (3600s)" in problem
+
+
+def test_an_idempotency_lock_under_a_second_is_refused(tmp_path: Path) -> None:
+    example_copy(tmp_path)
+    edit(
+        tmp_path / "routes.yaml",
+        "    idempotency: optional",
+        "    idempotency: optional\n    idempotency_lock: 500ms",
+    )
+    (problem,) = problems_of(tmp_path)
+    assert "routes.orders.idempotency_lock" in problem and "at least 1s" in problem

@@ -114,6 +114,7 @@ def write_config(
             "path": "/keyed-orders",
             "tier": "standard",
             "idempotency": "required",
+            "idempotency_lock": "1s",  # how long a dead request holds its key (409)
             "versions": {"v1": {"schema": "Order"}},
         },
         "limited-orders": {

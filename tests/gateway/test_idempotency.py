@@ -4,6 +4,7 @@ and a retry after a lost publisher confirm."""
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import AsyncIterator
 
@@ -13,7 +14,9 @@ import msgspec
 import pytest
 import redis.asyncio as aioredis
 
-from gateway.ingest.idempotency_keys import IssuedIds, digest
+from gateway.ingest.admission import Admission, TierLimits
+from gateway.ingest.idempotency_keys import IssuedIds, digest, fingerprint
+from gateway.ingest.redis_batch import redis_commands
 from omnihub.config import HubConfig
 from omnihub.settings import Settings
 from tests.gateway.edge import Creds, queued
@@ -89,6 +92,42 @@ async def test_route_requiring_a_key_refuses_a_request_without_one_with_400(
     assert response.status_code == 400
     assert "Idempotency-Key" in response.json()["detail"]
     assert await queued(settings) == 0
+
+
+async def test_a_key_a_dead_request_holds_is_taken_over_after_the_routes_lock(
+    gw: httpx.AsyncClient,
+    creds: Creds,
+    settings: Settings,
+    redis_client: aioredis.Redis,
+    edge_config: HubConfig,
+) -> None:
+    """keyed-orders holds a key 1 s (`idempotency_lock`): the reservation of a request
+    that never finished (its gateway died) answers 409 until then, and a retry after it
+    takes the key over."""
+    idem = str(uuid.uuid4())
+    body = msgspec.json.encode(order("L-1"))
+    route = edge_config.routes["keyed-orders"]
+    commands = redis_commands(redis_client)
+    try:
+        dead = await Admission(redis_client, settings.names, commands).admit(
+            "acme",
+            TierLimits.parse("standard", edge_config.rate_limit_tiers["standard"]),
+            idempotency_digest=digest("idem", idem),
+            fingerprint=fingerprint("keyed-orders", "v1", body),
+            lock_ms=int(route.idempotency_lock.total_seconds() * 1000),
+            ttl_ms=int(route.idempotency_ttl.total_seconds() * 1000),
+            now_ms=int(time.time() * 1000),
+        )
+    finally:
+        await commands.close()
+    assert dead.state == "new"
+    headers = {**_headers(creds.acme_keys[0], idem), "Content-Type": "application/json"}
+    held = await gw.post("/v1/keyed-orders", content=body, headers=headers)
+    assert held.status_code == 409, held.text
+    await asyncio.sleep(1.2)
+    taken = await gw.post("/v1/keyed-orders", content=body, headers=headers)
+    assert taken.status_code == 202, taken.text
+    assert "idempotent-replayed" not in taken.headers
 
 
 async def test_a_failed_request_does_not_hold_its_key(gw: httpx.AsyncClient, creds: Creds) -> None:

@@ -72,6 +72,7 @@ async def test_rate_limit_idempotency_and_lifecycle_headers_are_documented(
     keyed = doc["paths"]["/v1/keyed-orders"]["post"]["parameters"]
     idem = next(p for p in keyed if p["name"] == "Idempotency-Key")
     assert idem["required"] is True and idem["in"] == "header"
+    assert "holds it for 1 s (409 meanwhile)" in idem["description"]  # its idempotency_lock
     assert doc["paths"]["/v2/orders"]["post"]["deprecated"] is False
 
 
