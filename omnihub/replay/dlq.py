@@ -40,6 +40,8 @@ __all__ = ["DeadLetter", "DeadLetterFilter", "DeadLetterQueue", "QueueDepth"]
 
 BROWSE_LIMIT = 10_000  # messages read per operation at most
 TAKE_IDLE_S = 1.0  # reading stops when no message arrived for this long
+SETTLE_S = 5.0  # at most this long for what a read returned to show in the queue again
+SETTLE_POLL_S = 0.02
 
 
 def _text(value: object) -> str | None:
@@ -136,12 +138,19 @@ class DeadLetterQueue:
     async def _session(
         self,
     ) -> AsyncIterator[tuple[AbstractChannel, list[tuple[DeadLetter, AbstractIncomingMessage]]]]:
-        """Take (up to BROWSE_LIMIT) messages; whatever is not acked returns on exit."""
+        """Take (up to BROWSE_LIMIT) messages; whatever is not acked returns on exit.
+
+        The broker puts what a closed channel held back into a quorum queue after it
+        confirmed the close, and counts it only then: a read right after this one (the
+        discard after its listing, the next command) would find those messages missing.
+        So the exit waits, up to SETTLE_S, until the queue counts them again."""
         async with map_broker_errors(f"reading the dead-letter queue of {self.target}"):
             channel = await self._connection.channel(publisher_confirms=True)
+            counted, messages = 0, list[AbstractIncomingMessage]()
             try:
                 taken: list[_Taken] = []
-                for message in await self._take(channel):
+                counted, messages = await self._take(channel)
+                for message in messages:
                     try:
                         envelope = decode_envelope(message.body)
                     except (msgspec.DecodeError, msgspec.ValidationError):
@@ -151,6 +160,23 @@ class DeadLetterQueue:
             finally:
                 with contextlib.suppress(Exception):
                     await channel.close()  # returns every message not acked
+                if any(not m.processed for m in messages):
+                    with contextlib.suppress(Exception):  # best effort: a broken connection
+                        await self._settled(counted - sum(1 for m in messages if m.processed))
+
+    async def _settled(self, at_least: int) -> None:
+        """Wait (up to SETTLE_S) until the queue counts ``at_least`` messages."""
+        channel = await self._connection.channel()
+        try:
+            deadline = asyncio.get_running_loop().time() + SETTLE_S
+            while asyncio.get_running_loop().time() < deadline:
+                queue = await channel.declare_queue(self.name, passive=True)
+                if (queue.declaration_result.message_count or 0) >= at_least:
+                    return
+                await asyncio.sleep(SETTLE_POLL_S)
+        finally:
+            with contextlib.suppress(Exception):
+                await channel.close()
 
     async def depth(self) -> QueueDepth:
         """The messages the queue holds now and its consumers, as the broker counts them
@@ -168,14 +194,16 @@ class DeadLetterQueue:
                 with contextlib.suppress(Exception):
                     await channel.close()
 
-    async def _take(self, channel: AbstractChannel) -> list[AbstractIncomingMessage]:
-        """The messages in the queue now (up to BROWSE_LIMIT), unacked: consumed with a
-        prefetch of that many rather than one ``basic.get`` round trip each (measured:
-        1,000 dead letters took over 30 s one by one on a loaded machine)."""
+    async def _take(self, channel: AbstractChannel) -> tuple[int, list[AbstractIncomingMessage]]:
+        """How many messages the queue counted, and those messages (up to BROWSE_LIMIT),
+        unacked: consumed with a prefetch of that many rather than one ``basic.get``
+        round trip each (measured: 1,000 dead letters took over 30 s one by one on a
+        loaded machine)."""
         queue = await channel.declare_queue(self.name, passive=True)
-        wanted = min(BROWSE_LIMIT, queue.declaration_result.message_count or 0)
+        counted = queue.declaration_result.message_count or 0
+        wanted = min(BROWSE_LIMIT, counted)
         if wanted == 0:
-            return []
+            return 0, []
         await channel.set_qos(prefetch_count=wanted)
         inbox: asyncio.Queue[AbstractIncomingMessage] = asyncio.Queue()
         tag = await queue.consume(inbox.put, no_ack=False)
@@ -188,7 +216,7 @@ class DeadLetterQueue:
                     break
         finally:
             await queue.cancel(tag)
-        return taken
+        return counted, taken
 
     async def browse(self, selection: DeadLetterFilter | None = None) -> list[DeadLetter]:
         selection = selection or DeadLetterFilter()

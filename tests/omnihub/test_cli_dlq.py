@@ -168,8 +168,8 @@ async def test_list_show_replay_and_discard_from_the_command_line(
 
     assert dry_discard[0] == 0 and "would discard 2 message(s)" in dry_discard[1]
     assert discard_eof[0] == 1 and "not confirmed" in discard_eof[2]
-    code, out, _ = discarded
-    assert code == 0 and "discarded 2 message(s) from erp" in out
+    code, out, err = discarded
+    assert code == 0 and "discarded 2 message(s) from erp" in out, (out, err)
     assert empty[0] == 0 and empty[1].startswith("no message in the dead-letter queue of erp")
     code, _, err = discarded_yes
     assert code == 1 and "no message matches" in err and f"prefix '{settings.prefix}'" in err
