@@ -160,23 +160,18 @@ class DeadLetterQueue:
             finally:
                 with contextlib.suppress(Exception):
                     await channel.close()  # returns every message not acked
-                if any(not m.processed for m in messages):
+                acked = sum(1 for m in messages if m.processed)
+                if acked < len(messages):
                     with contextlib.suppress(Exception):  # best effort: a broken connection
-                        await self._settled(counted - sum(1 for m in messages if m.processed))
+                        await self._settled(counted - acked)
 
     async def _settled(self, at_least: int) -> None:
         """Wait (up to SETTLE_S) until the queue counts ``at_least`` messages."""
-        channel = await self._connection.channel()
-        try:
-            deadline = asyncio.get_running_loop().time() + SETTLE_S
-            while asyncio.get_running_loop().time() < deadline:
-                queue = await channel.declare_queue(self.name, passive=True)
-                if (queue.declaration_result.message_count or 0) >= at_least:
-                    return
-                await asyncio.sleep(SETTLE_POLL_S)
-        finally:
-            with contextlib.suppress(Exception):
-                await channel.close()
+        deadline = asyncio.get_running_loop().time() + SETTLE_S
+        while (await self.depth()).messages < at_least:
+            if asyncio.get_running_loop().time() >= deadline:
+                return
+            await asyncio.sleep(SETTLE_POLL_S)
 
     async def depth(self) -> QueueDepth:
         """The messages the queue holds now and its consumers, as the broker counts them
