@@ -91,6 +91,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-docs", action="store_true", help="print only; leave the docs alone")
     p.add_argument(
+        "--from-results",
+        type=Path,
+        metavar="FILE",
+        help="run nothing: print the table of a results file an earlier run wrote "
+        "(bench/ingest/out/results-*.json) and write it into the docs",
+    )
+    p.add_argument(
         "--amqp-url",
         default="amqp://guest:guest@127.0.0.1:5672/",
         help="the broker, or a cluster's nodes comma-separated (bench.cluster sets it)",
@@ -221,8 +228,24 @@ def _open_loop(source: Source, env: BenchEnvironment, load: Load, args: Namespac
     return 0
 
 
+def _from_results(args: Namespace) -> int:
+    """An earlier run's report, printed and written into the docs as that run would have."""
+    try:
+        report = msgspec.json.decode(args.from_results.read_bytes(), type=RunReport)
+    except (OSError, msgspec.DecodeError) as exc:
+        print(f"bench: cannot read the results file {args.from_results}: {exc}", file=sys.stderr)
+        return EXIT_SETUP
+    print(render_text(report))
+    if not args.no_docs:
+        write_docs(report, args.docs)
+        print(f"\nbench: results of {report.started:%Y-%m-%d %H:%M} UTC written to {args.docs}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.from_results is not None:
+        return _from_results(args)
     only = {s.strip() for s in args.only.split(",") if s.strip()}
     unknown = only - {"raw", "full", "public", "public-redis", "baseline", "uvloop", "granian"}
     if unknown:
