@@ -352,3 +352,15 @@ def test_compose_refuses_to_run_without_each_secret() -> None:
             _render(_raw_compose(), env)
         with pytest.raises(MissingVariable, match=f"^{name}: "):
             _render(_raw_compose(), {**env, name: ""})
+
+
+def test_the_readme_sets_every_variable_the_compose_file_requires() -> None:
+    """In its `docker compose` block, into a `.env` that git ignores."""
+    required = {m["name"] for m in REQUIRED.finditer(COMPOSE.read_text())}
+    assert required == set(ENVIRONMENT)
+    readme = (REPO / "README.md").read_text()
+    blocks = [b for b in re.findall(r"```sh\n(.*?)```", readme, re.S) if "docker compose" in b]
+    assert blocks, "the README shows no `docker compose` command"
+    for name in required:
+        assert re.search(rf"^{name}=\$\(openssl rand -hex \d+\)$", blocks[0], re.M), name
+    assert "> .env" in blocks[0] and ".env" in (REPO / ".gitignore").read_text().splitlines()
