@@ -1,11 +1,13 @@
 """docker-compose.yml, checked for its shape (Docker may not run here): every part is
 there with a healthcheck, what a 202 stored survives a container's recreation, nothing
-takes a host port of a local broker, and every command is one the CLI accepts."""
+takes a host port of a local broker, every command is one the CLI accepts, and no
+password is written in the file (each comes from a variable compose requires)."""
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,10 +19,59 @@ from tests.support.configs import REPO, example_config
 
 COMPOSE = REPO / "docker-compose.yml"
 LOCAL_SERVICE_PORTS = {5432, 5672, 6379, 15672, 25672, 26379, 4369}
+# The secrets compose reads from the environment, each given a value of its own here: a
+# URL that names another variable than its server's definition gets another password.
+ENVIRONMENT = {
+    "RABBITMQ_ERLANG_COOKIE": "test-erlang-cookie",
+    "RABBITMQ_DEFAULT_PASS": "test-broker-password",
+    "POSTGRES_PASSWORD": "test-database-password",
+}
+# A variable whose name says it holds a secret (OMNIHUB_JWT_KEY_FILE, a path, does not).
+SECRET_NAME = re.compile(r"(?:^|_)(?:PASS|PASSWORD|SECRET|COOKIE|TOKEN|KEY)$")
+# Compose's interpolation: $$, ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?message},
+# ${VAR?message}.
+REFERENCE = re.compile(r"\$\$|\$\{(?P<name>\w+)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}")
+REQUIRED = re.compile(r"\$\{(?P<name>\w+):\?(?P<message>[^}]+)\}")
+URL = re.compile(r"[a-z][a-z0-9+.-]*://[^\s,]+")
+
+
+class MissingVariable(AssertionError):
+    """A `${VAR:?message}` of the compose file with VAR unset: compose refuses to run."""
+
+
+def _interpolate(value: str, env: Mapping[str, str]) -> str:
+    def one(match: re.Match[str]) -> str:
+        if match.group(0) == "$$":
+            return "$"
+        name, op, arg = match.group("name", "op", "arg")
+        found = env.get(name)
+        if found is not None and not (found == "" and op and op.startswith(":")):
+            return found
+        if op and op.endswith("?"):
+            raise MissingVariable(f"{name}: {arg}")
+        return arg if op else ""
+
+    return REFERENCE.sub(one, value)
+
+
+def _render(node: Any, env: Mapping[str, str]) -> Any:
+    if isinstance(node, str):
+        return _interpolate(node, env)
+    if isinstance(node, dict):
+        return {key: _render(value, env) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_render(value, env) for value in node]
+    return node
+
+
+def _raw_compose() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(COMPOSE.read_text())
+    return data
 
 
 def _compose() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(COMPOSE.read_text())
+    """The compose file as compose runs it with ENVIRONMENT set."""
+    data: dict[str, Any] = _render(_raw_compose(), ENVIRONMENT)
     return data
 
 
@@ -29,8 +80,59 @@ def _services() -> dict[str, dict[str, Any]]:
     return services
 
 
+def _is_hub(service: dict[str, Any]) -> bool:
+    return service.get("image") == "omnihub:dev"
+
+
 def _hub_services() -> dict[str, dict[str, Any]]:
-    return {n: s for n, s in _services().items() if s.get("image") == "omnihub:dev"}
+    return {n: s for n, s in _services().items() if _is_hub(s)}
+
+
+def _environment(service: dict[str, Any]) -> dict[str, str | None]:
+    env = service.get("environment", {})
+    if isinstance(env, list):
+        return {key: value for key, _, value in (item.partition("=") for item in env)}
+    return {key: None if value is None else str(value) for key, value in env.items()}
+
+
+def _strings(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _strings(value)
+
+
+def _passwords_in_urls(text: str) -> list[str]:
+    """The password of each URL in `text`, written as in the file (`${...}` kept)."""
+    references: list[str] = []
+
+    def mask(match: re.Match[str]) -> str:
+        references.append(match.group(0))
+        return f"omnihubref{len(references) - 1}x"
+
+    masked = REFERENCE.sub(mask, text)
+    passwords = []
+    for url in URL.findall(masked):
+        password = urlsplit(url).password
+        if password is not None:
+            passwords.append(re.sub(r"omnihubref(\d+)x", lambda m: references[int(m[1])], password))
+    return passwords
+
+
+def _required(value: str | None) -> str | None:
+    """The VAR of a value that is exactly `${VAR:?message}`, the message naming VAR."""
+    found = REQUIRED.fullmatch(value or "")
+    return found["name"] if found and found["name"] in found["message"] else None
+
+
+def _required_variable(value: str | None, where: str) -> str:
+    name = _required(value)
+    assert name, f"{where} is {value!r}: write ${{VAR:?set VAR to ...}}, not a value"
+    return name
 
 
 def _image_health_url() -> str:
@@ -41,7 +143,7 @@ def _image_health_url() -> str:
 
 def _volume_at(service: dict[str, Any], path: str) -> str:
     for mount in service.get("volumes", []):
-        source, _, target = mount.partition(":")
+        source, _, target = str(mount).partition(":")
         if target.split(":")[0] == path:
             return source
     raise AssertionError(f"no volume mounted at {path}")
@@ -62,8 +164,17 @@ def test_a_three_node_rabbitmq_cluster_keeps_its_data_in_named_volumes() -> None
     for name, service in nodes.items():
         assert service["hostname"] == name
         assert f"rabbit@{name}" in conf, f"{name} is not in the cluster's peer list"
-    hub_urls = _hub_services()["gateway-1"]["environment"]["OMNIHUB_AMQP_URL"].split(",")
-    assert {urlsplit(u).hostname for u in hub_urls} == set(nodes)
+    users = {
+        (s["environment"]["RABBITMQ_DEFAULT_USER"], s["environment"]["RABBITMQ_DEFAULT_PASS"])
+        for s in nodes.values()
+    }
+    assert len(users) == 1, f"the nodes define different users: {users}"
+    for name, service in _hub_services().items():
+        hub_urls = [
+            urlsplit(u.strip()) for u in service["environment"]["OMNIHUB_AMQP_URL"].split(",")
+        ]
+        assert {u.hostname for u in hub_urls} == set(nodes), name
+        assert {(u.username, u.password) for u in hub_urls} == users, name
 
 
 def test_redis_writes_an_append_only_file_to_named_volumes_and_sentinels_watch_it() -> None:
@@ -166,7 +277,7 @@ def test_no_host_port_of_a_local_broker_is_taken() -> None:
     assert set(published) == {"haproxy", "sandbox", "console"}, published
     for name, ports in published.items():
         for port in ports:
-            host = int(re.sub(r"\$\{[^:]+:-(\d+)\}", r"\1", port).split(":")[-2])
+            host = int(port.split(":")[-2])
             assert host not in LOCAL_SERVICE_PORTS, f"{name} publishes {port}"
     # the console (an operator's tool) only on the host's loopback, never on every address
     assert all(port.startswith("127.0.0.1:") for port in published["console"])
@@ -193,3 +304,63 @@ def test_the_dockerfile_installs_the_locked_dependencies_before_the_code() -> No
     assert deps < first(r"^RUN pip install --no-cache-dir --no-deps \.$")
     first(r"^COPY pipeline-tests pipeline-tests$")
     first(r"^HEALTHCHECK ")
+
+
+def test_no_service_writes_a_password_or_secret_in_the_file() -> None:
+    """A secret-named variable and the password of a URL are each `${VAR:?message}`,
+    the message naming VAR."""
+    found: set[str] = set()
+    for name, service in _raw_compose()["services"].items():
+        for key, value in _environment(service).items():
+            if SECRET_NAME.search(key) and not _required(value):
+                found.add(f"{name}: {key}: {value!r}")
+        for text in _strings(service):
+            for password in _passwords_in_urls(text):
+                if not _required(password):
+                    found.add(f"{name}: a URL with the password {password!r}")
+    assert not found, "set these from a variable, ${VAR:?set VAR to ...}: " + "; ".join(
+        sorted(found)
+    )
+
+
+def test_the_hub_reaches_the_broker_and_the_database_with_their_password_variables() -> None:
+    services = _raw_compose()["services"]
+    nodes = [s for s in services.values() if s["image"].startswith("rabbitmq:")]
+    broker = {
+        _required_variable(_environment(s).get("RABBITMQ_DEFAULT_PASS"), "RABBITMQ_DEFAULT_PASS")
+        for s in nodes
+    }
+    assert len(broker) == 1, f"the broker's nodes read different variables: {broker}"
+    database = _required_variable(
+        _environment(services["postgres"]).get("POSTGRES_PASSWORD"), "POSTGRES_PASSWORD"
+    )
+    for name, service in services.items():
+        if not _is_hub(service):
+            continue
+        env = _environment(service)
+        for key, server in (("OMNIHUB_AMQP_URL", broker), ("OMNIHUB_POSTGRES_URL", {database})):
+            passwords = _passwords_in_urls(env.get(key) or "")
+            assert passwords, f"{name}: {key} has no password"
+            used = {_required_variable(p, f"{name}: the password in {key}") for p in passwords}
+            assert used == server, f"{name}: {key} reads {used}, its server {server}"
+
+
+def test_compose_refuses_to_run_without_each_secret() -> None:
+    for name in ENVIRONMENT:
+        env = {key: value for key, value in ENVIRONMENT.items() if key != name}
+        with pytest.raises(MissingVariable, match=f"^{name}: "):
+            _render(_raw_compose(), env)
+        with pytest.raises(MissingVariable, match=f"^{name}: "):
+            _render(_raw_compose(), {**env, name: ""})
+
+
+def test_the_readme_sets_every_variable_the_compose_file_requires() -> None:
+    """In its `docker compose` block, into a `.env` that git ignores."""
+    required = {m["name"] for m in REQUIRED.finditer(COMPOSE.read_text())}
+    assert required == set(ENVIRONMENT)
+    readme = (REPO / "README.md").read_text()
+    blocks = [b for b in re.findall(r"```sh\n(.*?)```", readme, re.S) if "docker compose" in b]
+    assert blocks, "the README shows no `docker compose` command"
+    for name in required:
+        assert re.search(rf"^{name}=\$\(openssl rand -hex \d+\)$", blocks[0], re.M), name
+    assert "> .env" in blocks[0] and ".env" in (REPO / ".gitignore").read_text().splitlines()
