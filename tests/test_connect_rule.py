@@ -12,8 +12,17 @@ reference (passed as a factory), an import by name, through any alias of the mod
 from __future__ import annotations
 
 import ast
+import asyncio
+import gc
+import logging
 from collections.abc import Iterator
 from pathlib import Path
+
+import aio_pika
+import pytest
+
+from tests.support.connections import connect_broker, connect_broker_robust
+from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
@@ -67,3 +76,36 @@ def test_the_scan_names_each_kind_of_use() -> None:
     )
     found = offenders_in("x.py", ast.parse(code))
     assert [line.split(" ", 1)[0] for line in found] == [f"x.py:{n}" for n in (3, 4, 5, 6, 7)]
+
+
+def _unclosed_garbage() -> int:
+    """Collect in this thread, as the collector may at any time: the garbage's finalizers
+    (an unclosed connection's `__del__` warns here) run, and the unclosed aio-pika
+    connections among it are counted (DEBUG_SAVEALL keeps them for that)."""
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        gc.collect()
+        return sum(isinstance(o, aio_pika.Connection) and not o.is_closed for o in gc.garbage)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+
+
+async def test_a_refused_connect_leaves_nothing_for_a_collection_in_another_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url = f"amqp://guest:guest@127.0.0.1:{free_port()}/"
+    # aiormq logs the refusal with its exception, and pytest keeps the record (and through
+    # the exception's traceback the connection) until the test ends: unlogged, the failed
+    # attempts' objects are garbage at once, as they are after the test in a suite run.
+    monkeypatch.setattr(logging.getLogger("aiormq.connection"), "disabled", True)
+    gc.collect()
+    gc.disable()  # the failed attempts' garbage waits for the collection in the thread
+    try:
+        for connect in (connect_broker, connect_broker_robust):
+            with pytest.raises(ConnectionError):
+                await connect(url, timeout=2)
+        left = await asyncio.to_thread(_unclosed_garbage)
+    finally:
+        gc.enable()
+    assert left == 0
