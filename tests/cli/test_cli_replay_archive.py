@@ -13,6 +13,7 @@ from omnihub.settings import Settings
 from tests.omnihub.test_archive_replay import drain, envelope_at
 from tests.omnihub.test_cli_dlq import cli
 from tests.support.configs import REPO, example_config
+from tests.support.connections import connect_broker
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ async def test_archive_replay_dry_run_confirmation_and_nothing_found(cli_env: Se
          "--to", "2001-01-02T00:00:00Z", "--yes"]
     )  # fmt: skip
 
-    connection = await aio_pika.connect(cli_env.amqp_url)
+    connection = await connect_broker(cli_env.amqp_url)
     try:
         queued = await drain(connection, names.target_queue("erp", Lane.PRIORITY))
     finally:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 
-import aio_pika
 import msgspec
 
 from omnihub.broker import declare_topology, plan_topology
@@ -14,6 +13,7 @@ from omnihub.config.model import BrokerPolicy, Lane
 from omnihub.settings import Settings
 from tests.support.broker_cluster import BrokerCluster
 from tests.support.configs import example_config
+from tests.support.connections import connect_broker
 
 PROCESSES = 9
 
@@ -24,7 +24,7 @@ async def test_concurrent_declarations_on_every_node_all_succeed_with_the_replic
     config = msgspec.structs.replace(example_config(), broker=BrokerPolicy(quorum_replicas=2))
     plan = plan_topology(config, settings.names, ladders=sorted(config.targets))
     connections = [
-        await aio_pika.connect(cluster.nodes[i % len(cluster.nodes)].url) for i in range(PROCESSES)
+        await connect_broker(cluster.nodes[i % len(cluster.nodes)].url) for i in range(PROCESSES)
     ]
     try:
         for _ in range(2):  # the first declarations race; the second find it all there

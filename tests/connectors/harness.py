@@ -16,12 +16,12 @@ from aio_pika.abc import AbstractIncomingMessage
 
 from connectors import Worker, WorkerOptions, create_worker
 from omnihub.broker import Publisher, declare_topology, plan_topology
-from omnihub.broker.nodes import NodeCursor, connect_any
 from omnihub.config import HubConfig, load_config
 from omnihub.envelope import Envelope, new_message_id
 from omnihub.naming import Names
 from omnihub.settings import Settings
 from omnihub.telemetry.tracing import TraceParent
+from tests.support.connections import connect_broker
 from tests.support.journeys import TestJourneys
 
 FAST_RETRY = (
@@ -114,13 +114,6 @@ def envelope(
     )
 
 
-async def _connect(url: str, timeout: float = 30) -> aio_pika.abc.AbstractConnection:
-    """A connection to the test's broker. Through `connect_any`, which closes a failed
-    attempt's connection: aio_pika.connect leaves it open, and collected later in a thread
-    without an event loop it warns "coroutine 'Connection.close' was never awaited"."""
-    return await connect_any(NodeCursor([url]), timeout=timeout)
-
-
 _DECLARED: list[tuple[str, str, HubConfig, tuple[str, ...]]] = []
 
 
@@ -139,7 +132,7 @@ async def delete_declared() -> None:
         names.setdefault(url, set()).update(q.name for q in plan.queues)
     for url, queues in names.items():
         with contextlib.suppress(Exception):
-            connection = await _connect(url, timeout=5)
+            connection = await connect_broker(url, timeout=5)
             try:
                 channel = await connection.channel()
                 for queue in sorted(queues):
@@ -184,7 +177,7 @@ async def publish(settings: Settings, config: HubConfig, envelopes: Sequence[Env
 
 
 async def publish_raw(settings: Settings, queue: str, body: bytes) -> None:
-    connection = await _connect(settings.amqp_url)
+    connection = await connect_broker(settings.amqp_url)
     try:
         channel = await connection.channel(publisher_confirms=True)
         await channel.default_exchange.publish(
@@ -195,7 +188,7 @@ async def publish_raw(settings: Settings, queue: str, body: bytes) -> None:
 
 
 async def depth(settings: Settings, queue: str) -> int:
-    connection = await _connect(settings.amqp_url)
+    connection = await connect_broker(settings.amqp_url)
     try:
         channel = await connection.channel()
         declared = await channel.declare_queue(queue, passive=True)
@@ -215,7 +208,7 @@ async def wait_depth(settings: Settings, queue: str, n: int, timeout: float = 10
 
 async def drain(settings: Settings, queue: str) -> list[AbstractIncomingMessage]:
     """Take every message out of ``queue`` (acked)."""
-    connection = await _connect(settings.amqp_url)
+    connection = await connect_broker(settings.amqp_url)
     out: list[AbstractIncomingMessage] = []
     try:
         channel = await connection.channel()

@@ -8,7 +8,6 @@ import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aio_pika
 import pytest
 from aio_pika.abc import AbstractConnection
 
@@ -29,6 +28,7 @@ from tests.connectors.harness import (
     wait_depth,
     wait_for,
 )
+from tests.support.connections import connect_broker
 from tests.support.orders import order
 
 
@@ -41,7 +41,7 @@ async def store(tmp_path: Path, settings: Settings) -> AsyncIterator[JourneyStor
 
 @pytest.fixture
 async def connection(settings: Settings) -> AsyncIterator[AbstractConnection]:
-    opened = await aio_pika.connect(settings.amqp_url)
+    opened = await connect_broker(settings.amqp_url)
     yield opened
     await opened.close()
 

@@ -13,6 +13,7 @@ from omnihub.naming import Names
 from omnihub.replay.dlq import DeadLetterFilter, DeadLetterQueue
 from omnihub.settings import Settings
 from tests.connectors.harness import envelope
+from tests.support.connections import connect_broker
 from tests.support.orders import order
 
 
@@ -20,7 +21,7 @@ async def test_each_read_right_after_another_finds_every_parked_message(
     settings: Settings,
 ) -> None:
     names = Names(f"{settings.prefix}-reads-{uuid.uuid4().hex[:6]}")
-    connection = await aio_pika.connect(settings.amqp_url)
+    connection = await connect_broker(settings.amqp_url)
     try:
         channel = await connection.channel(publisher_confirms=True)
         queue = await channel.declare_queue(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import aio_pika
 import redis.asyncio as aioredis
 
 from omnihub.journey import Stage
@@ -22,6 +21,7 @@ from tests.connectors.harness import (
     wait_depth,
     wait_for,
 )
+from tests.support.connections import connect_broker
 from tests.support.orders import order
 
 
@@ -38,7 +38,7 @@ async def test_replay_after_the_target_is_fixed_delivers_once_and_discard_needs_
         await wait_depth(settings, dlq_name, 2)
         sandbox.control.clear_mode("erp")  # the ERP is fixed
 
-        connection = await aio_pika.connect(settings.amqp_url)
+        connection = await connect_broker(settings.amqp_url)
         try:
             dlq = DeadLetterQueue(connection, settings.names, "erp", journeys=store)
             parked = await dlq.browse()

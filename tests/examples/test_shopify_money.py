@@ -22,7 +22,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import aio_pika
 import httpx
 import pytest
 
@@ -33,6 +32,7 @@ from omnihub.settings import Settings
 from sandbox.testing import SandboxServer, running_sandbox
 from tests.connectors.harness import delete_declared, running, wait_for
 from tests.support.configs import REPO, edit, example_copy
+from tests.support.connections import connect_broker
 from tests.support.hub import running_gateway
 from tests.support.journeys import TestJourneys
 
@@ -92,7 +92,7 @@ async def _post(config: HubConfig, settings: Settings) -> httpx.Response:
 async def _erp_queue(settings: Settings) -> list[dict[str, Any]]:
     """The envelopes waiting in the ERP target queue (taken off it)."""
     envelopes = []
-    connection = await aio_pika.connect(settings.amqp_url)
+    connection = await connect_broker(settings.amqp_url)
     async with connection:
         channel = await connection.channel()
         queue = await channel.declare_queue(settings.names.target_queue("erp"), passive=True)

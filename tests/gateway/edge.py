@@ -12,7 +12,6 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-import aio_pika
 import yaml
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
@@ -21,6 +20,7 @@ from gateway.auth import hash_secret
 from omnihub.config import HubConfig, load_config
 from omnihub.settings import Settings
 from tests.support.configs import REPO
+from tests.support.connections import connect_broker
 
 ISSUER = "https://hub.test"
 
@@ -225,7 +225,7 @@ def write_config(
 
 async def queued(settings: Settings, event: str = "order.created") -> int:
     """Messages waiting in the sink's queue (every accepted event lands there)."""
-    connection = await aio_pika.connect(settings.amqp_url)
+    connection = await connect_broker(settings.amqp_url)
     try:
         channel = await connection.channel()
         declared = await channel.declare_queue(settings.names.target_queue("sink"), passive=True)

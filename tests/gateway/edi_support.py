@@ -21,6 +21,7 @@ from gateway.auth import hash_secret
 from omnihub.config import HubConfig, load_config
 from omnihub.envelope import Envelope, decode_envelope
 from omnihub.settings import Settings
+from tests.support.connections import connect_broker_robust
 
 
 class EdiCreds:
@@ -110,7 +111,7 @@ class Published:
 @asynccontextmanager
 async def listening(settings: Settings) -> AsyncIterator[Published]:
     """Bind a private queue to the events exchange (which the gateway declared)."""
-    connection = await aio_pika.connect_robust(settings.amqp_url)
+    connection = await connect_broker_robust(settings.amqp_url)
     try:
         channel = await connection.channel()
         exchange = await channel.get_exchange(settings.names.events_exchange, ensure=True)

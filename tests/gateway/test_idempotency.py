@@ -8,7 +8,6 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 
-import aio_pika
 import httpx
 import msgspec
 import pytest
@@ -20,6 +19,7 @@ from gateway.ingest.redis_batch import redis_commands
 from omnihub.config import HubConfig
 from omnihub.settings import Settings
 from tests.gateway.edge import Creds, queued
+from tests.support.connections import connect_broker
 from tests.support.hub import running_gateway
 from tests.support.orders import order
 from tests.support.services import AMQP_HOST, AMQP_PORT
@@ -153,7 +153,7 @@ async def test_fifty_concurrent_identical_requests_publish_exactly_one_message(
 
 
 async def _sink_message_ids(settings: Settings) -> list[str]:
-    connection = await aio_pika.connect(settings.amqp_url)
+    connection = await connect_broker(settings.amqp_url)
     try:
         channel = await connection.channel()
         queue = await channel.get_queue(settings.names.target_queue("sink"), ensure=False)

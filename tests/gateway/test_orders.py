@@ -15,6 +15,7 @@ from omnihub.config.model import Lane
 from omnihub.settings import Settings
 from sandbox.testing import SandboxServer, running_sandbox
 from tests.support.configs import REPO
+from tests.support.connections import connect_broker
 from tests.support.hub import running_gateway, running_worker
 from tests.support.orders import AUTH, order
 from tests.support.services import AMQP_HOST, AMQP_PORT
@@ -33,7 +34,7 @@ def config(sandbox: SandboxServer) -> HubConfig:
 
 
 async def queued(settings: Settings, queue: str) -> int:
-    connection = await aio_pika.connect(settings.amqp_url)
+    connection = await connect_broker(settings.amqp_url)
     try:
         channel = await connection.channel()
         declared = await channel.declare_queue(queue, passive=True)
@@ -142,7 +143,7 @@ async def test_published_message_carries_the_envelope_and_its_amqp_properties(
     async with running_gateway(config, settings) as url, httpx.AsyncClient(base_url=url) as c:
         response = await c.post("/v1/orders", json=order("WIRE-1"), headers=AUTH)
     assert response.status_code == 202, response.text
-    connection = await aio_pika.connect(settings.amqp_url)
+    connection = await connect_broker(settings.amqp_url)
     try:
         channel = await connection.channel()
         message = await (await channel.get_queue(queue, ensure=False)).get(timeout=5)

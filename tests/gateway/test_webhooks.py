@@ -11,7 +11,6 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
-import aio_pika
 import httpx
 import pytest
 from standardwebhooks import Webhook
@@ -20,6 +19,7 @@ from omnihub.config import HubConfig
 from omnihub.envelope import decode_envelope
 from omnihub.settings import Settings
 from tests.gateway.edge import Creds, queued
+from tests.support.connections import connect_broker
 from tests.support.hub import running_gateway
 from tests.support.orders import order
 
@@ -141,7 +141,7 @@ async def test_shopify_webhook_is_verified_and_mapped_to_the_canonical_order(
     body = json.dumps(SHOPIFY_ORDER).encode()
     response = await hook.post(SHOPIFY, content=body, headers=_shopify(creds.shopify_secret, body))
     assert response.status_code == 202, response.text
-    connection = await aio_pika.connect(settings.amqp_url)
+    connection = await connect_broker(settings.amqp_url)
     async with connection:
         channel = await connection.channel()
         queue = await channel.declare_queue(settings.names.target_queue("sink"), passive=True)

@@ -13,6 +13,7 @@ from omnihub.replay import ArchiveFilter, ReplaySender, replay_archive
 from omnihub.settings import Settings
 from tests.connectors.harness import envelope
 from tests.support.configs import example_config
+from tests.support.connections import connect_broker
 
 
 def envelope_at(at: datetime, event: str = "order.created") -> Envelope:
@@ -55,7 +56,7 @@ async def test_replay_by_time_range_redelivers_exactly_the_events_inside(
         await publisher.publish(env)
     await publisher.close()
 
-    connection = await aio_pika.connect(settings.amqp_url)
+    connection = await connect_broker(settings.amqp_url)
     try:
         queue = names.target_queue("erp", Lane.PRIORITY)
         original = await drain(connection, queue)  # the first delivery, as a worker would

@@ -13,7 +13,7 @@ from omnihub.envelope import Envelope
 from omnihub.errors import BrokerUnavailable
 from omnihub.settings import Settings
 from tests.connectors.harness import envelope
-from tests.support.connections import record_connections
+from tests.support.connections import connect_broker, record_connections
 from tests.support.services import AMQP_HOST, AMQP_PORT
 from tests.support.tcpproxy import TcpProxy
 
@@ -26,7 +26,7 @@ def _envelope(event: str = "order.created", n: int = 0) -> Envelope:
 async def bound(settings: Settings) -> AsyncIterator[tuple[str, str]]:
     """An exchange with one queue bound for order.created; both deleted afterwards."""
     exchange, queue = f"{settings.prefix}.pub-ex", f"{settings.prefix}.pub-q"
-    connection = await aio_pika.connect(settings.amqp_url)
+    connection = await connect_broker(settings.amqp_url)
     try:
         channel = await connection.channel()
         ex = await channel.declare_exchange(exchange, aio_pika.ExchangeType.TOPIC, durable=True)
@@ -40,7 +40,7 @@ async def bound(settings: Settings) -> AsyncIterator[tuple[str, str]]:
 
 
 async def _drain(settings: Settings, queue: str) -> list[aio_pika.abc.AbstractIncomingMessage]:
-    connection = await aio_pika.connect(settings.amqp_url)
+    connection = await connect_broker(settings.amqp_url)
     try:
         channel = await connection.channel()
         q = await channel.get_queue(queue, ensure=False)

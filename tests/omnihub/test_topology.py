@@ -16,6 +16,7 @@ from omnihub.errors import TopologyConflict
 from omnihub.naming import Names
 from omnihub.settings import Settings
 from tests.support.configs import example_config
+from tests.support.connections import connect_broker
 
 
 def test_plan_has_lanes_rungs_dlq_and_archive() -> None:
@@ -119,7 +120,7 @@ async def test_a_short_delay_is_not_held_behind_a_longer_one(settings: Settings)
     config = example_config()
     names = settings.names
     lane = names.target_queue("erp", Lane.PRIORITY)
-    connection = await aio_pika.connect(settings.amqp_url)
+    connection = await connect_broker(settings.amqp_url)
     try:
         await declare_topology(connection, plan_topology(config, names, ladders=["erp"]))
         channel = await connection.channel(publisher_confirms=True)
@@ -149,7 +150,7 @@ async def test_declaring_twice_changes_nothing(settings: Settings) -> None:
     config = example_config()
     names = settings.names
     plan = plan_topology(config, names)
-    connection = await aio_pika.connect(settings.amqp_url)
+    connection = await connect_broker(settings.amqp_url)
     try:
         await declare_topology(connection, plan)
         channel = await connection.channel()
@@ -174,7 +175,7 @@ async def test_existing_queue_with_other_arguments_is_a_clear_conflict(
 ) -> None:
     config = example_config()
     names = settings.names
-    connection = await aio_pika.connect(settings.amqp_url)
+    connection = await connect_broker(settings.amqp_url)
     try:
         channel = await connection.channel()
         await channel.declare_queue(

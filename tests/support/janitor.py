@@ -16,8 +16,7 @@ import asyncio
 import sys
 import threading
 
-import aio_pika
-
+from tests.support.connections import connect_broker
 from tests.support.services import Vhost
 
 SWEEP_EVERY_S = 15.0
@@ -68,7 +67,7 @@ class QueueJanitor:
             asyncio.run(self._delete(doomed))
 
     async def _delete(self, names: list[str]) -> None:
-        connection = await asyncio.wait_for(aio_pika.connect(self._vhost.url), 30)
+        connection = await connect_broker(self._vhost.url, timeout=30)
         try:
             channel = await connection.channel()
             for name in names:

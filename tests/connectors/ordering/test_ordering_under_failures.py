@@ -23,7 +23,6 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-import aio_pika
 import httpx
 import pytest
 import redis.asyncio as aioredis
@@ -35,6 +34,7 @@ from sandbox.control import SandboxClient
 from sandbox.testing import sandbox_process
 from tests.connectors.harness import declared, depth, wait_for
 from tests.connectors.ordering.support import inventory, ordered_config, seq_of
+from tests.support.connections import connect_broker
 from tests.support.ports import free_port
 
 SKUS, LOCATIONS, VERSIONS, PRODUCERS = 25, 20, 40, 8  # 500 keys x 40 = 20,000 updates
@@ -121,7 +121,7 @@ async def test_newest_snapshot_wins_per_key_under_failures_and_a_sigkill(
             tmp_path, erp_url, partitions=8, prefetch=256, retry=RETRY, concurrency=16
         )
         declared(settings, config, ["erp"])
-        connection = await aio_pika.connect(settings.amqp_url)
+        connection = await connect_broker(settings.amqp_url)
         await declare_topology(connection, plan_topology(config, settings.names, ladders=["erp"]))
         await connection.close()
         control.set_mode("erp", error_rate=0.1, fixed_status=500, seed=19)
