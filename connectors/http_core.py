@@ -6,11 +6,18 @@ token after a 401 when the auth can refresh), measures latency, maps httpx error
 HTTP statuses onto the delivery error tree, and keeps secrets out of every message.
 Every attempt carries its real elapsed time, failed ones too (a timeout's is about the
 target's timeout, a refused connection's a few milliseconds).
+
+A target's connections are split into pools of at most `CONNECTIONS_PER_POOL`
+(`SplitPoolTransport`; httpx's single pool where the environment names a proxy):
+httpcore's pool looks at each of its connections, polling every idle socket, whenever a
+request starts or ends, so a request costs more the larger its pool is.
 """
 
 from __future__ import annotations
 
 import time
+import urllib.request
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -23,9 +30,17 @@ from connectors.outcome import AuthRejected, DeliveryFailed, classify_status
 from connectors.redact import excerpt
 from omnihub.config.model import Target
 
-__all__ = ["HttpCore", "OutboundRequest", "TargetResponse", "parse_retry_after"]
+__all__ = [
+    "CONNECTIONS_PER_POOL",
+    "HttpCore",
+    "OutboundRequest",
+    "SplitPoolTransport",
+    "TargetResponse",
+    "parse_retry_after",
+]
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+CONNECTIONS_PER_POOL = 2
 
 
 class OutboundRequest(msgspec.Struct, frozen=True, kw_only=True):
@@ -79,6 +94,83 @@ def _elapsed_ms(started: float) -> int:
     return max(1, round((time.monotonic() - started) * 1000))
 
 
+class _ReleasingStream(httpx.AsyncByteStream):
+    """A response body that calls `release` once, when it is closed."""
+
+    def __init__(self, stream: httpx.AsyncByteStream, release: Callable[[], None]) -> None:
+        self._stream = stream
+        self._release: Callable[[], None] | None = release
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for part in self._stream:
+            yield part
+
+    async def aclose(self) -> None:
+        try:
+            await self._stream.aclose()
+        finally:
+            release, self._release = self._release, None
+            if release is not None:
+                release()
+
+
+class SplitPoolTransport(httpx.AsyncBaseTransport):
+    """`max_connections` connections in httpx transports of at most `per_pool` each.
+
+    A request goes to the transport with the most free connections (ties: the first);
+    it holds its place there until its response is closed. The transports' sizes add up
+    to `max_connections`, so no more connections are open than that; a request that
+    finds every transport full waits in the queue of the one it was given, under the
+    request's pool timeout. Every transport is httpx's own (`AsyncHTTPTransport`) with
+    one shared TLS context, the one httpx builds by default.
+    """
+
+    def __init__(self, max_connections: int, per_pool: int = CONNECTIONS_PER_POOL) -> None:
+        count = -(-max_connections // per_pool)
+        sizes = [max_connections // count + (i < max_connections % count) for i in range(count)]
+        ssl_context = httpx.create_ssl_context()
+        self.sizes = tuple(sizes)
+        self.pools = [
+            httpx.AsyncHTTPTransport(verify=ssl_context, limits=httpx.Limits(max_connections=n))
+            for n in sizes
+        ]
+        self._free = sizes  # per transport: its size minus the requests holding a place
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        free = self._free
+        index = free.index(max(free))
+        free[index] -= 1
+
+        def release() -> None:
+            free[index] += 1
+
+        try:
+            response = await self.pools[index].handle_async_request(request)
+        except BaseException:
+            release()
+            raise
+        assert isinstance(response.stream, httpx.AsyncByteStream)
+        return httpx.Response(
+            status_code=response.status_code,
+            headers=response.headers,
+            stream=_ReleasingStream(response.stream, release),
+            extensions=response.extensions,
+        )
+
+    async def aclose(self) -> None:
+        for pool in self.pools:
+            await pool.aclose()
+
+
+def _default_transport(max_connections: int) -> httpx.AsyncBaseTransport | None:
+    """Split pools; or None, httpx's own transport, where the environment names a proxy
+    (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``), which httpx honours only then."""
+    proxies = urllib.request.getproxies()
+    if any(proxies.get(scheme) for scheme in ("http", "https", "all")):
+        return None
+    return SplitPoolTransport(max_connections)
+
+
 class HttpCore:
     """One per target: a pooled httpx client, the target's auth, base URL and timeout."""
 
@@ -95,7 +187,7 @@ class HttpCore:
             base_url=target.base_url,
             timeout=target.timeout.total_seconds(),
             headers={"user-agent": "omnihub"},
-            transport=transport,
+            transport=transport or _default_transport(max_connections),
             limits=httpx.Limits(max_connections=max_connections),
         )
         self.auth: OutboundAuth = build_auth(target.auth, self.client)
