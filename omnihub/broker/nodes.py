@@ -49,11 +49,13 @@ def redact(url: str | URL) -> str:
 
 
 class NodeCursor:
-    """Which node to try first: a random one at start, the next one after a failure."""
+    """Which node to try first: a random one at start, the next one after a failure. A
+    single node draws nothing from the random generator (whose state another thread's
+    user, e.g. a property-based test, may be watching)."""
 
     def __init__(self, urls: Sequence[str], *, rng: random.Random | None = None) -> None:
         self.urls = tuple(urls)
-        self.index = (rng or random).randrange(len(self.urls))
+        self.index = (rng or random).randrange(len(self.urls)) if len(self.urls) > 1 else 0
 
     def order(self) -> list[int]:
         n = len(self.urls)

@@ -79,6 +79,14 @@ def test_each_process_starts_at_a_random_node_and_walks_the_list_from_there() ->
     assert cursor.order()[0] == (first + 1) % 3
 
 
+def test_a_single_node_leaves_the_random_generator_alone() -> None:
+    # the tests' queue janitor connects from its own thread while Hypothesis checks that
+    # nothing else moved the global generator during a draw
+    state = random.getstate()
+    assert NodeCursor(["amqp://rabbit-1/"]).order() == [0]
+    assert random.getstate() == state
+
+
 async def test_a_node_that_refuses_is_skipped(settings: Settings) -> None:
     cursor = NodeCursor([_via(settings, free_port()), settings.amqp_url])
     cursor.index = 0
