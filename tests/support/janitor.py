@@ -7,7 +7,8 @@ on a broker with the common limit of 1024 open files the reservations reach the 
 limit about a quarter into the run, and from then on every new connection WAITS (no
 error, no log line) and the run hangs. So a background thread lists the vhost's queues
 (`rabbitmqctl list_queues`, one call per sweep) and deletes over AMQP those whose prefix
-belongs to a test that has finished.
+belongs to a test that has finished. A sweep that fails (a broker too busy to answer
+within its timeouts) keeps its prefixes for the next one.
 """
 
 from __future__ import annotations
@@ -57,8 +58,14 @@ class QueueJanitor:
                 continue
             try:
                 self._sweep(prefixes)
-            except BaseException as exc:
-                sys.stderr.write(f"queue janitor: a sweep failed ({exc!r}); the vhost keeps them\n")
+            except Exception as exc:
+                # a broker too busy to answer in time: the next sweep tries these again (a
+                # sweep that dropped them left its queues, and their file handles, for good)
+                with self._lock:
+                    self._finished |= prefixes
+                sys.stderr.write(
+                    f"queue janitor: a sweep failed ({exc!r}); the next sweep tries again\n"
+                )
 
     def _sweep(self, prefixes: set[str]) -> None:
         listed = self._vhost.queue_names()
